@@ -1,0 +1,14 @@
+# Called by `sam build` (BuildMethod: makefile). Builds one function module with Maven and lays
+# it out as a Lambda Java zip: every jar under lib/ (the handler's module jar included).
+MVN ?= mvn
+JAVA_HOME ?= $(shell ./tollgate java-home)
+
+define build_function
+	JAVA_HOME="$(JAVA_HOME)" $(MVN) -q -B -P lambda -pl functions/$(1) -am package -DskipTests
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp functions/$(1)/target/lambda/lib/*.jar "$(ARTIFACTS_DIR)/lib/"
+	cp functions/$(1)/target/tollgate-$(1)-*.jar "$(ARTIFACTS_DIR)/lib/"
+endef
+
+build-LoginFunction:
+	$(call build_function,login)

@@ -1,0 +1,86 @@
+package io.tollgate.login;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.http.ApiResponses;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.HttpEndpoint;
+import io.tollgate.http.ProblemException;
+import io.tollgate.http.ProblemException.FieldError;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.tenant.Tenant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /v1/auth/login} (SPEC.md §3): adapts the API Gateway event to
+ * {@link LoginService#login} and maps the result. Holds no business rule.
+ */
+public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final LoginService service;
+
+    /** Used by AWS Lambda: wires real AWS clients once per container. */
+    public LoginHandler() {
+        this(TollgateServices.fromEnvironment());
+    }
+
+    /** Used by the local runtime. */
+    public LoginHandler(TollgateServices services) {
+        this(LoginServices.create(services));
+    }
+
+    /** Used by tests. */
+    public LoginHandler(LoginService service) {
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /** The request body; every field is a string, unknown fields are refused. */
+    record LoginRequest(String tenant, String username, String password) {
+        @Override
+        public String toString() {
+            return "LoginRequest[tenant=" + tenant + "]";
+        }
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpEndpoint.handle(event, request -> {
+            LoginRequest body = request.body(LoginRequest.class);
+            validate(body);
+            LoginResult result = service.login(new LoginCommand(body.tenant(), body.username(), body.password(),
+                    request.sourceIp(), request.userAgent()));
+            return switch (result) {
+                case LoginResult.Authenticated authenticated -> ApiResponses.json(200, authenticated.tokens());
+                case LoginResult.MfaRequired mfa -> ApiResponses.json(200, Map.of("mfa_required", true,
+                        "mfa_token", mfa.mfaToken(), "methods", mfa.methods()));
+            };
+        });
+    }
+
+    private static void validate(LoginRequest body) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body.tenant() == null || body.tenant().isEmpty()) {
+            errors.add(new FieldError("tenant", "required", "The tenant is required."));
+        } else if (!Tenant.ID.matcher(body.tenant()).matches()) {
+            errors.add(new FieldError("tenant", "invalid_format", "Use 1-63 lower-case letters, digits or dashes."));
+        }
+        if (body.username() == null || body.username().isBlank()) {
+            errors.add(new FieldError("username", "required", "The user name is required."));
+        } else if (body.username().length() > 254) {
+            errors.add(new FieldError("username", "too_long", "The user name has at most 254 characters."));
+        }
+        if (body.password() == null || body.password().isEmpty()) {
+            errors.add(new FieldError("password", "required", "The password is required."));
+        } else if (body.password().length() > 1024) {
+            errors.add(new FieldError("password", "too_long", "The password has at most 1024 characters."));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tollgate.devkit.FunctionSpec;
+import io.tollgate.devkit.SamTemplate;
+import io.tollgate.platform.TollgateServices;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * template.yaml is the single wiring diagram; these checks keep it honest: handlers exist,
+ * references resolve, tables are durable and encrypted, IAM names its resources.
+ */
+class TemplateChecksTest {
+
+    private static SamTemplate template;
+    private static Map<String, Map<String, Object>> resources;
+
+    @BeforeAll
+    static void load() {
+        template = SamTemplate.findFrom(Path.of("").toAbsolutePath());
+        resources = template.resources();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    }
+
+    @Test
+    void everyFunctionHandlerClassExistsWithLambdaAndLocalConstructors() throws Exception {
+        assertFalse(template.functions().isEmpty());
+        for (FunctionSpec function : template.functions()) {
+            String[] handler = function.handler().split("::");
+            assertEquals(2, handler.length, function.logicalId());
+            Class<?> type = Class.forName(handler[0]);
+            type.getConstructor();
+            type.getConstructor(TollgateServices.class);
+            assertTrue(List.of(type.getMethods()).stream().anyMatch(m -> m.getName().equals(handler[1])),
+                    function.logicalId() + " has no method " + handler[1]);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void globalsPinJava21Arm64AndSnapStart() {
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) rawTemplate().get("Globals")).get("Function");
+        assertEquals("java21", globals.get("Runtime"));
+        assertEquals(List.of("arm64"), globals.get("Architectures"));
+        assertEquals("PublishedVersions", ((Map<String, Object>) globals.get("SnapStart")).get("ApplyOn"));
+        assertTrue(globals.containsKey("AutoPublishAlias"), "SnapStart applies to published versions only");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> rawTemplate() {
+        try {
+            return new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.LoaderOptions()).load(
+                    java.nio.file.Files.readString(findTemplate()).replaceAll("!(Ref|GetAtt|Sub|If|Not|Equals)\\b", ""));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path findTemplate() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !java.nio.file.Files.exists(dir.resolve("template.yaml"))) {
+            dir = dir.getParent();
+        }
+        return dir.resolve("template.yaml");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyTableIsOnDemandWithPitrKmsSseAndTtl() {
+        int tables = 0;
+        for (var entry : resources.entrySet()) {
+            if (!"AWS::DynamoDB::Table".equals(entry.getValue().get("Type"))) {
+                continue;
+            }
+            tables++;
+            Map<String, Object> p = properties(entry.getValue());
+            String id = entry.getKey();
+            assertEquals("PAY_PER_REQUEST", p.get("BillingMode"), id);
+            assertEquals(true, ((Map<String, Object>) p.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled"), id);
+            Map<String, Object> sse = (Map<String, Object>) p.get("SSESpecification");
+            assertEquals("KMS", sse.get("SSEType"), id);
+            assertEquals(Map.of("Ref", "DataKey"), sse.get("KMSMasterKeyId"), id);
+            Map<String, Object> ttl = (Map<String, Object>) p.get("TimeToLiveSpecification");
+            assertEquals("ttl", ttl.get("AttributeName"), id);
+            assertEquals(true, ttl.get("Enabled"), id);
+        }
+        assertEquals(3, tables);
+    }
+
+    @Test
+    void everyRefAndGetAttNamesAResourceOrParameter() {
+        Set<String> known = new java.util.HashSet<>(resources.keySet());
+        Object parameters = rawTemplate().get("Parameters");
+        if (parameters instanceof Map<?, ?> map) {
+            map.keySet().forEach(k -> known.add(k.toString()));
+        }
+        List<String> dangling = new ArrayList<>();
+        collectReferences(resources, dangling, known);
+        assertEquals(List.of(), dangling);
+    }
+
+    private static void collectReferences(Object node, List<String> dangling, Set<String> known) {
+        if (node instanceof Map<?, ?> map) {
+            for (var entry : map.entrySet()) {
+                if ("Ref".equals(entry.getKey()) && entry.getValue() instanceof String ref
+                        && !ref.startsWith("AWS::") && !known.contains(ref)) {
+                    dangling.add(ref);
+                } else if ("Fn::GetAtt".equals(entry.getKey()) && entry.getValue() instanceof List<?> list
+                        && !known.contains(String.valueOf(list.get(0)))) {
+                    dangling.add(String.valueOf(list.get(0)));
+                } else {
+                    collectReferences(entry.getValue(), dangling, known);
+                }
+            }
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collectReferences(item, dangling, known));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void functionPoliciesNameTheirActionsAndResources() {
+        for (var entry : resources.entrySet()) {
+            if (!"AWS::Serverless::Function".equals(entry.getValue().get("Type"))) {
+                continue;
+            }
+            List<Object> policies = (List<Object>) properties(entry.getValue()).get("Policies");
+            assertTrue(policies != null && !policies.isEmpty(), entry.getKey() + " has no policy");
+            for (Object policy : policies) {
+                assertTrue(policy instanceof Map, entry.getKey() + ": use inline statements, not managed policies");
+                for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) policy).get("Statement")) {
+                    List<Object> actions = statement.get("Action") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Action"));
+                    List<Object> targets = statement.get("Resource") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Resource"));
+                    for (Object action : actions) {
+                        assertFalse(String.valueOf(action).contains("*"), entry.getKey() + " action " + action);
+                    }
+                    for (Object target : targets) {
+                        assertFalse("*".equals(target), entry.getKey() + " has Resource *");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyFunctionHasALogGroupWithRetention() {
+        for (FunctionSpec function : template.functions()) {
+            String logGroup = function.logicalId() + "Logs";
+            assertTrue(resources.containsKey(logGroup), function.logicalId() + " needs " + logGroup);
+            assertTrue(properties(resources.get(logGroup)).containsKey("RetentionInDays"), logGroup);
+        }
+    }
+
+    @Test
+    void loginRouteIsServedWithoutAuthorizer() {
+        var login = template.httpRoutes().stream()
+                .filter(r -> r.method().equals("POST") && r.path().equals("/v1/auth/login")).findFirst().orElseThrow();
+        assertEquals("LoginFunction", login.functionLogicalId());
+        assertTrue(login.authorizer().isEmpty());
+    }
+}

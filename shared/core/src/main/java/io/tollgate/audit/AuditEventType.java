@@ -1,0 +1,43 @@
+package io.tollgate.audit;
+
+import java.util.List;
+
+/**
+ * The event types Tollgate itself emits, each with its seed 000 severity and the compliance
+ * frameworks it is evidence for.
+ */
+public enum AuditEventType {
+    LOGIN_SUCCESS("login_success", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    LOGIN_FAILURE("auth_failure", AuditSeverity.CRITICAL, List.of("sox", "pci", "iso27001", "soc2")),
+    MFA_CHALLENGE_ISSUED("mfa_challenge_issued", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    ACCOUNT_LOCKED("account_locked", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    IP_BLOCKED("ip_blocked", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    BLOCKED_IP_REFUSED("blocked_ip_refused", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    PASSWORD_REHASHED("password_rehashed", AuditSeverity.LOW, List.of("pci")),
+    TENANT_CREATED("tenant_created", AuditSeverity.HIGH, List.of("sox", "soc2")),
+    ORGANIZATION_CREATED("organization_created", AuditSeverity.MEDIUM, List.of("sox", "soc2")),
+    USER_CREATED("user_creation", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2"));
+
+    private final String wireName;
+    private final AuditSeverity severity;
+    private final List<String> complianceFlags;
+
+    AuditEventType(String wireName, AuditSeverity severity, List<String> complianceFlags) {
+        this.wireName = wireName;
+        this.severity = severity;
+        this.complianceFlags = complianceFlags;
+    }
+
+    /** The {@code event_type} string stored and queried. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public AuditSeverity severity() {
+        return severity;
+    }
+
+    public List<String> complianceFlags() {
+        return complianceFlags;
+    }
+}

@@ -1,0 +1,34 @@
+package io.tollgate.audit;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Builds {@link AuditEvent}s for one request context (who, from where) and hands them to the
+ * {@link AuditPublisher}, so services state only what happened.
+ */
+public final class AuditRecorder {
+
+    private final AuditPublisher publisher;
+    private final Clock clock;
+
+    public AuditRecorder(AuditPublisher publisher, Clock clock) {
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Who did it and from where; {@code userId} and {@code organizationId} may be null. */
+    public record Actor(String tenantId, String userId, String organizationId, String ipAddress, String userAgent) {
+    }
+
+    public void record(AuditEventType type, Actor actor, String resource, String action, String result,
+            Map<String, Object> additionalData) {
+        Map<String, Object> data = additionalData == null ? Map.of() : new HashMap<>(additionalData);
+        publisher.publish(new AuditEvent(clock.instant(), UUID.randomUUID().toString(), type.wireName(),
+                type.severity(), actor.userId(), actor.tenantId(), actor.organizationId(), actor.ipAddress(),
+                actor.userAgent(), resource, action, result, data, type.complianceFlags()));
+    }
+}

@@ -1,0 +1,123 @@
+package io.tollgate.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.tollgate.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A read-only view of an API Gateway HTTP API (payload 2.0) request that the handlers need:
+ * the size-limited JSON body, the client address and the request id.
+ *
+ * <p>Bodies over {@link #MAX_BODY_BYTES} and anything that is not a JSON object matching the
+ * target record exactly are rejected with a 400 before any service is called.
+ */
+public final class ApiRequest {
+
+    /** Maximum accepted request body (16 KiB), checked before parsing. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final APIGatewayV2HTTPEvent event;
+
+    public ApiRequest(APIGatewayV2HTTPEvent event) {
+        this.event = event;
+    }
+
+    /** Parses the body into {@code type}; 400 problem on anything malformed or oversized. */
+    public <T> T body(Class<T> type) {
+        byte[] bytes = rawBody();
+        if (bytes.length == 0) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "A JSON request body is required.");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST,
+                    "The request body exceeds " + MAX_BODY_BYTES + " bytes.");
+        }
+        if (bytes[firstNonBlank(bytes)] != '{') {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object.");
+        }
+        try {
+            return Json.mapper().readValue(bytes, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request has an unknown field.",
+                    List.of(new ProblemException.FieldError(e.getPropertyName(), "unknown_field",
+                            "This field is not accepted.")));
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "$" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "A field has the wrong type.",
+                    List.of(new ProblemException.FieldError(field == null ? "$" : field, "wrong_type",
+                            "This field has the wrong type.")));
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON.");
+        } catch (java.io.IOException e) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read.");
+        }
+    }
+
+    private static int firstNonBlank(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (!Character.isWhitespace(bytes[i])) {
+                return i;
+            }
+        }
+        throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "A JSON request body is required.");
+    }
+
+    private byte[] rawBody() {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (event.getIsBase64Encoded()) {
+            try {
+                return Base64.getDecoder().decode(body);
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body is not valid base64.");
+            }
+        }
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The TCP source address API Gateway saw (never a client-supplied header). */
+    public String sourceIp() {
+        var context = event.getRequestContext();
+        if (context == null || context.getHttp() == null || context.getHttp().getSourceIp() == null) {
+            return "0.0.0.0";
+        }
+        return context.getHttp().getSourceIp();
+    }
+
+    public String userAgent() {
+        var context = event.getRequestContext();
+        String agent = context == null || context.getHttp() == null ? null : context.getHttp().getUserAgent();
+        if (agent == null) {
+            agent = header("user-agent").orElse("");
+        }
+        return agent.length() > 512 ? agent.substring(0, 512) : agent;
+    }
+
+    public String requestId() {
+        var context = event.getRequestContext();
+        return context == null || context.getRequestId() == null ? "" : context.getRequestId();
+    }
+
+    /** A request header by case-insensitive name. */
+    public Optional<String> header(String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return Optional.empty();
+        }
+        for (var entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return Optional.ofNullable(entry.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+}

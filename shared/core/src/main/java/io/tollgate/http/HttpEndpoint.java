@@ -1,0 +1,35 @@
+package io.tollgate.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The boundary every HTTP handler runs its work through: a {@link ProblemException} becomes its
+ * problem document, any other failure becomes a generic 500 whose cause goes to the log only
+ * (with the request id to correlate), never to the caller.
+ */
+public final class HttpEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+
+    private HttpEndpoint() {
+    }
+
+    public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event,
+            Function<ApiRequest, APIGatewayV2HTTPResponse> work) {
+        ApiRequest request = new ApiRequest(event);
+        try {
+            return work.apply(request);
+        } catch (ProblemException problem) {
+            LOG.info("request refused requestId={} code={}", request.requestId(), problem.errorCode().code());
+            return ApiResponses.problem(problem, request.requestId());
+        } catch (RuntimeException unexpected) {
+            LOG.error("request failed requestId={} exception={}", request.requestId(),
+                    unexpected.getClass().getName(), unexpected);
+            return ApiResponses.internalError(request.requestId());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.tollgate.login;
+
+import java.util.Objects;
+
+/** A password login attempt with the network facts the API Gateway saw. */
+public record LoginCommand(String tenantId, String username, String password, String sourceIp, String userAgent) {
+
+    public LoginCommand {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(sourceIp, "sourceIp");
+        Objects.requireNonNull(userAgent, "userAgent");
+    }
+
+    @Override
+    public String toString() {
+        return "LoginCommand[tenantId=" + tenantId + ", sourceIp=" + sourceIp + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package io.tollgate.login;
+
+import io.tollgate.session.TokenPair;
+import java.util.List;
+
+/** What a successful password step leads to: tokens, or the MFA challenge. */
+public sealed interface LoginResult {
+
+    /** Authenticated; no second factor required. */
+    record Authenticated(TokenPair tokens) implements LoginResult {
+    }
+
+    /** Password correct; the client must complete {@code POST /v1/auth/mfa/verify}. */
+    record MfaRequired(String mfaToken, List<String> methods) implements LoginResult {
+        @Override
+        public String toString() {
+            return "MfaRequired[methods=" + methods + "]";
+        }
+    }
+}

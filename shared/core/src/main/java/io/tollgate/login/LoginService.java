@@ -1,0 +1,195 @@
+package io.tollgate.login;
+
+import io.tollgate.audit.AuditEventType;
+import io.tollgate.audit.AuditRecorder;
+import io.tollgate.audit.AuditRecorder.Actor;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.ProblemException;
+import io.tollgate.lockout.FailureCounter;
+import io.tollgate.lockout.FailureState;
+import io.tollgate.lockout.LockoutPolicy;
+import io.tollgate.mfa.MfaChallenges;
+import io.tollgate.password.Argon2idPasswordHasher;
+import io.tollgate.session.SessionIssuer;
+import io.tollgate.settings.SecuritySettings;
+import io.tollgate.storage.Keys;
+import io.tollgate.storage.TableNames;
+import io.tollgate.storage.UserWrites;
+import io.tollgate.tenant.Tenant;
+import io.tollgate.user.UserAccount;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The password step of authentication (SPEC.md §3, seed 000 §Authentication).
+ *
+ * <ul>
+ *   <li>A blocked client IP is refused with 429 and {@code Retry-After} before any other work.</li>
+ *   <li>Unknown tenant, unknown user, wrong password, disabled or locked account all end in the
+ *       same {@link ErrorCode#INVALID_CREDENTIALS}, after exactly one Argon2id run.</li>
+ *   <li>Wrong passwords count against the account (5 in 15 min → locked 30 min) and every
+ *       failure counts against the IP (20 in 15 min → blocked 60 min), atomically.</li>
+ *   <li>Success opens a session (or an MFA challenge) in one transaction that also resets the
+ *       account's failure window, on condition that no lock was set meanwhile.</li>
+ * </ul>
+ * DynamoDB round trips: 2 on success, 3 on a failure (one more when it sets a lock or block).
+ */
+public final class LoginService {
+
+    private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+
+    private final LoginRepository repository;
+    private final FailureCounter counter;
+    private final Argon2idPasswordHasher hasher;
+    private final SessionIssuer sessions;
+    private final MfaChallenges mfaChallenges;
+    private final AuditRecorder audit;
+    private final TableNames tables;
+    private final Clock clock;
+    private final SecuritySettings unknownTenantSettings;
+
+    public LoginService(LoginRepository repository, FailureCounter counter, Argon2idPasswordHasher hasher,
+            SessionIssuer sessions, MfaChallenges mfaChallenges, AuditRecorder audit, TableNames tables, Clock clock,
+            SecuritySettings unknownTenantSettings) {
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.counter = Objects.requireNonNull(counter, "counter");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.mfaChallenges = Objects.requireNonNull(mfaChallenges, "mfaChallenges");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.unknownTenantSettings = Objects.requireNonNull(unknownTenantSettings, "unknownTenantSettings");
+    }
+
+    public LoginResult login(LoginCommand command) {
+        Instant now = clock.instant();
+        LoginRepository.Snapshot snapshot = repository.load(command.tenantId(), command.username(), command.sourceIp());
+        SecuritySettings settings = snapshot.tenant().map(Tenant::settings).orElse(unknownTenantSettings);
+        String counterTenant = snapshot.tenant().isPresent() ? command.tenantId() : Keys.UNKNOWN_TENANT;
+        Optional<UserAccount> user = snapshot.user();
+        Actor actor = new Actor(counterTenant, user.map(UserAccount::userId).orElse(null),
+                user.map(UserAccount::organizationId).orElse(null), command.sourceIp(), command.userAgent());
+
+        LockoutPolicy ipPolicy = new LockoutPolicy(settings.ipBlock());
+        if (ipPolicy.isLocked(snapshot.ipFailures(), now)) {
+            audit.record(AuditEventType.BLOCKED_IP_REFUSED, actor, "auth", "login", "denied", Map.of());
+            throw ProblemException.rateLimited("Too many failed attempts from this address; try again later.",
+                    ipPolicy.remainingLock(snapshot.ipFailures(), now));
+        }
+
+        Argon2idPasswordHasher.Verification verification = user
+                .map(u -> hasher.verify(command.password(), u.passwordHash()))
+                .orElseGet(() -> new Argon2idPasswordHasher.Verification(hasher.verifyDummy(command.password()), false));
+        LockoutPolicy accountPolicy = new LockoutPolicy(settings.lockout());
+
+        String reason = null;
+        if (snapshot.tenant().isEmpty()) {
+            reason = "unknown_tenant";
+        } else if (snapshot.tenant().get().status() != Tenant.Status.ACTIVE) {
+            reason = "tenant_suspended";
+        } else if (user.isEmpty()) {
+            reason = "unknown_user";
+        } else if (!verification.matches()) {
+            reason = "wrong_password";
+        } else if (!user.get().active()) {
+            reason = "account_disabled";
+        } else if (accountPolicy.isLocked(user.get().failures(), now)) {
+            reason = "account_locked";
+        }
+        if (reason != null) {
+            throw fail(reason, command, snapshot, settings, counterTenant, actor, now);
+        }
+
+        UserAccount account = user.get();
+        Optional<String> rehash = verification.needsRehash() ? Optional.of(hasher.hash(command.password()))
+                : Optional.empty();
+        try {
+            LoginResult result = complete(account, settings, rehash, now);
+            if (rehash.isPresent()) {
+                audit.record(AuditEventType.PASSWORD_REHASHED, actor, "user", "rehash", "success", Map.of());
+            }
+            if (result instanceof LoginResult.MfaRequired mfa) {
+                audit.record(AuditEventType.MFA_CHALLENGE_ISSUED, actor, "auth", "login", "pending",
+                        Map.of("methods", mfa.methods()));
+            } else {
+                audit.record(AuditEventType.LOGIN_SUCCESS, actor, "auth", "login", "success",
+                        Map.of("amr", List.of("pwd")));
+            }
+            return result;
+        } catch (AccountStateChanged changed) {
+            throw fail("account_locked", command, snapshot, settings, counterTenant, actor, now);
+        }
+    }
+
+    private LoginResult complete(UserAccount account, SecuritySettings settings, Optional<String> rehash, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            List<TransactWriteItem> reset = List.of(UserWrites.passwordAccepted(tables.identity(),
+                    account.tenantId(), account.username(), now, rehash));
+            try {
+                if (account.mfaMethods().isEmpty()) {
+                    return new LoginResult.Authenticated(sessions.open(account, List.of("pwd"), now, settings, reset));
+                }
+                List<String> methods = MfaChallenges.offeredMethods(account);
+                return new LoginResult.MfaRequired(mfaChallenges.open(account, methods, reset), methods);
+            } catch (TransactionCanceledException cancelled) {
+                boolean conditionFailed = cancelled.cancellationReasons().stream()
+                        .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+                if (conditionFailed) {
+                    throw new AccountStateChanged();
+                }
+                if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
+                    throw cancelled;
+                }
+            }
+        }
+    }
+
+    private ProblemException fail(String reason, LoginCommand command, LoginRepository.Snapshot snapshot,
+            SecuritySettings settings, String counterTenant, Actor actor, Instant now) {
+        if ("wrong_password".equals(reason)) {
+            UserAccount account = snapshot.user().orElseThrow();
+            LockoutPolicy policy = new LockoutPolicy(settings.lockout());
+            FailureCounter.Target target = new FailureCounter.Target(tables.identity(),
+                    Keys.user(account.tenantId(), account.username()), true, Optional.empty());
+            OptionalLong count = counter.recordFailure(target, account.failures(), policy, now);
+            if (count.isPresent() && policy.mustLock(count.getAsLong(), account.failures(), now)
+                    && counter.lock(target, policy.lockEnd(now), now)) {
+                audit.record(AuditEventType.ACCOUNT_LOCKED, actor, "user", "lock", "locked",
+                        Map.of("failures", count.getAsLong(), "window_seconds", settings.lockout().window().toSeconds(),
+                                "locked_seconds", settings.lockout().duration().toSeconds()));
+            }
+        }
+        LockoutPolicy ipPolicy = new LockoutPolicy(settings.ipBlock());
+        Duration keep = settings.ipBlock().window().plus(settings.ipBlock().duration());
+        FailureCounter.Target ipTarget = new FailureCounter.Target(tables.security(),
+                Keys.ipCounter(counterTenant, command.sourceIp()), false, Optional.of(now.plus(keep)));
+        FailureState ipBefore = snapshot.ipFailures();
+        OptionalLong ipCount = counter.recordFailure(ipTarget, ipBefore, ipPolicy, now);
+        if (ipCount.isPresent() && ipPolicy.mustLock(ipCount.getAsLong(), ipBefore, now)
+                && counter.lock(ipTarget, ipPolicy.lockEnd(now), now)) {
+            audit.record(AuditEventType.IP_BLOCKED, actor, "ip", "block", "blocked",
+                    Map.of("failures", ipCount.getAsLong(), "window_seconds", settings.ipBlock().window().toSeconds(),
+                            "blocked_seconds", settings.ipBlock().duration().toSeconds()));
+        }
+        audit.record(AuditEventType.LOGIN_FAILURE, actor, "auth", "login", "failure", Map.of("reason", reason));
+        return new ProblemException(ErrorCode.INVALID_CREDENTIALS, "The credentials are not valid.");
+    }
+
+    /** The account was locked or disabled between the read and the session transaction. */
+    private static final class AccountStateChanged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AccountStateChanged() {
+            super("account state changed during login", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.tollgate.platform;
+
+import io.tollgate.storage.TableNames;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The deployment configuration, read once from the function's environment variables (set by
+ * template.yaml) into a validated record (STYLE.md habit 3). A missing required variable fails
+ * the cold start with a message naming it.
+ */
+public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
+        Optional<String> endpointOverride) {
+
+    public static final String IDENTITY_TABLE = "IDENTITY_TABLE";
+    public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
+    public static final String SECURITY_TABLE = "SECURITY_TABLE";
+    public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
+    public static final String SIGNING_KEYS_SECRET_ID = "SIGNING_KEYS_SECRET_ID";
+    /** Only for tests and the local runtime: send AWS calls to this endpoint. */
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+
+    public TollgateConfig {
+        Objects.requireNonNull(tables, "tables");
+        Objects.requireNonNull(tokenIssuer, "tokenIssuer");
+        Objects.requireNonNull(signingKeySecretId, "signingKeySecretId");
+        Objects.requireNonNull(endpointOverride, "endpointOverride");
+    }
+
+    public static TollgateConfig fromEnvironment(Map<String, String> env) {
+        return new TollgateConfig(
+                new TableNames(required(env, IDENTITY_TABLE), required(env, SESSIONS_TABLE), required(env, SECURITY_TABLE)),
+                required(env, TOKEN_ISSUER),
+                optional(env, SIGNING_KEYS_SECRET_ID),
+                optional(env, AWS_ENDPOINT_URL));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return optional(env, name).orElseThrow(() -> new IllegalStateException(
+                "Environment variable " + name + " is required"));
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+}

@@ -1,0 +1,166 @@
+package io.tollgate.platform;
+
+import io.tollgate.audit.AuditPublisher;
+import io.tollgate.audit.AuditRecorder;
+import io.tollgate.audit.LoggingAuditPublisher;
+import io.tollgate.password.Argon2idPasswordHasher;
+import io.tollgate.settings.SecuritySettings;
+import io.tollgate.token.SecretsManagerSigningKeyStore;
+import io.tollgate.token.SigningKeyStore;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The composition root of one Lambda container: the AWS clients, key stores, clock, randomness
+ * and audit publisher that every handler builds its services from. Created once per container
+ * (in the handler's no-arg constructor, i.e. the init phase) and shared across invocations
+ * (STYLE.md habit 2). The local runtime and the tests build it with local stand-ins through
+ * {@link #builder()}.
+ */
+public final class TollgateServices {
+
+    private final TollgateConfig config;
+    private final DynamoDbClient dynamoDb;
+    private final SigningKeyStore signingKeys;
+    private final AuditPublisher auditPublisher;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final SecuritySettings defaultSettings;
+    private final Argon2idPasswordHasher passwordHasher;
+
+    private TollgateServices(Builder builder) {
+        this.config = Objects.requireNonNull(builder.config, "config");
+        this.dynamoDb = Objects.requireNonNull(builder.dynamoDb, "dynamoDb");
+        this.signingKeys = Objects.requireNonNull(builder.signingKeys, "signingKeys");
+        this.auditPublisher = Objects.requireNonNull(builder.auditPublisher, "auditPublisher");
+        this.clock = Objects.requireNonNull(builder.clock, "clock");
+        this.random = Objects.requireNonNull(builder.random, "random");
+        this.defaultSettings = Objects.requireNonNull(builder.defaultSettings, "defaultSettings");
+        this.passwordHasher = new Argon2idPasswordHasher(defaultSettings.passwordHash(), random, Optional.empty());
+    }
+
+    /** Production wiring from the Lambda environment: real AWS SDK v2 clients. */
+    public static TollgateServices fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    static TollgateServices fromEnvironment(Map<String, String> env) {
+        TollgateConfig config = TollgateConfig.fromEnvironment(env);
+        Clock clock = Clock.systemUTC();
+        var dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        var secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        config.endpointOverride().map(URI::create).ifPresent(uri -> {
+            dynamoDb.endpointOverride(uri);
+            secrets.endpointOverride(uri);
+        });
+        String secretId = config.signingKeySecretId().orElseThrow(() -> new IllegalStateException(
+                "Environment variable " + TollgateConfig.SIGNING_KEYS_SECRET_ID + " is required"));
+        return builder()
+                .config(config)
+                .dynamoDb(dynamoDb.build())
+                .signingKeys(new SecretsManagerSigningKeyStore(secrets.build(), secretId, clock, Duration.ofMinutes(5)))
+                .auditPublisher(new LoggingAuditPublisher())
+                .clock(clock)
+                .random(new SecureRandom())
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public TollgateConfig config() {
+        return config;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public SigningKeyStore signingKeys() {
+        return signingKeys;
+    }
+
+    public AuditRecorder audit() {
+        return new AuditRecorder(auditPublisher, clock);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public SecureRandom random() {
+        return random;
+    }
+
+    /** Settings for requests that name no existing tenant, and for new tenants. */
+    public SecuritySettings defaultSettings() {
+        return defaultSettings;
+    }
+
+    /** One hasher per container: it precomputes the dummy hash used against user enumeration. */
+    public Argon2idPasswordHasher passwordHasher() {
+        return passwordHasher;
+    }
+
+    /** Builder with secure defaults (system UTC clock, strong SecureRandom, SPEC §5 settings). */
+    public static final class Builder {
+        private TollgateConfig config;
+        private DynamoDbClient dynamoDb;
+        private SigningKeyStore signingKeys;
+        private AuditPublisher auditPublisher = new LoggingAuditPublisher();
+        private Clock clock = Clock.systemUTC();
+        private SecureRandom random = new SecureRandom();
+        private SecuritySettings defaultSettings = SecuritySettings.defaults();
+
+        private Builder() {
+        }
+
+        public Builder config(TollgateConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder dynamoDb(DynamoDbClient dynamoDb) {
+            this.dynamoDb = dynamoDb;
+            return this;
+        }
+
+        public Builder signingKeys(SigningKeyStore signingKeys) {
+            this.signingKeys = signingKeys;
+            return this;
+        }
+
+        public Builder auditPublisher(AuditPublisher auditPublisher) {
+            this.auditPublisher = auditPublisher;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder random(SecureRandom random) {
+            this.random = random;
+            return this;
+        }
+
+        public Builder defaultSettings(SecuritySettings defaultSettings) {
+            this.defaultSettings = defaultSettings;
+            return this;
+        }
+
+        public TollgateServices build() {
+            return new TollgateServices(this);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.tollgate.settings;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every security knob of a tenant, in one immutable, validated value (SPEC.md §5).
+ *
+ * <p>{@link #defaults()} is the secure baseline from seed 000 and OWASP ASVS; a tenant may
+ * override any field, but every value is validated against a floor so an override can make
+ * Tollgate stricter or looser only within safe bounds.
+ */
+public record SecuritySettings(
+        PasswordSettings password,
+        Argon2Settings passwordHash,
+        LockoutSettings lockout,
+        LockoutSettings ipBlock,
+        TokenSettings tokens,
+        SessionSettings sessions,
+        int rateLimitPerMinute) {
+
+    public SecuritySettings {
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(passwordHash, "passwordHash");
+        Objects.requireNonNull(lockout, "lockout");
+        Objects.requireNonNull(ipBlock, "ipBlock");
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(sessions, "sessions");
+        require(rateLimitPerMinute >= 1 && rateLimitPerMinute <= 1_000_000, "rateLimitPerMinute out of range");
+    }
+
+    /** Seed 000 defaults: see the table in SPEC.md §5. */
+    public static SecuritySettings defaults() {
+        return new SecuritySettings(
+                PasswordSettings.defaults(),
+                Argon2Settings.defaults(),
+                new LockoutSettings(5, Duration.ofMinutes(15), Duration.ofMinutes(30)),
+                new LockoutSettings(20, Duration.ofMinutes(15), Duration.ofMinutes(60)),
+                TokenSettings.defaults(),
+                new SessionSettings(Duration.ofMinutes(30), Duration.ofDays(7), 3),
+                1000);
+    }
+
+    static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Password rules of seed 000 ({@code PASSWORD_POLICY}). */
+    public record PasswordSettings(int minLength, int maxLength, boolean requireUppercase, boolean requireLowercase,
+            boolean requireDigit, boolean requireSpecial, boolean blockCommon, int minStrengthScore,
+            int historySize, Duration maxAge) {
+
+        public PasswordSettings {
+            require(minLength >= 8 && minLength <= 128, "password.minLength must be 8..128");
+            require(maxLength >= minLength && maxLength <= 256, "password.maxLength must be minLength..256");
+            require(minStrengthScore >= 0 && minStrengthScore <= 4, "password.minStrengthScore must be 0..4");
+            require(historySize >= 0 && historySize <= 24, "password.historySize must be 0..24");
+            Objects.requireNonNull(maxAge, "password.maxAge");
+        }
+
+        public static PasswordSettings defaults() {
+            return new PasswordSettings(12, 256, true, true, true, true, true, 3, 12, Duration.ofDays(90));
+        }
+    }
+
+    /** Argon2id cost (OWASP: m=19 MiB, t=2, p=1); raising it re-hashes at the next login. */
+    public record Argon2Settings(int memoryKib, int iterations, int parallelism) {
+        public Argon2Settings {
+            require(memoryKib >= 8 * 1024 && memoryKib <= 1024 * 1024, "passwordHash.memoryKib must be 8 MiB..1 GiB");
+            require(iterations >= 1 && iterations <= 10, "passwordHash.iterations must be 1..10");
+            require(parallelism >= 1 && parallelism <= 8, "passwordHash.parallelism must be 1..8");
+        }
+
+        public static Argon2Settings defaults() {
+            return new Argon2Settings(19 * 1024, 2, 1);
+        }
+    }
+
+    /** "{@code threshold} failures within {@code window} lock for {@code duration}". */
+    public record LockoutSettings(int threshold, Duration window, Duration duration) {
+        public LockoutSettings {
+            require(threshold >= 1 && threshold <= 1000, "lockout threshold must be 1..1000");
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(duration, "duration");
+            require(!window.isNegative() && !window.isZero(), "lockout window must be positive");
+            require(!duration.isNegative() && !duration.isZero(), "lockout duration must be positive");
+        }
+    }
+
+    /** Token lifetimes and identity (SPEC.md §4). */
+    public record TokenSettings(Duration accessTokenTtl, Duration clockSkew, List<String> audiences,
+            String defaultAudience) {
+        public TokenSettings {
+            Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+            Objects.requireNonNull(clockSkew, "clockSkew");
+            audiences = List.copyOf(audiences);
+            require(accessTokenTtl.compareTo(Duration.ofMinutes(1)) >= 0
+                    && accessTokenTtl.compareTo(Duration.ofHours(1)) <= 0, "accessTokenTtl must be 1..60 minutes");
+            require(audiences.contains(defaultAudience), "defaultAudience must be one of audiences");
+        }
+
+        public static TokenSettings defaults() {
+            return new TokenSettings(Duration.ofMinutes(15), Duration.ofSeconds(60),
+                    List.of("api-users", "admin-panel"), "api-users");
+        }
+    }
+
+    /** Session idle timeout, absolute refresh-token life and concurrency cap (seed 000). */
+    public record SessionSettings(Duration idleTimeout, Duration absoluteLifetime, int maxConcurrent) {
+        public SessionSettings {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(absoluteLifetime, "absoluteLifetime");
+            require(maxConcurrent >= 1 && maxConcurrent <= 100, "maxConcurrent must be 1..100");
+        }
+    }
+}

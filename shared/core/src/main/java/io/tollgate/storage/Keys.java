@@ -1,0 +1,71 @@
+package io.tollgate.storage;
+
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Every DynamoDB key Tollgate writes, in one place. The tenant id is the first part of every
+ * partition key that a caller can name, so no key built here can reach another tenant's items
+ * (SPEC.md §6). The only exceptions are keys derived from a 256-bit secret (refresh and MFA
+ * tokens), whose items carry and are checked against their tenant (ADR 0003).
+ */
+public final class Keys {
+
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String TTL = "ttl";
+
+    /** A reserved tenant id (not a valid tenant id) that counts IP failures for unknown tenants. */
+    public static final String UNKNOWN_TENANT = "_unknown";
+
+    private Keys() {
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, Attributes.s(pk), SK, Attributes.s(sk));
+    }
+
+    private static String tenantPk(String tenantId) {
+        return "TENANT#" + tenantId;
+    }
+
+    public static Map<String, AttributeValue> tenant(String tenantId) {
+        return key(tenantPk(tenantId), "TENANT");
+    }
+
+    public static Map<String, AttributeValue> organization(String tenantId, String organizationId) {
+        return key(tenantPk(tenantId), "ORG#" + organizationId);
+    }
+
+    /** The user item, keyed by the normalised user name (one look-up at login). */
+    public static Map<String, AttributeValue> user(String tenantId, String username) {
+        return key(tenantPk(tenantId), "USER#" + normaliseUsername(username));
+    }
+
+    /** The pointer from a user id to its user name, for routes that name a user by id. */
+    public static Map<String, AttributeValue> userId(String tenantId, String userId) {
+        return key(tenantPk(tenantId), "USERID#" + userId);
+    }
+
+    public static Map<String, AttributeValue> ipCounter(String tenantId, String ip) {
+        return key(tenantPk(tenantId), "IP#" + ip);
+    }
+
+    public static Map<String, AttributeValue> session(String tenantId, String userId, String sessionId) {
+        return key(tenantPk(tenantId) + "#USER#" + userId, "SESSION#" + sessionId);
+    }
+
+    public static Map<String, AttributeValue> refreshToken(String tokenHash) {
+        return key("REFRESH#" + tokenHash, "REFRESH");
+    }
+
+    public static Map<String, AttributeValue> mfaChallenge(String tokenHash) {
+        return key("MFA#" + tokenHash, "MFA");
+    }
+
+    /** User names compare case-insensitively after Unicode NFKC normalisation. */
+    public static String normaliseUsername(String username) {
+        return java.text.Normalizer.normalize(username.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,39 @@
+package io.tollgate.token;
+
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One key of the signing key set: its {@code kid}, its state in the rotation life cycle
+ * (next → current → previous → retired, SPEC.md §4) and the key material. The algorithm is
+ * fixed by the key (RFC 8725 §3.1), never chosen by a token header.
+ *
+ * <p>{@code privateKey} is empty where only public keys are loaded (authorizer, jwks).
+ */
+public record SigningKey(String kid, String algorithm, Status status, Instant createdAt,
+        PublicKey publicKey, Optional<PrivateKey> privateKey) {
+
+    public enum Status {
+        NEXT, CURRENT, PREVIOUS, RETIRED
+    }
+
+    public SigningKey {
+        Objects.requireNonNull(kid, "kid");
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(publicKey, "publicKey");
+        Objects.requireNonNull(privateKey, "privateKey");
+        if (!algorithm.equals("RS256")) {
+            throw new IllegalArgumentException("Unsupported signing algorithm " + algorithm);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SigningKey[kid=" + kid + ", algorithm=" + algorithm + ", status=" + status + "]";
+    }
+}
