@@ -54,7 +54,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dlog4j2.level=warn"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED",
+        "-Dlog4j2.configurationFile=classpath:log4j2-bench.xml", "-Djmh.shutdownTimeout=1"})
 public class LoginBenchmark {
 
     private static final String PASSWORD = "Velvet-Orbit-Quarry-82";

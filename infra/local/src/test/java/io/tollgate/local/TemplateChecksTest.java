@@ -59,22 +59,8 @@ class TemplateChecksTest {
         assertTrue(globals.containsKey("AutoPublishAlias"), "SnapStart applies to published versions only");
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> rawTemplate() {
-        try {
-            return new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.LoaderOptions()).load(
-                    java.nio.file.Files.readString(findTemplate()).replaceAll("!(Ref|GetAtt|Sub|If|Not|Equals)\\b", ""));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path findTemplate() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !java.nio.file.Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        return dir.resolve("template.yaml");
+        return io.tollgate.devkit.SamTemplate.findFrom(Path.of("").toAbsolutePath()).document();
     }
 
     @Test
