@@ -12,3 +12,15 @@ endef
 
 build-LoginFunction:
 	$(call build_function,login)
+
+build-TokenRefreshFunction:
+	$(call build_function,token-refresh)
+
+build-JwksFunction:
+	$(call build_function,jwks)
+
+build-KeyRotationFunction:
+	$(call build_function,key-rotation)
+
+build-AccountFunction:
+	$(call build_function,account)

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.tollgate.http.ApiResponses;
+import io.tollgate.http.TokenResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/auth/login} (SPEC.md §3): adapts the API Gateway event to
@@ -40,7 +42,7 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     }
 
     /** The request body; every field is a string, unknown fields are refused. */
-    record LoginRequest(String tenant, String username, String password) {
+    record LoginRequest(String tenant, String username, String password, String audience) {
         @Override
         public String toString() {
             return "LoginRequest[tenant=" + tenant + "]";
@@ -53,9 +55,10 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             LoginRequest body = request.body(LoginRequest.class);
             validate(body);
             LoginResult result = service.login(new LoginCommand(body.tenant(), body.username(), body.password(),
-                    request.sourceIp(), request.userAgent()));
+                    request.sourceIp(), request.userAgent(), Optional.ofNullable(body.audience())));
             return switch (result) {
-                case LoginResult.Authenticated authenticated -> ApiResponses.json(200, authenticated.tokens());
+                case LoginResult.Authenticated authenticated -> TokenResponses.of(authenticated.tokens(),
+                        authenticated.delivery(), authenticated.sessionLifetime());
                 case LoginResult.MfaRequired mfa -> ApiResponses.json(200, Map.of("mfa_required", true,
                         "mfa_token", mfa.mfaToken(), "methods", mfa.methods()));
             };
@@ -78,6 +81,9 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             errors.add(new FieldError("password", "required", "The password is required."));
         } else if (body.password().length() > 1024) {
             errors.add(new FieldError("password", "too_long", "The password has at most 1024 characters."));
+        }
+        if (body.audience() != null && !TokenResponses.AUDIENCE.matcher(body.audience()).matches()) {
+            errors.add(new FieldError("audience", "invalid_format", "Use 1-32 lower-case letters or dashes."));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);

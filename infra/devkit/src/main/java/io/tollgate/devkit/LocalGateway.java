@@ -67,6 +67,7 @@ public final class LocalGateway implements AutoCloseable {
     private final FunctionFactory factory;
     private final Clock clock;
     private final ConcurrentMap<String, Object> warmHandlers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, java.util.function.Supplier<LocalResponse>> localRoutes = new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor;
     private final HttpServer server;
@@ -98,6 +99,21 @@ public final class LocalGateway implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** A JSON answer of a local-only tool route. */
+    public record LocalResponse(int status, String json) {
+    }
+
+    /**
+     * Adds a tool route that exists only locally (never in the template, never deployed), e.g.
+     * {@code POST /_local/rotate-keys}; paths must start with {@code /_local/}.
+     */
+    public void addLocalRoute(String method, String path, java.util.function.Supplier<LocalResponse> handler) {
+        if (!path.startsWith("/_local/")) {
+            throw new IllegalArgumentException("Local routes live under /_local/");
+        }
+        localRoutes.put(method.toUpperCase(Locale.ROOT) + " " + path, Objects.requireNonNull(handler, "handler"));
     }
 
     /** The port the gateway listens on. */
@@ -197,6 +213,11 @@ public final class LocalGateway implements AutoCloseable {
         String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
         if (method.equals("GET") && rawPath.equals("/health")) {
             return GatewayResponse.json(200, "{\"status\":\"ok\"}");
+        }
+        java.util.function.Supplier<LocalResponse> local = localRoutes.get(method + " " + rawPath);
+        if (local != null) {
+            LocalResponse answer = local.get();
+            return GatewayResponse.json(answer.status(), answer.json());
         }
         Optional<byte[]> body = readBody(exchange);
         if (body.isEmpty()) {

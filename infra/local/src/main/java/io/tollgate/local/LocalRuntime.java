@@ -7,18 +7,29 @@ import io.tollgate.devkit.SamTemplate;
 import io.tollgate.devkit.TableProvisioner;
 import io.tollgate.platform.TollgateConfig;
 import io.tollgate.platform.TollgateServices;
-import io.tollgate.token.LocalSigningKeyStore;
-import io.tollgate.token.SigningKeyStore;
+import io.tollgate.devkit.LocalLambdaContext;
+import io.tollgate.devkit.SecretsManagerLocalServer;
+import io.tollgate.json.Json;
+import io.tollgate.keyrotation.KeyRotationHandler;
+import io.tollgate.token.SecretsManagerSigningKeyStore;
+import io.tollgate.token.SigningKeyRotation;
+import io.tollgate.token.SigningKeyRotationPlan;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * {@code ./tollgate local}: the whole Tollgate API on one laptop, in one process.
@@ -31,14 +42,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class LocalRuntime implements AutoCloseable {
 
     private final DynamoDbLocalServer dynamoDbServer;
+    private final SecretsManagerLocalServer secretsServer;
     private final DynamoDbClient dynamoDb;
     private final LocalGateway gateway;
     private final TollgateServices services;
     private final Seeder.Outcome seeded;
 
-    private LocalRuntime(DynamoDbLocalServer dynamoDbServer, DynamoDbClient dynamoDb, LocalGateway gateway,
-            TollgateServices services, Seeder.Outcome seeded) {
+    private LocalRuntime(DynamoDbLocalServer dynamoDbServer, SecretsManagerLocalServer secretsServer,
+            DynamoDbClient dynamoDb, LocalGateway gateway, TollgateServices services, Seeder.Outcome seeded) {
         this.dynamoDbServer = dynamoDbServer;
+        this.secretsServer = secretsServer;
         this.dynamoDb = dynamoDb;
         this.gateway = gateway;
         this.services = services;
@@ -83,30 +96,82 @@ public final class LocalRuntime implements AutoCloseable {
         DynamoDbLocalServer server = options.data()
                 .map(dir -> DynamoDbLocalServer.persistent(dir.resolve("dynamodb")))
                 .orElseGet(DynamoDbLocalServer::inMemory);
+        SecretsManagerLocalServer secretsServer = options.data()
+                .map(dir -> SecretsManagerLocalServer.persistent(dir.resolve("secrets.json")))
+                .orElseGet(SecretsManagerLocalServer::inMemory);
         try {
             DynamoDbClient dynamoDb = server.client();
             TableProvisioner.provision(dynamoDb, template);
             Map<String, String> environment = template.functions().stream().findFirst()
                     .map(FunctionSpec::environment)
                     .orElseThrow(() -> new IllegalStateException("The template declares no function"));
-            SecureRandom random = new SecureRandom();
-            SigningKeyStore keys = options.data()
-                    .map(dir -> (SigningKeyStore) LocalSigningKeyStore.persistent(dir.resolve("signing-keys.json"),
-                            Clock.systemUTC(), random))
-                    .orElseGet(() -> LocalSigningKeyStore.inMemory(Clock.systemUTC(), random));
-            TollgateServices built = services
-                    .config(TollgateConfig.fromEnvironment(environment))
-                    .dynamoDb(dynamoDb)
-                    .signingKeys(keys)
+            TollgateConfig config = TollgateConfig.fromEnvironment(environment);
+            String secretId = config.signingKeySecretId().orElseThrow(() -> new IllegalStateException(
+                    "The template sets no " + TollgateConfig.SIGNING_KEYS_SECRET_ID));
+            SecretsManagerClient secrets = SecretsManagerClient.builder()
+                    .endpointOverride(secretsServer.endpoint()).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                    .httpClient(UrlConnectionHttpClient.create()).build();
+            TollgateServices.Builder preset = services.config(config).dynamoDb(dynamoDb).secretsManager(secrets);
+            Clock clock = preset.clock();
+            TollgateServices built = preset
+                    .signingKeys(new SecretsManagerSigningKeyStore(secrets, secretId, clock, SIGNING_KEY_CACHE))
                     .build();
+            KeyRotationHandler rotation = new KeyRotationHandler(built);
+            bootstrapSigningKeys(secrets, secretId, rotation);
             Seeder seeder = new Seeder(built);
             Seeder.Outcome seeded = options.seed().map(SeedFile::read).map(seeder::seed).orElseGet(seeder::seedDemo);
-            LocalGateway gateway = new LocalGateway(template, spec -> instantiate(spec, built), options.port());
-            return new LocalRuntime(server, dynamoDb, gateway, built, seeded);
+            LocalGateway gateway = new LocalGateway(template, spec -> instantiate(spec, built), options.port(), clock);
+            gateway.addLocalRoute("POST", "/_local/rotate-keys", () -> {
+                try {
+                    String version = rotateSigningKeys(secrets, secretId, rotation);
+                    return new LocalGateway.LocalResponse(200, "{\"rotated\":true,\"version_id\":\"" + version + "\"}");
+                } catch (SigningKeyRotationPlan.RotationRefusedException e) {
+                    return new LocalGateway.LocalResponse(409, "{\"rotated\":false,\"reason\":"
+                            + jsonString(e.getMessage()) + "}");
+                }
+            });
+            return new LocalRuntime(server, secretsServer, dynamoDb, gateway, built, seeded);
         } catch (RuntimeException e) {
+            secretsServer.close();
             server.close();
             throw e;
         }
+    }
+
+    private static String jsonString(String value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a JSON string", e);
+        }
+    }
+
+    /** How long a login container caches the signing key set (as in AWS: 5 minutes). */
+    static final Duration SIGNING_KEY_CACHE = Duration.ofMinutes(5);
+
+    /** First start: creates the secret and runs one rotation, which creates the current and next keys. */
+    private static void bootstrapSigningKeys(SecretsManagerClient secrets, String secretId, KeyRotationHandler rotation) {
+        try {
+            secrets.describeSecret(r -> r.secretId(secretId));
+        } catch (ResourceNotFoundException e) {
+            secrets.createSecret(r -> r.name(secretId).description("Tollgate JWT signing key set (local)"));
+            rotateSigningKeys(secrets, secretId, rotation);
+        }
+    }
+
+    /**
+     * One rotation as Secrets Manager drives it: {@code RotateSecret} opens a pending version,
+     * then the rotation function runs its four steps with that version's token.
+     */
+    static String rotateSigningKeys(SecretsManagerClient secrets, String secretId, KeyRotationHandler rotation) {
+        String token = secrets.rotateSecret(r -> r.secretId(secretId)).versionId();
+        for (SigningKeyRotation.Step step : SigningKeyRotation.Step.values()) {
+            rotation.handleRequest(Map.of("SecretId", secretId, "ClientRequestToken", token, "Step", step.wireName()),
+                    new LocalLambdaContext(token + "-" + step.wireName(), "KeyRotationFunction", Duration.ofMinutes(1),
+                            Clock.systemUTC()));
+        }
+        return token;
     }
 
     /** Creates a handler the way its Lambda container would, but with the local services. */
@@ -150,6 +215,8 @@ public final class LocalRuntime implements AutoCloseable {
         out.append("  health     ").append(baseUri()).append("/health\n");
         out.append("  DynamoDB   ").append(dynamoDbServer.endpoint()).append(" (DynamoDB Local, ")
                 .append(options.data().map(d -> "data in " + d.toAbsolutePath()).orElse("in memory")).append(")\n");
+        out.append("  Secrets    ").append(secretsServer.endpoint()).append(" (local Secrets Manager; rotate keys: ")
+                .append("curl -X POST ").append(baseUri()).append("/_local/rotate-keys)\n");
         out.append("  users\n");
         seeded.lines().forEach(line -> out.append(line).append('\n'));
         seeded.demoPassword().ifPresent(password -> {
@@ -165,6 +232,7 @@ public final class LocalRuntime implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        secretsServer.close();
         dynamoDb.close();
         dynamoDbServer.close();
     }

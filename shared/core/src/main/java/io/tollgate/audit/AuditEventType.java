@@ -16,7 +16,15 @@ public enum AuditEventType {
     PASSWORD_REHASHED("password_rehashed", AuditSeverity.LOW, List.of("pci")),
     TENANT_CREATED("tenant_created", AuditSeverity.HIGH, List.of("sox", "soc2")),
     ORGANIZATION_CREATED("organization_created", AuditSeverity.MEDIUM, List.of("sox", "soc2")),
-    USER_CREATED("user_creation", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2"));
+    USER_CREATED("user_creation", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2")),
+    TOKEN_REFRESHED("token_refreshed", AuditSeverity.LOW, List.of("soc2")),
+    TOKEN_REFRESH_FAILURE("token_refresh_failure", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    TOKEN_REUSE_DETECTED("token_reuse_detected", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    LOGOUT("logout", AuditSeverity.HIGH, List.of("sox", "pci", "soc2")),
+    LOGOUT_ALL("logout_all", AuditSeverity.HIGH, List.of("sox", "pci", "soc2")),
+    SESSION_REVOKED("session_revoked", AuditSeverity.HIGH, List.of("pci", "soc2")),
+    SESSION_EVICTED("session_evicted", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
 
     private final String wireName;
     private final AuditSeverity severity;

@@ -22,6 +22,11 @@ public final class AuditRecorder {
 
     /** Who did it and from where; {@code userId} and {@code organizationId} may be null. */
     public record Actor(String tenantId, String userId, String organizationId, String ipAddress, String userAgent) {
+
+        /** Tollgate itself, for platform events that belong to no tenant (e.g. key rotation). */
+        public static Actor system() {
+            return new Actor("_platform", "system", null, "127.0.0.1", "tollgate");
+        }
     }
 
     public void record(AuditEventType type, Actor actor, String resource, String action, String result,

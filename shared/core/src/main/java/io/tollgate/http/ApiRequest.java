@@ -120,4 +120,64 @@ public final class ApiRequest {
         }
         return Optional.empty();
     }
+
+    /** A cookie by exact name, from the payload 2.0 {@code cookies} list. */
+    public Optional<String> cookie(String name) {
+        java.util.List<String> cookies = event.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        for (String cookie : cookies) {
+            int eq = cookie.indexOf('=');
+            if (eq > 0 && cookie.substring(0, eq).strip().equals(name)) {
+                return Optional.of(cookie.substring(eq + 1).strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The authenticated principal the authorizer put in the request context, if any. */
+    public Optional<Principal> principal() {
+        var context = event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getLambda() == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> lambda = context.getAuthorizer().getLambda();
+        Object sub = lambda.get("sub");
+        Object tenant = lambda.get("tenant");
+        if (!(sub instanceof String s) || !(tenant instanceof String t) || s.isEmpty() || t.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal(s, t, stringOrNull(lambda.get("org")), split(lambda.get("roles")),
+                stringOrNull(lambda.get("sid")), stringOrNull(lambda.get("auth_method")), split(lambda.get("amr")),
+                stringOrNull(lambda.get("auth_time"))));
+    }
+
+    /** The caller, or 401 {@code token_invalid} when the route was reached without an authorizer context. */
+    public Principal requirePrincipal() {
+        return principal().orElseThrow(() -> new ProblemException(ErrorCode.TOKEN_INVALID, "Authentication is required."));
+    }
+
+    private static String stringOrNull(Object value) {
+        return value instanceof String s && !s.isEmpty() ? s : null;
+    }
+
+    private static java.util.List<String> split(Object value) {
+        if (!(value instanceof String s) || s.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(s.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
+    }
+
+    /**
+     * Who calls, as verified by the authorizer (context values are strings: API Gateway passes
+     * the authorizer's context to the integration as a flat string map; roles are comma-joined).
+     */
+    public record Principal(String userId, String tenantId, String organizationId, java.util.List<String> roles,
+            String sessionId, String authMethod, java.util.List<String> amr, String authTime) {
+        public Principal {
+            roles = java.util.List.copyOf(roles);
+            amr = java.util.List.copyOf(amr);
+        }
+    }
 }

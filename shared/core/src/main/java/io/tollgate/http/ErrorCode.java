@@ -14,6 +14,7 @@ public enum ErrorCode {
     TOKEN_INVALID(401, "token_invalid", "Token invalid"),
     MFA_INVALID(401, "mfa_invalid", "MFA code invalid"),
     FORBIDDEN(403, "forbidden", "Forbidden"),
+    CSRF_FAILED(403, "csrf_failed", "CSRF check failed"),
     NOT_FOUND(404, "not_found", "Not found"),
     CONFLICT(409, "conflict", "Conflict"),
     PASSWORD_POLICY_VIOLATED(422, "password_policy_violated", "Password policy violated"),

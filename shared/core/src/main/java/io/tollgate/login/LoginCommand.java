@@ -1,9 +1,11 @@
 package io.tollgate.login;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /** A password login attempt with the network facts the API Gateway saw. */
-public record LoginCommand(String tenantId, String username, String password, String sourceIp, String userAgent) {
+public record LoginCommand(String tenantId, String username, String password, String sourceIp, String userAgent,
+        Optional<String> audience) {
 
     public LoginCommand {
         Objects.requireNonNull(tenantId, "tenantId");
@@ -11,6 +13,11 @@ public record LoginCommand(String tenantId, String username, String password, St
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(sourceIp, "sourceIp");
         Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(audience, "audience");
+    }
+
+    public LoginCommand(String tenantId, String username, String password, String sourceIp, String userAgent) {
+        this(tenantId, username, password, sourceIp, userAgent, Optional.empty());
     }
 
     @Override

@@ -69,4 +69,11 @@ public final class LoginRepository {
         return items.stream().filter(item -> key.get(Keys.PK).equals(item.get(Keys.PK))
                 && key.get(Keys.SK).equals(item.get(Keys.SK))).findFirst();
     }
+
+    /** The user item as it is now (after a transaction lost a race on it). */
+    public Optional<UserAccount> reloadUser(String tenantId, String username) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(Keys.user(tenantId, username)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(UserAccount.fromItem(item));
+    }
 }

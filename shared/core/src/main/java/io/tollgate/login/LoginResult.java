@@ -1,13 +1,15 @@
 package io.tollgate.login;
 
+import io.tollgate.session.TokenDelivery;
 import io.tollgate.session.TokenPair;
+import java.time.Duration;
 import java.util.List;
 
 /** What a successful password step leads to: tokens, or the MFA challenge. */
 public sealed interface LoginResult {
 
     /** Authenticated; no second factor required. */
-    record Authenticated(TokenPair tokens) implements LoginResult {
+    record Authenticated(TokenPair tokens, TokenDelivery delivery, Duration sessionLifetime) implements LoginResult {
     }
 
     /** Password correct; the client must complete {@code POST /v1/auth/mfa/verify}. */

@@ -11,6 +11,8 @@ import io.tollgate.lockout.LockoutPolicy;
 import io.tollgate.mfa.MfaChallenges;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.session.SessionIssuer;
+import io.tollgate.session.TokenDelivery;
+import io.tollgate.storage.ItemUpdate;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
@@ -104,6 +106,9 @@ public final class LoginService {
             reason = "account_disabled";
         } else if (accountPolicy.isLocked(user.get().failures(), now)) {
             reason = "account_locked";
+        } else if (!settings.tokens().audiences().contains(
+                command.audience().orElse(settings.tokens().defaultAudience()))) {
+            reason = "audience_not_allowed";
         }
         if (reason != null) {
             throw fail(reason, command, snapshot, settings, counterTenant, actor, now);
@@ -113,7 +118,7 @@ public final class LoginService {
         Optional<String> rehash = verification.needsRehash() ? Optional.of(hasher.hash(command.password()))
                 : Optional.empty();
         try {
-            LoginResult result = complete(account, settings, rehash, now);
+            LoginResult result = complete(account, command, settings, rehash, now, actor);
             if (rehash.isPresent()) {
                 audit.record(AuditEventType.PASSWORD_REHASHED, actor, "user", "rehash", "success", Map.of());
             }
@@ -130,24 +135,42 @@ public final class LoginService {
         }
     }
 
-    private LoginResult complete(UserAccount account, SecuritySettings settings, Optional<String> rehash, Instant now) {
+    private LoginResult complete(UserAccount first, LoginCommand command, SecuritySettings settings,
+            Optional<String> rehash, Instant now, Actor actor) {
+        String audience = command.audience().orElse(settings.tokens().defaultAudience());
+        UserAccount account = first;
         for (int attempt = 1; ; attempt++) {
-            List<TransactWriteItem> reset = List.of(UserWrites.passwordAccepted(tables.identity(),
-                    account.tenantId(), account.username(), now, rehash));
+            ItemUpdate reset = UserWrites.passwordAccepted(tables.identity(), account.tenantId(), account.username(),
+                    now, rehash);
             try {
                 if (account.mfaMethods().isEmpty()) {
-                    return new LoginResult.Authenticated(sessions.open(account, List.of("pwd"), now, settings, reset));
+                    TokenDelivery delivery = TokenDelivery.forAudience(audience);
+                    SessionIssuer.OpenedSession opened = sessions.open(new SessionIssuer.SessionRequest(account,
+                            List.of("pwd"), now, audience, delivery, command.sourceIp(), command.userAgent()),
+                            settings, reset, List.of());
+                    opened.evicted().forEach(old -> audit.record(AuditEventType.SESSION_EVICTED, actor, "session",
+                            "evict", "revoked", Map.of("session_id", old, "max_sessions",
+                                    settings.sessions().maxConcurrent())));
+                    return new LoginResult.Authenticated(opened.tokens(), delivery, settings.sessions().absoluteLifetime());
                 }
                 List<String> methods = MfaChallenges.offeredMethods(account);
-                return new LoginResult.MfaRequired(mfaChallenges.open(account, methods, reset), methods);
+                return new LoginResult.MfaRequired(mfaChallenges.open(account, methods,
+                        List.of(reset.toTransactItem())), methods);
             } catch (TransactionCanceledException cancelled) {
                 boolean conditionFailed = cancelled.cancellationReasons().stream()
                         .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
-                if (conditionFailed) {
-                    throw new AccountStateChanged();
-                }
                 if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
-                    throw cancelled;
+                    throw conditionFailed ? new AccountStateChanged() : cancelled;
+                }
+                if (conditionFailed) {
+                    // A lock, a disable or a concurrent session change: re-read and decide again.
+                    Optional<UserAccount> reread = repository.reloadUser(account.tenantId(), account.username());
+                    LockoutPolicy policy = new LockoutPolicy(settings.lockout());
+                    if (reread.isEmpty() || !reread.get().active() || policy.isLocked(reread.get().failures(), now)
+                            || !reread.get().userId().equals(account.userId())) {
+                        throw new AccountStateChanged();
+                    }
+                    account = reread.get();
                 }
             }
         }

@@ -30,6 +30,7 @@ public final class TollgateServices {
     private final TollgateConfig config;
     private final DynamoDbClient dynamoDb;
     private final SigningKeyStore signingKeys;
+    private final SecretsManagerClient secretsManager;
     private final AuditPublisher auditPublisher;
     private final Clock clock;
     private final SecureRandom random;
@@ -40,6 +41,7 @@ public final class TollgateServices {
         this.config = Objects.requireNonNull(builder.config, "config");
         this.dynamoDb = Objects.requireNonNull(builder.dynamoDb, "dynamoDb");
         this.signingKeys = Objects.requireNonNull(builder.signingKeys, "signingKeys");
+        this.secretsManager = builder.secretsManager;
         this.auditPublisher = Objects.requireNonNull(builder.auditPublisher, "auditPublisher");
         this.clock = Objects.requireNonNull(builder.clock, "clock");
         this.random = Objects.requireNonNull(builder.random, "random");
@@ -63,10 +65,12 @@ public final class TollgateServices {
         });
         String secretId = config.signingKeySecretId().orElseThrow(() -> new IllegalStateException(
                 "Environment variable " + TollgateConfig.SIGNING_KEYS_SECRET_ID + " is required"));
+        SecretsManagerClient secretsManager = secrets.build();
         return builder()
                 .config(config)
                 .dynamoDb(dynamoDb.build())
-                .signingKeys(new SecretsManagerSigningKeyStore(secrets.build(), secretId, clock, Duration.ofMinutes(5)))
+                .secretsManager(secretsManager)
+                .signingKeys(new SecretsManagerSigningKeyStore(secretsManager, secretId, clock, Duration.ofMinutes(5)))
                 .auditPublisher(new LoggingAuditPublisher())
                 .clock(clock)
                 .random(new SecureRandom())
@@ -87,6 +91,14 @@ public final class TollgateServices {
 
     public SigningKeyStore signingKeys() {
         return signingKeys;
+    }
+
+    /** The Secrets Manager client (key rotation); absent where the container has none. */
+    public SecretsManagerClient secretsManager() {
+        if (secretsManager == null) {
+            throw new IllegalStateException("This container has no Secrets Manager client");
+        }
+        return secretsManager;
     }
 
     public AuditRecorder audit() {
@@ -116,6 +128,7 @@ public final class TollgateServices {
         private TollgateConfig config;
         private DynamoDbClient dynamoDb;
         private SigningKeyStore signingKeys;
+        private SecretsManagerClient secretsManager;
         private AuditPublisher auditPublisher = new LoggingAuditPublisher();
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
@@ -139,9 +152,19 @@ public final class TollgateServices {
             return this;
         }
 
+        public Builder secretsManager(SecretsManagerClient secretsManager) {
+            this.secretsManager = secretsManager;
+            return this;
+        }
+
         public Builder auditPublisher(AuditPublisher auditPublisher) {
             this.auditPublisher = auditPublisher;
             return this;
+        }
+
+        /** The clock set so far (the system UTC clock unless one was set). */
+        public Clock clock() {
+            return clock;
         }
 
         public Builder clock(Clock clock) {

@@ -63,4 +63,21 @@ public final class Attributes {
         }
         return value.l().stream().map(AttributeValue::s).toList();
     }
+
+    /** A map of names to instants (epoch milliseconds). */
+    public static AttributeValue instantMap(Map<String, Instant> values) {
+        Map<String, AttributeValue> map = new java.util.HashMap<>();
+        values.forEach((name, instant) -> map.put(name, epochMillis(instant)));
+        return AttributeValue.fromM(map);
+    }
+
+    public static Map<String, Instant> instantMap(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        if (value == null || !value.hasM()) {
+            return Map.of();
+        }
+        Map<String, Instant> out = new java.util.HashMap<>();
+        value.m().forEach((key, v) -> out.put(key, Instant.ofEpochMilli(Long.parseLong(v.n()))));
+        return Map.copyOf(out);
+    }
 }

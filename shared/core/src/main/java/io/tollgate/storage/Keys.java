@@ -15,6 +15,7 @@ public final class Keys {
     public static final String PK = "pk";
     public static final String SK = "sk";
     public static final String TTL = "ttl";
+    public static final String SESSION_PREFIX = "SESSION#";
 
     /** A reserved tenant id (not a valid tenant id) that counts IP failures for unknown tenants. */
     public static final String UNKNOWN_TENANT = "_unknown";
@@ -53,7 +54,7 @@ public final class Keys {
     }
 
     public static Map<String, AttributeValue> session(String tenantId, String userId, String sessionId) {
-        return key(tenantPk(tenantId) + "#USER#" + userId, "SESSION#" + sessionId);
+        return key(userSessionsPartition(tenantId, userId), SESSION_PREFIX + sessionId);
     }
 
     public static Map<String, AttributeValue> refreshToken(String tokenHash) {
@@ -62,6 +63,21 @@ public final class Keys {
 
     public static Map<String, AttributeValue> mfaChallenge(String tokenHash) {
         return key("MFA#" + tokenHash, "MFA");
+    }
+
+    /** The public signing keys in force, written by the key rotation, read by authorizer and jwks. */
+    public static Map<String, AttributeValue> publishedSigningKeys() {
+        return key("SIGNING_KEYS", "PUBLISHED");
+    }
+
+    /** Per user: the instant before which its tokens are void, and whether it is disabled. */
+    public static Map<String, AttributeValue> userRevocation(String tenantId, String userId) {
+        return key(tenantPk(tenantId) + "#USER#" + userId, "REVOCATION");
+    }
+
+    /** The partition holding a user's sessions and revocation item. */
+    public static String userSessionsPartition(String tenantId, String userId) {
+        return tenantPk(tenantId) + "#USER#" + userId;
     }
 
     /** User names compare case-insensitively after Unicode NFKC normalisation. */

@@ -1,12 +1,7 @@
 package io.tollgate.storage;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Transaction parts that change a user item, so a session or an MFA challenge is only created
@@ -20,26 +15,21 @@ public final class UserWrites {
     /**
      * After a correct password: reset the failure window (and store a stronger re-hash, if
      * any) on condition that the user is still active and not locked at {@code now} — a lock
-     * set concurrently by another request cancels the transaction.
+     * set concurrently by another request cancels the transaction. The caller may add to the
+     * returned update (e.g. the session slots) before writing it.
      */
-    public static TransactWriteItem passwordAccepted(String table, String tenantId, String username, Instant now,
+    public static ItemUpdate passwordAccepted(String table, String tenantId, String username, Instant now,
             Optional<String> rehash) {
-        Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK, "#count", "fail_count",
-                "#since", "fail_since", "#locked", "locked_until", "#status", "status"));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":zero", Attributes.n(0),
-                ":now", Attributes.epochMillis(now), ":active", Attributes.s("ACTIVE")));
-        String update = "SET #count = :zero, last_login_at = :now";
-        if (rehash.isPresent()) {
-            update += ", password_hash = :hash";
-            values.put(":hash", Attributes.s(rehash.get()));
-        }
-        update += " REMOVE #since";
-        return TransactWriteItem.builder().update(Update.builder()
-                .tableName(table).key(Keys.user(tenantId, username))
-                .updateExpression(update)
-                .conditionExpression("attribute_exists(#pk) AND #status = :active"
-                        + " AND (attribute_not_exists(#locked) OR #locked <= :now)")
-                .expressionAttributeNames(names).expressionAttributeValues(values)
-                .build()).build();
+        ItemUpdate update = ItemUpdate.of(table, Keys.user(tenantId, username))
+                .name("#pk", Keys.PK).name("#count", "fail_count").name("#since", "fail_since")
+                .name("#locked", "locked_until").name("#status", "status")
+                .value(":zero", Attributes.n(0)).value(":now", Attributes.epochMillis(now))
+                .value(":active", Attributes.s("ACTIVE"))
+                .set("#count = :zero").set("last_login_at = :now")
+                .remove("#since")
+                .condition("attribute_exists(#pk) AND #status = :active")
+                .condition("attribute_not_exists(#locked) OR #locked <= :now");
+        rehash.ifPresent(hash -> update.set("password_hash = :hash").value(":hash", Attributes.s(hash)));
+        return update;
     }
 }

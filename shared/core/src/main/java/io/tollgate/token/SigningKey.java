@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * <p>{@code privateKey} is empty where only public keys are loaded (authorizer, jwks).
  */
-public record SigningKey(String kid, String algorithm, Status status, Instant createdAt,
+public record SigningKey(String kid, String algorithm, Status status, Instant createdAt, Instant statusSince,
         PublicKey publicKey, Optional<PrivateKey> privateKey) {
 
     public enum Status {
@@ -25,11 +25,28 @@ public record SigningKey(String kid, String algorithm, Status status, Instant cr
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(statusSince, "statusSince");
         Objects.requireNonNull(publicKey, "publicKey");
         Objects.requireNonNull(privateKey, "privateKey");
         if (!algorithm.equals("RS256")) {
             throw new IllegalArgumentException("Unsupported signing algorithm " + algorithm);
         }
+    }
+
+    /** A key whose status has not changed since it was created. */
+    public SigningKey(String kid, String algorithm, Status status, Instant createdAt, PublicKey publicKey,
+            Optional<PrivateKey> privateKey) {
+        this(kid, algorithm, status, createdAt, createdAt, publicKey, privateKey);
+    }
+
+    /** This key moved to {@code newStatus} at {@code since}. */
+    public SigningKey withStatus(Status newStatus, Instant since) {
+        return new SigningKey(kid, algorithm, newStatus, createdAt, since, publicKey, privateKey);
+    }
+
+    /** This key without its private part, as the authorizer and jwks may see it. */
+    public SigningKey publicOnly() {
+        return new SigningKey(kid, algorithm, status, createdAt, statusSince, publicKey, Optional.empty());
     }
 
     @Override

@@ -25,6 +25,16 @@ public record SigningKeySet(List<SigningKey> keys) {
         return keys.stream().filter(k -> k.status() == SigningKey.Status.CURRENT).findFirst().orElseThrow();
     }
 
+    /** The keys in {@code status}. */
+    public List<SigningKey> withStatus(SigningKey.Status status) {
+        return keys.stream().filter(k -> k.status() == status).toList();
+    }
+
+    /** The same set without private keys. */
+    public SigningKeySet publicOnly() {
+        return new SigningKeySet(keys.stream().map(SigningKey::publicOnly).toList());
+    }
+
     /** A published (non-retired) key by {@code kid}. */
     public Optional<SigningKey> published(String kid) {
         return keys.stream().filter(k -> k.kid().equals(kid) && k.status() != SigningKey.Status.RETIRED).findFirst();

@@ -1,5 +1,6 @@
 package io.tollgate.token;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tollgate.json.Json;
@@ -28,7 +29,9 @@ public final class SigningKeySetCodec {
     private SigningKeySetCodec() {
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredKey(String kid, String alg, String status, @JsonProperty("created_at") String createdAt,
+            @JsonProperty("status_since") String statusSince,
             @JsonProperty("public_key") String publicKey, @JsonProperty("private_key") String privateKey) {
     }
 
@@ -54,17 +57,25 @@ public final class SigningKeySetCodec {
             Optional<PrivateKey> privateKey = includePrivate && stored.privateKey() != null
                     ? Optional.of(rsa.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(stored.privateKey()))))
                     : Optional.empty();
-            return new SigningKey(stored.kid(), stored.alg(), SigningKey.Status.valueOf(stored.status()),
-                    Instant.parse(stored.createdAt()), publicKey, privateKey);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            Instant created = Instant.parse(stored.createdAt());
+            return new SigningKey(stored.kid(), stored.alg(), SigningKey.Status.valueOf(stored.status()), created,
+                    stored.statusSince() == null ? created : Instant.parse(stored.statusSince()), publicKey, privateKey);
+        } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException
+                | java.time.format.DateTimeParseException e) {
             throw new IllegalStateException("Signing key " + stored.kid() + " cannot be decoded", e);
         }
+    }
+
+    /** Serialises a key set without any private key: what is published for verification. */
+    public static String encodePublic(SigningKeySet set) {
+        return encode(set.publicOnly());
     }
 
     /** Serialises a key set, private keys included (only for the secret store). */
     public static String encode(SigningKeySet set) {
         List<StoredKey> keys = set.keys().stream().map(k -> new StoredKey(k.kid(), k.algorithm(), k.status().name(),
-                k.createdAt().toString(), Base64.getEncoder().encodeToString(k.publicKey().getEncoded()),
+                k.createdAt().toString(), k.statusSince().toString(),
+                Base64.getEncoder().encodeToString(k.publicKey().getEncoded()),
                 k.privateKey().map(p -> Base64.getEncoder().encodeToString(p.getEncoded())).orElse(null))).toList();
         try {
             return Json.mapper().writeValueAsString(new StoredKeySet(keys));

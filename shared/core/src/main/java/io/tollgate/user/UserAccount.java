@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public record UserAccount(String tenantId, String userId, String username, String organizationId,
         List<String> roles, Status status, String passwordHash, Instant passwordChangedAt,
-        List<String> mfaMethods, FailureState failures) {
+        List<String> mfaMethods, FailureState failures, Map<String, Instant> liveSessions, long sessionVersion) {
 
     public enum Status {
         ACTIVE, DISABLED
@@ -30,6 +30,7 @@ public record UserAccount(String tenantId, String userId, String username, Strin
         roles = List.copyOf(roles);
         mfaMethods = List.copyOf(mfaMethods);
         Objects.requireNonNull(failures, "failures");
+        liveSessions = Map.copyOf(liveSessions);
     }
 
     public boolean active() {
@@ -42,7 +43,8 @@ public record UserAccount(String tenantId, String userId, String username, Strin
                 Attributes.stringList(item, "roles"), Status.valueOf(Attributes.requiredString(item, "status")),
                 Attributes.requiredString(item, "password_hash"),
                 Attributes.instantMillis(item, "password_changed_at").orElse(Instant.EPOCH),
-                Attributes.stringList(item, "mfa_methods"), FailureState.from(item));
+                Attributes.stringList(item, "mfa_methods"), FailureState.from(item),
+                Attributes.instantMap(item, "live_sessions"), Attributes.number(item, "session_version").orElse(0L));
     }
 
     @Override

@@ -1,0 +1,97 @@
+package io.tollgate.account;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.audit.AuditRecorder.Actor;
+import io.tollgate.http.ApiRequest;
+import io.tollgate.http.ApiResponses;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.HttpEndpoint;
+import io.tollgate.http.ProblemException;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.session.SessionRecord;
+import io.tollgate.session.SessionService;
+import io.tollgate.session.SessionServices;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, and my sessions. The
+ * caller is always the principal the authorizer verified; no route here takes a user id from the
+ * request, so nobody can reach another user's sessions.
+ */
+public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final SessionService sessions;
+
+    /** Used by AWS Lambda. */
+    public AccountHandler() {
+        this(TollgateServices.fromEnvironment());
+    }
+
+    /** Used by the local runtime. */
+    public AccountHandler(TollgateServices services) {
+        this(SessionServices.create(services));
+    }
+
+    /** Used by tests. */
+    public AccountHandler(SessionService sessions) {
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpEndpoint.handle(event, request -> {
+            ApiRequest.Principal me = request.requirePrincipal();
+            return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+                case "GET /v1/me" -> ApiResponses.json(200, whoami(me));
+                case "GET /v1/me/sessions" -> ApiResponses.json(200, Map.of("sessions",
+                        sessions.list(me.tenantId(), me.userId()).stream().map(s -> view(s, me)).toList()));
+                case "DELETE /v1/me/sessions/{id}" -> {
+                    String id = Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse("");
+                    if (!SESSION_ID.matcher(id).matches()) {
+                        throw new ProblemException(ErrorCode.NOT_FOUND, "No such live session.");
+                    }
+                    sessions.revoke(me.tenantId(), me.userId(), id, new Actor(me.tenantId(), me.userId(),
+                            me.organizationId(), request.sourceIp(), request.userAgent()));
+                    yield ApiResponses.empty(204);
+                }
+                default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
+            };
+        });
+    }
+
+    private static Map<String, Object> whoami(ApiRequest.Principal me) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sub", me.userId());
+        out.put("tenant", me.tenantId());
+        out.put("org", me.organizationId());
+        out.put("roles", me.roles());
+        out.put("amr", me.amr());
+        out.put("auth_time", me.authTime() == null ? null : Long.parseLong(me.authTime()));
+        out.put("auth_method", me.authMethod());
+        return out;
+    }
+
+    private static Map<String, Object> view(SessionRecord session, ApiRequest.Principal me) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", session.sessionId());
+        out.put("current", session.sessionId().equals(me.sessionId()));
+        out.put("amr", session.amr());
+        out.put("audience", session.audience());
+        out.put("created_at", session.createdAt().toString());
+        out.put("last_used_at", session.lastUsedAt().toString());
+        out.put("expires_at", session.expiresAt().toString());
+        out.put("source_ip", session.sourceIp());
+        out.put("user_agent", session.userAgent());
+        return out;
+    }
+}

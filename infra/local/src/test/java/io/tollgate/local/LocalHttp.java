@@ -1,0 +1,68 @@
+package io.tollgate.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** A small HTTP client for the local runtime's ITs. */
+final class LocalHttp {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private final URI base;
+
+    LocalHttp(URI base) {
+        this.base = base;
+    }
+
+    HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        headers.forEach(request::header);
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<String> post(String path, String body) {
+        return send("POST", path, body, Map.of());
+    }
+
+    HttpResponse<String> get(String path, String bearer) {
+        return send("GET", path, null, bearer == null ? Map.of() : Map.of("authorization", "Bearer " + bearer));
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** POST /v1/auth/login and return the JSON answer (asserting 200). */
+    JsonNode login(String tenant, String username, String password) {
+        HttpResponse<String> response = post("/v1/auth/login", "{\"tenant\":\"" + tenant + "\",\"username\":\""
+                + username + "\",\"password\":\"" + password + "\"}");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("login failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response);
+    }
+
+    HttpResponse<String> refresh(String refreshToken) {
+        return post("/v1/auth/token/refresh", "{\"refresh_token\":\"" + refreshToken + "\"}");
+    }
+}
