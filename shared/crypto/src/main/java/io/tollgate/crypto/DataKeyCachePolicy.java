@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Bounds of {@link DataKeyCache}; every cached data key is dropped at whichever bound it reaches
- * first. See docs/adr/0007-envelope-encryption-format.md for why these defaults.
+ * first. See docs/adr/0010-envelope-encryption-format.md for why these defaults.
  *
  * @param maxUses    how many encryptions (or decryptions) one cached key may serve; at least 1
  * @param maxAge     how long a key may stay cached after KMS produced it; positive, at most 1 hour

@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * MFA recovery codes: {@value #COUNT} single-use codes of 10 symbols from Crockford's Base32
  * alphabet ({@code 0-9 a-z} without {@code i l o u}), 50 random bits each, shown once as
- * {@code xxxxx-xxxxx}. Decision and threat model: docs/adr/0006-backup-code-hashing.md.
+ * {@code xxxxx-xxxxx}. Decision and threat model: docs/adr/0009-backup-code-hashing.md.
  *
  * <p>Input is normalised before matching: case, spaces and dashes are ignored, and the
  * look-alikes {@code o}→{@code 0}, {@code i}/{@code l}→{@code 1} are mapped, so a code read

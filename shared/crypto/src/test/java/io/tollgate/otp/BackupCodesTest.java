@@ -101,7 +101,7 @@ class BackupCodesTest {
 
     @Test
     void generateWhenNoPepperThenStoredHashIsHmacSha256OfNormalisedCodeUnderSalt() throws Exception {
-        // Pins the stored format of docs/adr/0006-backup-code-hashing.md.
+        // Pins the stored format of docs/adr/0009-backup-code-hashing.md.
         BackupCodes.Issued issued = backupCodes.generate();
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Base64.getUrlDecoder().decode(issued.stored().salt()), "HmacSHA256"));
