@@ -116,4 +116,11 @@ public final class UserDirectory {
             throw new AlreadyExistsException(what);
         }
     }
+
+    /** The user with this user name in the tenant (consistent read). */
+    public Optional<UserAccount> findByUsername(String tenantId, String username) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(Keys.user(tenantId, username)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(UserAccount.fromItem(item));
+    }
 }

@@ -1,0 +1,102 @@
+package io.tollgate.session;
+
+import io.tollgate.storage.Attributes;
+import io.tollgate.storage.Keys;
+import io.tollgate.storage.TableNames;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+/**
+ * Whether an access token's session still stands, as the authorizer asks it on every request
+ * (ADR 0006): the session must exist and be {@code ACTIVE}, the user must not be disabled, and
+ * the token must not be older than the user's {@code valid_after}. One {@code BatchGetItem} of
+ * the session and revocation items per session and {@link #maxAge} (default 30 s) — the
+ * documented staleness bound — kept in a bounded LRU map, so a warm request pays no AWS call.
+ */
+public final class SessionRevocations {
+
+    /** Staleness bound of revocation for access tokens. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(30);
+
+    private final DynamoDbClient dynamoDb;
+    private final TableNames tables;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Map<String, State> cache;
+
+    /** What was read about one session, and when. */
+    record State(boolean sessionActive, boolean userDisabled, long validAfterEpochSecond, Instant loadedAt) {
+    }
+
+    public SessionRevocations(DynamoDbClient dynamoDb, TableNames tables, Clock clock, Duration maxAge, int maxEntries) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.tables = Objects.requireNonNull(tables, "tables");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be positive");
+        }
+        this.cache = new LinkedHashMap<>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, State> eldest) {
+                return size() > maxEntries;
+            }
+        };
+    }
+
+    /**
+     * True when a token of session {@code sessionId} of the user, issued at {@code issuedAt},
+     * must be refused.
+     */
+    public boolean revoked(String tenantId, String userId, String sessionId, Instant issuedAt) {
+        String key = tenantId + '\u0000' + userId + '\u0000' + sessionId;
+        Instant now = clock.instant();
+        State state;
+        synchronized (cache) {
+            state = cache.get(key);
+        }
+        if (state == null || !state.loadedAt().plus(maxAge).isAfter(now)) {
+            state = load(tenantId, userId, sessionId, now);
+            synchronized (cache) {
+                cache.put(key, state);
+            }
+        }
+        return !state.sessionActive() || state.userDisabled() || issuedAt.getEpochSecond() < state.validAfterEpochSecond();
+    }
+
+    private State load(String tenantId, String userId, String sessionId, Instant now) {
+        Map<String, AttributeValue> sessionKey = Keys.session(tenantId, userId, sessionId);
+        Map<String, AttributeValue> revocationKey = Keys.userRevocation(tenantId, userId);
+        BatchGetItemResponse response = dynamoDb.batchGetItem(r -> r.requestItems(Map.of(tables.sessions(),
+                KeysAndAttributes.builder().keys(sessionKey, revocationKey)
+                        .projectionExpression("#pk, #sk, #status, valid_after, disabled")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#status", "status"))
+                        .build())));
+        if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
+            throw new IllegalStateException("DynamoDB left revocation keys unprocessed");
+        }
+        boolean active = false;
+        boolean disabled = false;
+        long validAfter = 0;
+        for (Map<String, AttributeValue> item : response.responses().getOrDefault(tables.sessions(), List.of())) {
+            if (item.get(Keys.SK).equals(sessionKey.get(Keys.SK))) {
+                active = SessionRecord.ACTIVE.equals(Attributes.string(item, "status").orElse(""));
+            } else {
+                validAfter = Attributes.number(item, "valid_after").orElse(0L);
+                disabled = item.containsKey("disabled") && Boolean.TRUE.equals(item.get("disabled").bool());
+            }
+        }
+        return new State(active, disabled, validAfter, now);
+    }
+}

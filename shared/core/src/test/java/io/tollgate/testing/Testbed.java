@@ -1,0 +1,74 @@
+package io.tollgate.testing;
+
+import io.tollgate.devkit.DynamoDbLocalServer;
+import io.tollgate.devkit.SamTemplate;
+import io.tollgate.devkit.TableProvisioner;
+import io.tollgate.password.CommonPasswords;
+import io.tollgate.platform.TollgateConfig;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.settings.SecuritySettings;
+import io.tollgate.storage.TableNames;
+import io.tollgate.tenant.Tenant;
+import io.tollgate.token.LocalSigningKeyStore;
+import io.tollgate.user.UserAccount;
+import io.tollgate.user.UserDirectory;
+import io.tollgate.user.UserProvisioning;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A function IT's world: DynamoDB Local (the real engine, one per test JVM) with the tables of
+ * template.yaml, and services with a {@link TestClock}, a {@link RecordingAuditPublisher} and an
+ * in-memory signing key set; {@link #newTenant()} seeds a fresh tenant with one user.
+ */
+public final class Testbed {
+
+    public static final String PASSWORD = "Velvet-Orbit-Quarry-82";
+    public static final TableNames TABLES = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
+    private static DynamoDbLocalServer server;
+    private static DynamoDbClient dynamoDb;
+
+    public final TestClock clock = TestClock.at("2026-03-01T09:00:00Z");
+    public final RecordingAuditPublisher audit = new RecordingAuditPublisher();
+    public final TollgateServices services;
+
+    public Testbed() {
+        services = TollgateServices.builder()
+                .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))
+                .dynamoDb(dynamoDb())
+                .signingKeys(LocalSigningKeyStore.inMemory(clock, new SecureRandom()))
+                .auditPublisher(audit)
+                .clock(clock)
+                .build();
+    }
+
+    /** The JVM's DynamoDB Local, started and provisioned on first use (stopped with the JVM). */
+    public static synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            server = DynamoDbLocalServer.inMemory();
+            dynamoDb = server.client();
+            TableProvisioner.provision(dynamoDb, SamTemplate.findFrom(Path.of("").toAbsolutePath()));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "testbed-dynamodb-stop"));
+        }
+        return dynamoDb;
+    }
+
+    /** A fresh tenant (random id) with organisation {@code risk} and user {@code alice@acme.test}. */
+    public UserAccount newTenant() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        UserDirectory directory = new UserDirectory(dynamoDb(), TABLES);
+        UserProvisioning provisioning = new UserProvisioning(directory, services.passwordHasher(),
+                CommonPasswords.load(), services.audit(), clock);
+        Tenant created = provisioning.createTenant(tenant, "Acme", SecuritySettings.defaults(),
+                UserProvisioning.Requester.system(tenant));
+        provisioning.createOrganization(tenant, "risk", "Risk", UserProvisioning.Requester.system(tenant));
+        provisioning.createUser(created, new UserProvisioning.NewUserRequest("alice@acme.test", "alice@acme.test",
+                PASSWORD, List.of("user"), "risk"), UserProvisioning.Requester.system(tenant));
+        audit.clear();
+        return directory.findByUsername(tenant, "alice@acme.test").orElseThrow();
+    }
+}
