@@ -24,3 +24,6 @@ build-KeyRotationFunction:
 
 build-AccountFunction:
 	$(call build_function,account)
+
+build-AuthorizerFunction:
+	$(call build_function,authorizer)

@@ -4,7 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.audit.AuditEventType;
+import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.AuditRecorder.Actor;
+import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.authz.ApiKeys;
+import io.tollgate.http.ProblemException.FieldError;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
@@ -14,6 +19,7 @@ import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRecord;
 import io.tollgate.session.SessionService;
 import io.tollgate.session.SessionServices;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,29 +28,42 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, and my sessions. The
+ * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, my API keys. The
  * caller is always the principal the authorizer verified; no route here takes a user id from the
  * request, so nobody can reach another user's sessions.
  */
 public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    private static final Pattern API_KEY_ID = Pattern.compile("[a-z0-9]{8}");
     private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    private static final int MAX_KEYS_PER_USER = 10;
+
     private final SessionService sessions;
+    private final ApiKeyRepository apiKeys;
+    private final ApiKeys generator;
+    private final AuditRecorder audit;
 
     /** Used by AWS Lambda. */
     public AccountHandler() {
         this(TollgateServices.fromEnvironment());
     }
 
-    /** Used by the local runtime. */
+    /** Used by the local runtime and tests. */
     public AccountHandler(TollgateServices services) {
-        this(SessionServices.create(services));
+        this(SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
+                services.clock()), new ApiKeys(services.random()), services.audit());
     }
 
-    /** Used by tests. */
-    public AccountHandler(SessionService sessions) {
+    public AccountHandler(SessionService sessions, ApiKeyRepository apiKeys, ApiKeys generator, AuditRecorder audit) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+        this.generator = Objects.requireNonNull(generator, "generator");
+        this.audit = Objects.requireNonNull(audit, "audit");
+    }
+
+    /** {@code POST /v1/me/api-keys}: a name, and optionally a subset of the caller's roles. */
+    record NewApiKey(String name, List<String> roles) {
     }
 
     @Override
@@ -64,9 +83,69 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                             me.organizationId(), request.sourceIp(), request.userAgent()));
                     yield ApiResponses.empty(204);
                 }
+                case "POST /v1/me/api-keys" -> createApiKey(request, me);
+                case "GET /v1/me/api-keys" -> ApiResponses.json(200, Map.of("api_keys",
+                        apiKeys.list(me.tenantId(), me.userId()).stream().map(AccountHandler::view).toList()));
+                case "DELETE /v1/me/api-keys/{id}" -> {
+                    String id = Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse("");
+                    if (!API_KEY_ID.matcher(id).matches() || !apiKeys.revoke(me.tenantId(), me.userId(), id)) {
+                        throw new ProblemException(ErrorCode.NOT_FOUND, "No such active API key.");
+                    }
+                    audit.record(AuditEventType.API_KEY_REVOKED, actor(request, me), "api_key", "revoke", "success",
+                            Map.of("api_key", id));
+                    yield ApiResponses.empty(204);
+                }
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
+    }
+
+    private APIGatewayV2HTTPResponse createApiKey(ApiRequest request, ApiRequest.Principal me) {
+        NewApiKey body = request.body(NewApiKey.class);
+        List<FieldError> errors = new ArrayList<>();
+        if (body.name() == null || body.name().isBlank() || body.name().length() > 64) {
+            errors.add(new FieldError("name", "required", "A name of 1-64 characters is required."));
+        }
+        List<String> roles = body.roles() == null || body.roles().isEmpty() ? me.roles() : List.copyOf(body.roles());
+        if (!me.roles().containsAll(roles)) {
+            errors.add(new FieldError("roles", "not_held", "An API key may carry only roles the caller holds."));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+        }
+        if (apiKeys.list(me.tenantId(), me.userId()).stream().filter(ApiKeyRepository.ApiKeyRecord::active).count()
+                >= MAX_KEYS_PER_USER) {
+            throw new ProblemException(ErrorCode.CONFLICT, "At most " + MAX_KEYS_PER_USER + " active API keys per user.");
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ApiKeys.IssuedApiKey issued = generator.generate();
+            if (apiKeys.create(issued.stored(), me.tenantId(), me.userId(), me.organizationId(), roles, body.name())) {
+                audit.record(AuditEventType.API_KEY_CREATED, actor(request, me), "api_key", "create", "success",
+                        Map.of("api_key", issued.stored().prefix(), "roles", roles));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("id", issued.stored().prefix());
+                out.put("api_key", issued.plaintext());
+                out.put("name", body.name());
+                out.put("roles", roles);
+                return ApiResponses.json(201, out);
+            }
+        }
+        throw new IllegalStateException("Could not find a free API key prefix");
+    }
+
+    private static Actor actor(ApiRequest request, ApiRequest.Principal me) {
+        return new Actor(me.tenantId(), me.userId(), me.organizationId(), request.sourceIp(), request.userAgent());
+    }
+
+    private static Map<String, Object> view(ApiKeyRepository.ApiKeyRecord key) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", key.prefix());
+        out.put("name", key.name());
+        out.put("roles", key.roles());
+        out.put("status", key.status());
+        out.put("created_at", key.createdAt().toString());
+        out.put("last_used_at", key.lastUsedAt().map(Object::toString).orElse(null));
+        return out;
     }
 
     private static Map<String, Object> whoami(ApiRequest.Principal me) {

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.json.Json;
 import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginServices;
-import io.tollgate.session.SessionServices;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
 import java.time.Duration;
@@ -31,7 +30,7 @@ class AccountHandlerIT {
     void setUp() {
         bed = new Testbed();
         alice = bed.newTenant();
-        handler = new AccountHandler(SessionServices.create(bed.services));
+        handler = new AccountHandler(bed.services);
     }
 
     private void login() {

@@ -80,7 +80,7 @@ class TokenRefreshHandlerIT {
         String second = login();
         APIGatewayV2HTTPEvent event = sample("logout-all.json", null);
         event.getRequestContext().getAuthorizer().setLambda(Map.of("sub", alice.userId(), "tenant", alice.tenantId(),
-                "org", "risk", "roles", "user", "sid", "x", "auth_method", "bearer"));
+                "org", "risk", "roles", "user", "sid", "x", "auth_method", "bearer", "decision", "allow"));
         assertEquals(204, handler.handleRequest(event, null).getStatusCode());
         assertEquals(401, handler.handleRequest(sample("token-refresh.json", first), null).getStatusCode());
         assertEquals(401, handler.handleRequest(sample("token-refresh.json", second), null).getStatusCode());

@@ -24,6 +24,8 @@ public enum AuditEventType {
     LOGOUT_ALL("logout_all", AuditSeverity.HIGH, List.of("sox", "pci", "soc2")),
     SESSION_REVOKED("session_revoked", AuditSeverity.HIGH, List.of("pci", "soc2")),
     SESSION_EVICTED("session_evicted", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    API_KEY_CREATED("api_key_created", AuditSeverity.HIGH, List.of("pci", "soc2")),
+    API_KEY_REVOKED("api_key_revoked", AuditSeverity.HIGH, List.of("pci", "soc2")),
     SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
 
     private final String wireName;

@@ -136,6 +136,37 @@ public final class ApiRequest {
         return Optional.empty();
     }
 
+    /** Context key of the authorizer's verdict; any value but {@code allow} refuses the request. */
+    public static final String DECISION = "decision";
+
+    /**
+     * The refusal the authorizer decided for this request, if any (ADR 0013). A request that
+     * carries an authorizer context without a verdict is refused too (fail closed).
+     */
+    public Optional<ProblemException> authorizerRefusal() {
+        var context = event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getLambda() == null) {
+            return Optional.empty();
+        }
+        Object decision = context.getAuthorizer().getLambda().get(DECISION);
+        if ("allow".equals(decision)) {
+            return Optional.empty();
+        }
+        if ("forbidden".equals(decision)) {
+            return Optional.of(new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+        }
+        if ("rate_limited".equals(decision)) {
+            long seconds = 60;
+            Object retry = context.getAuthorizer().getLambda().get("retry_after");
+            if (retry instanceof String text && text.matches("[0-9]{1,4}")) {
+                seconds = Long.parseLong(text);
+            }
+            return Optional.of(ProblemException.rateLimited("Too many requests; try again later.",
+                    java.time.Duration.ofSeconds(Math.max(1, seconds))));
+        }
+        return Optional.of(new ProblemException(ErrorCode.TOKEN_INVALID, "The credential is not valid."));
+    }
+
     /** The authenticated principal the authorizer put in the request context, if any. */
     public Optional<Principal> principal() {
         var context = event.getRequestContext();

@@ -10,6 +10,11 @@ import org.slf4j.LoggerFactory;
  * The boundary every HTTP handler runs its work through: a {@link ProblemException} becomes its
  * problem document, any other failure becomes a generic 500 whose cause goes to the log only
  * (with the request id to correlate), never to the caller.
+ *
+ * <p>It also enforces the authorizer's verdict before any work (ADR 0013): the authorizer passes
+ * refusals (invalid credential, forbidden, rate limited) in its context so that they are answered
+ * here as RFC 9457 problems with the right status (401, 403, 429 + {@code Retry-After}), which an
+ * HTTP API authorizer cannot produce itself.
  */
 public final class HttpEndpoint {
 
@@ -22,6 +27,9 @@ public final class HttpEndpoint {
             Function<ApiRequest, APIGatewayV2HTTPResponse> work) {
         ApiRequest request = new ApiRequest(event);
         try {
+            request.authorizerRefusal().ifPresent(refusal -> {
+                throw refusal;
+            });
             return work.apply(request);
         } catch (ProblemException problem) {
             LOG.info("request refused requestId={} code={}", request.requestId(), problem.errorCode().code());

@@ -60,7 +60,17 @@ public final class SessionRevocations {
      * must be refused.
      */
     public boolean revoked(String tenantId, String userId, String sessionId, Instant issuedAt) {
-        String key = tenantId + '\u0000' + userId + '\u0000' + sessionId;
+        State state = state(tenantId, userId, Objects.requireNonNull(sessionId, "sessionId"));
+        return !state.sessionActive() || state.userDisabled() || issuedAt.getEpochSecond() < state.validAfterEpochSecond();
+    }
+
+    /** True when the user is disabled (API keys act without a session, so only this applies to them). */
+    public boolean userDisabled(String tenantId, String userId) {
+        return state(tenantId, userId, null).userDisabled();
+    }
+
+    private State state(String tenantId, String userId, String sessionId) {
+        String key = tenantId + '\u0000' + userId + '\u0000' + (sessionId == null ? "" : sessionId);
         Instant now = clock.instant();
         State state;
         synchronized (cache) {
@@ -72,25 +82,26 @@ public final class SessionRevocations {
                 cache.put(key, state);
             }
         }
-        return !state.sessionActive() || state.userDisabled() || issuedAt.getEpochSecond() < state.validAfterEpochSecond();
+        return state;
     }
 
     private State load(String tenantId, String userId, String sessionId, Instant now) {
-        Map<String, AttributeValue> sessionKey = Keys.session(tenantId, userId, sessionId);
+        Map<String, AttributeValue> sessionKey = sessionId == null ? Map.of() : Keys.session(tenantId, userId, sessionId);
         Map<String, AttributeValue> revocationKey = Keys.userRevocation(tenantId, userId);
+        List<Map<String, AttributeValue>> keys = sessionId == null ? List.of(revocationKey) : List.of(sessionKey, revocationKey);
         BatchGetItemResponse response = dynamoDb.batchGetItem(r -> r.requestItems(Map.of(tables.sessions(),
-                KeysAndAttributes.builder().keys(sessionKey, revocationKey)
+                KeysAndAttributes.builder().keys(keys)
                         .projectionExpression("#pk, #sk, #status, valid_after, disabled")
                         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#status", "status"))
                         .build())));
         if (response.hasUnprocessedKeys() && !response.unprocessedKeys().isEmpty()) {
             throw new IllegalStateException("DynamoDB left revocation keys unprocessed");
         }
-        boolean active = false;
+        boolean active = sessionId == null;
         boolean disabled = false;
         long validAfter = 0;
         for (Map<String, AttributeValue> item : response.responses().getOrDefault(tables.sessions(), List.of())) {
-            if (item.get(Keys.SK).equals(sessionKey.get(Keys.SK))) {
+            if (sessionId != null && item.get(Keys.SK).equals(sessionKey.get(Keys.SK))) {
                 active = SessionRecord.ACTIVE.equals(Attributes.string(item, "status").orElse(""));
             } else {
                 validAfter = Attributes.number(item, "valid_after").orElse(0L);

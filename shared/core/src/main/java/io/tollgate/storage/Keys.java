@@ -80,6 +80,29 @@ public final class Keys {
         return tenantPk(tenantId) + "#USER#" + userId;
     }
 
+    /** The look-up item of an API key, by its public prefix (SPEC.md §3; the item names its tenant). */
+    public static Map<String, AttributeValue> apiKey(String prefix) {
+        return key("APIKEY#" + prefix, "APIKEY");
+    }
+
+    /** The owner's copy of an API key's metadata, under its tenant, for listing. */
+    public static Map<String, AttributeValue> ownedApiKey(String tenantId, String userId, String prefix) {
+        return key(tenantPk(tenantId), ownedApiKeyPrefix(userId) + prefix);
+    }
+
+    public static String ownedApiKeyPrefix(String userId) {
+        return "APIKEY#" + userId + "#";
+    }
+
+    public static String tenantPartition(String tenantId) {
+        return tenantPk(tenantId);
+    }
+
+    /** One principal's request count in one minute window (rate limit). */
+    public static Map<String, AttributeValue> rateWindow(String principal, long windowEpochMinute) {
+        return key("RATE#" + principal, "W#" + windowEpochMinute);
+    }
+
     /** User names compare case-insensitively after Unicode NFKC normalisation. */
     public static String normaliseUsername(String username) {
         return java.text.Normalizer.normalize(username.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);

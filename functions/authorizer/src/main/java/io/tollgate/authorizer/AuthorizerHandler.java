@@ -1,0 +1,115 @@
+package io.tollgate.authorizer;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import io.tollgate.authz.AccessPolicy;
+import io.tollgate.authz.AccessTokenValidator;
+import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.authz.DynamoDbWindowCounter;
+import io.tollgate.authz.RateLimiter;
+import io.tollgate.authz.RequestAuthorizer;
+import io.tollgate.authz.RouteCatalog;
+import io.tollgate.http.ApiRequest;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.session.SessionRevocations;
+import io.tollgate.storage.Keys;
+import io.tollgate.tenant.Tenant;
+import io.tollgate.token.PublishedSigningKeys;
+import io.tollgate.token.VerificationKeyCache;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The HTTP API Lambda authorizer (REQUEST, payload 2.0, simple responses) in front of every
+ * non-public route (issue 6, ADR 0013). It adapts the event to {@link RequestAuthorizer} and maps
+ * the outcome: allowed requests carry the principal in the context ({@code sub}, {@code tenant},
+ * {@code org}, {@code roles}, {@code sid}, {@code amr}, {@code auth_time}, {@code auth_method});
+ * refusals are passed on as a {@code decision} the functions answer as 401 / 403 / 429 problems;
+ * undeclared routes are denied here ({@code isAuthorized: false}).
+ *
+ * <p>Everything expensive (clients, key parsing, policy and route files) happens once, in the
+ * init phase; warm requests are served from caches (zero AWS calls, see docs/performance.md).
+ */
+public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
+
+    private final RequestAuthorizer authorizer;
+
+    /** Used by AWS Lambda. */
+    public AuthorizerHandler() {
+        this(TollgateServices.fromEnvironment());
+    }
+
+    /** Used by the local runtime. */
+    public AuthorizerHandler(TollgateServices services) {
+        this(create(services));
+    }
+
+    /** Used by tests. */
+    public AuthorizerHandler(RequestAuthorizer authorizer) {
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    }
+
+    static RequestAuthorizer create(TollgateServices services) {
+        var tables = services.config().tables();
+        var keys = VerificationKeyCache.over(new PublishedSigningKeys(services.dynamoDb(), tables), services.clock());
+        var validator = new AccessTokenValidator(keys::byKid, services.clock(), AccessTokenValidator.Settings.defaults(
+                services.config().tokenIssuer(), new HashSet<>(services.defaultSettings().tokens().audiences())));
+        var apiKeyRepository = new ApiKeyRepository(services.dynamoDb(), tables, services.clock());
+        var apiKeys = new CachedApiKeys(apiKeyRepository, services.clock(), SessionRevocations.DEFAULT_MAX_AGE);
+        var tenantLimits = new TenantLimits(tenant -> {
+            Map<String, AttributeValue> item = services.dynamoDb().getItem(r -> r.tableName(tables.identity())
+                    .key(Keys.tenant(tenant))).item();
+            return item == null || item.isEmpty() ? services.defaultSettings().rateLimitPerMinute()
+                    : Tenant.fromItem(item).settings().rateLimitPerMinute();
+        }, services.clock(), Duration.ofMinutes(5));
+        return new RequestAuthorizer(RouteCatalog.load(), AccessPolicy.load("default"), validator,
+                new SessionRevocations(services.dynamoDb(), tables, services.clock(), SessionRevocations.DEFAULT_MAX_AGE,
+                        10_000),
+                apiKeys, new RateLimiter(new DynamoDbWindowCounter(services.dynamoDb(), tables), services.clock(),
+                        RateLimiter.Settings.defaults(), tenantLimits::limit),
+                services.clock());
+    }
+
+    @Override
+    public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
+        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
+        String method = http == null || http.getMethod() == null ? "" : http.getMethod();
+        String path = event.getRawPath() != null ? event.getRawPath() : http == null ? "" : http.getPath();
+        RequestAuthorizer.Outcome outcome = authorizer.authorize(method, path == null ? "" : path,
+                header(event, "authorization"), header(event, "x-api-key"));
+        Map<String, String> answer = new LinkedHashMap<>(outcome.context());
+        switch (outcome.verdict()) {
+            case ALLOW -> answer.put(ApiRequest.DECISION, "allow");
+            case TOKEN_INVALID -> answer.put(ApiRequest.DECISION, "token_invalid");
+            case FORBIDDEN -> answer.put(ApiRequest.DECISION, "forbidden");
+            case RATE_LIMITED -> {
+                answer.put(ApiRequest.DECISION, "rate_limited");
+                answer.put("retry_after", Long.toString(outcome.retryAfterSeconds()));
+            }
+            case UNDECLARED_ROUTE -> {
+                return SimpleIAMPolicyResponse.builder().withIsAuthorized(false).withContext(Map.of()).build();
+            }
+        }
+        return SimpleIAMPolicyResponse.builder().withIsAuthorized(true).withContext(answer).build();
+    }
+
+    private static Optional<String> header(APIGatewayV2CustomAuthorizerEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, String> entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name) && entry.getValue() != null && !entry.getValue().isEmpty()) {
+                return Optional.of(entry.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+}
