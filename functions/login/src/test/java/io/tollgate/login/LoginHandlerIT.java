@@ -105,7 +105,7 @@ class LoginHandlerIT {
 
     @BeforeEach
     void freshTenant() {
-        clock = TestClock.at("2026-03-01T09:00:00Z");
+        clock = TestClock.startingNow();
         audit = new RecordingAuditPublisher();
         keys = LocalSigningKeyStore.inMemory(clock, new SecureRandom());
         TollgateServices services = TollgateServices.builder()

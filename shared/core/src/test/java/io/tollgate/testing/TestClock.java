@@ -20,6 +20,15 @@ public final class TestClock extends Clock {
         return new TestClock(Instant.parse(isoInstant));
     }
 
+    /**
+     * Starts at the current second. Tests that write items with a TTL against DynamoDB Local must
+     * use this (not a fixed date in the past): DynamoDB Local deletes expired items by the wall
+     * clock, at moments of its own, which made counters vanish mid-test.
+     */
+    public static TestClock startingNow() {
+        return new TestClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
     public void advance(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));
     }

@@ -32,7 +32,7 @@ public final class Testbed {
     private static DynamoDbLocalServer server;
     private static DynamoDbClient dynamoDb;
 
-    public final TestClock clock = TestClock.at("2026-03-01T09:00:00Z");
+    public final TestClock clock = TestClock.startingNow();
     public final RecordingAuditPublisher audit = new RecordingAuditPublisher();
     public final TollgateServices services;
 
