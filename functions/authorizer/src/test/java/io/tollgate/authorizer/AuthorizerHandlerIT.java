@@ -123,4 +123,14 @@ class AuthorizerHandlerIT {
         }
         assertEquals(afterFirst, calls.get(), "40 warm requests made no DynamoDB call");
     }
+
+    @Test
+    void primeWhenSnapshotTakenThenRequestPathRunsWithoutAnyAwsCall() {
+        AtomicInteger calls = new AtomicInteger();
+        io.tollgate.platform.TollgateServices counted = io.tollgate.platform.TollgateServices.builder()
+                .config(bed.services.config()).clock(bed.clock).signingKeys(bed.services.signingKeys())
+                .dynamoDb(CountingDynamoDb.wrap(Testbed.dynamoDb(), calls)).build();
+        assertEquals(2_000, new AuthorizerHandler(counted).prime());
+        assertEquals(0, calls.get());
+    }
 }

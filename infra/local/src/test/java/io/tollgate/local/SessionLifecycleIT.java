@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.storage.Attributes;
+import io.tollgate.testing.LogCapture;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
 import java.net.http.HttpResponse;
@@ -238,6 +239,38 @@ class SessionLifecycleIT {
                 && !c.startsWith(cookieValue)), "a rotated cookie is set");
         String bodyPresented = cookieValue.substring(cookieValue.indexOf('=') + 1);
         assertEquals(401, http.refresh(bodyPresented).statusCode(), "a cookie-mode token is refused from a body");
+    }
+
+    @Test
+    void logsWhenWholeSessionLifeThenNoTokenHashOrCsrfValueAppears() {
+        List<String> secrets = new ArrayList<>();
+        try (LogCapture logs = LogCapture.start()) {
+            HttpResponse<String> cookieLogin = http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"alice@acme.test\","
+                    + "\"password\":\"" + PASSWORD + "\",\"audience\":\"admin-panel\"}");
+            secrets.add(LocalHttp.json(cookieLogin).get("csrf_token").asText());
+            JsonNode login = http.login("acme", "alice@acme.test", PASSWORD);
+            String first = login.get("refresh_token").asText();
+            secrets.add(first);
+            secrets.add(login.get("access_token").asText());
+            secrets.add(io.tollgate.token.OpaqueTokens.hash(first));
+            String second = LocalHttp.json(http.refresh(first)).get("refresh_token").asText();
+            secrets.add(second);
+            CLOCK.advance(Duration.ofSeconds(11));
+            http.refresh(first);
+            http.refresh("x".repeat(43));
+            http.post("/v1/auth/logout", "{\"refresh_token\":\"" + second + "\"}");
+            http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"alice@acme.test\",\"password\":\"wrong-" + PASSWORD + "\"}");
+            assertTrue(logs.lines().size() > 5, "the capture sees the runtime's logs: " + logs.lines().size());
+            for (String secret : secrets) {
+                assertEquals(List.of(), logs.linesContaining(secret), "a secret reached a log line");
+                assertEquals(List.of(), logs.linesContaining(secret.substring(0, 16)), "part of a secret reached a log line");
+            }
+            assertEquals(List.of(), logs.linesContaining(PASSWORD), "a password reached a log line");
+        }
+        String audit = AUDIT.events().toString();
+        for (String secret : secrets) {
+            assertFalse(audit.contains(secret.substring(0, 16)), "a secret reached an audit event");
+        }
     }
 
     private static long activeSessions(String username) {

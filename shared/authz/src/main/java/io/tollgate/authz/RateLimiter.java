@@ -128,7 +128,7 @@ public final class RateLimiter {
             if (limit < 1) {
                 throw new IllegalStateException("Rate limit of tenant " + tenant + " must be at least 1");
             }
-            long lease = Math.max(1, Math.min(settings.leaseSize(), limit - bucket.lastSeenTotal));
+            long lease = Math.max(1, Math.min(leaseSize(limit), limit - bucket.lastSeenTotal));
             long total = counter.addAndGet(principal, window, lease);
             long granted = Math.max(0, Math.min(lease, limit - (total - lease)));
             bucket.lastSeenTotal = total;
@@ -139,6 +139,15 @@ public final class RateLimiter {
             bucket.tokens = granted - 1;
             return RateDecision.ALLOW;
         }
+    }
+
+    /**
+     * Tokens leased per round trip: {@link Settings#leaseSize()}, or 5 % of the limit when that is
+     * larger, so a high-limit principal does not pay a round trip every 50 requests while the
+     * under-admission bound stays a fixed share of the limit.
+     */
+    long leaseSize(long limit) {
+        return Math.max(settings.leaseSize(), limit / 20);
     }
 
     private static RateDecision deny(long window, long epochSecond) {
