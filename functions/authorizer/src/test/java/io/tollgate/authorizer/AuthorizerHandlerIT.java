@@ -133,4 +133,14 @@ class AuthorizerHandlerIT {
         assertEquals(2_000, new AuthorizerHandler(counted).prime());
         assertEquals(0, calls.get());
     }
+
+    @Test
+    void authorizeWhenSampleApiKeyEventWithUnknownKeyThenTokenInvalid() throws Exception {
+        APIGatewayV2CustomAuthorizerEvent event = Json.mapper().copy()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .readValue(Files.readString(Path.of("../../events/authorizer-request-api-key.json")),
+                        APIGatewayV2CustomAuthorizerEvent.class);
+        SimpleIAMPolicyResponse answer = handler.handleRequest(event, null);
+        assertEquals("token_invalid", answer.getContext().get("decision"));
+    }
 }

@@ -157,4 +157,17 @@ class TemplateChecksTest {
         assertEquals("LoginFunction", login.functionLogicalId());
         assertTrue(login.authorizer().isEmpty());
     }
+
+    @Test
+    void everyTemplateRouteIsDeclaredInTheRouteCatalogWithTheMatchingAuthorizer() {
+        io.tollgate.authz.RouteCatalog catalog = io.tollgate.authz.RouteCatalog.load();
+        for (var route : template.httpRoutes()) {
+            var declared = catalog.declared(route.method(), route.path());
+            assertTrue(declared.isPresent(), route.method() + " " + route.path() + " is served but not declared");
+            boolean isPublic = declared.get().access() == io.tollgate.authz.Route.Access.PUBLIC;
+            assertEquals(isPublic ? java.util.Optional.empty() : java.util.Optional.of("TollgateAuthorizer"),
+                    route.authorizer(), route.method() + " " + route.path()
+                            + ": public routes take no authorizer, every other route takes the Tollgate authorizer");
+        }
+    }
 }

@@ -35,7 +35,7 @@ public final class TollgateServices {
     private final Clock clock;
     private final SecureRandom random;
     private final SecuritySettings defaultSettings;
-    private final Argon2idPasswordHasher passwordHasher;
+    private volatile Argon2idPasswordHasher passwordHasher;
 
     private TollgateServices(Builder builder) {
         this.config = Objects.requireNonNull(builder.config, "config");
@@ -46,7 +46,6 @@ public final class TollgateServices {
         this.clock = Objects.requireNonNull(builder.clock, "clock");
         this.random = Objects.requireNonNull(builder.random, "random");
         this.defaultSettings = Objects.requireNonNull(builder.defaultSettings, "defaultSettings");
-        this.passwordHasher = new Argon2idPasswordHasher(defaultSettings.passwordHash(), random, Optional.empty());
     }
 
     /** Production wiring from the Lambda environment: real AWS SDK v2 clients. */
@@ -120,7 +119,19 @@ public final class TollgateServices {
 
     /** One hasher per container: it precomputes the dummy hash used against user enumeration. */
     public Argon2idPasswordHasher passwordHasher() {
-        return passwordHasher;
+        Argon2idPasswordHasher hasher = passwordHasher;
+        if (hasher == null) {
+            synchronized (this) {
+                hasher = passwordHasher;
+                if (hasher == null) {
+                    // Created on first use: functions that never hash (authorizer, jwks) skip its
+                    // dummy-hash computation at cold start.
+                    hasher = new Argon2idPasswordHasher(defaultSettings.passwordHash(), random, Optional.empty());
+                    passwordHasher = hasher;
+                }
+            }
+        }
+        return hasher;
     }
 
     /** Builder with secure defaults (system UTC clock, strong SecureRandom, SPEC §5 settings). */
