@@ -19,14 +19,9 @@ import io.tollgate.token.LocalSigningKeyStore;
 import io.tollgate.token.PublishedSigningKeys;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,9 +39,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -71,9 +63,7 @@ public class AuthorizerHandlerBenchmark {
     private DynamoDbClient dynamoDb;
     private AuthorizerHandler handler;
     private APIGatewayV2CustomAuthorizerEvent event;
-    private byte[] signingInput;
-    private byte[] signature;
-    private PublicKey publicKey;
+    private Rs256Baseline baseline;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private long callsAtStart;
@@ -81,17 +71,7 @@ public class AuthorizerHandlerBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         server = DynamoDbLocalServer.inMemory();
-        dynamoDb = DynamoDbClient.builder().endpointOverride(server.endpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        calls.incrementAndGet();
-                    }
-                })).build();
+        dynamoDb = CountedDynamoDb.create(server.endpoint(), calls);
         TableProvisioner.provision(dynamoDb, SamTemplate.findFrom(Path.of("").toAbsolutePath()));
         TableNames tables = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
         LocalSigningKeyStore keys = LocalSigningKeyStore.inMemory(Clock.systemUTC(), new SecureRandom());
@@ -109,10 +89,7 @@ public class AuthorizerHandlerBenchmark {
                 List.of("user"), null), UserProvisioning.Requester.system("bench"));
         String token = ((LoginResult.Authenticated) LoginServices.create(services).login(new LoginCommand("bench",
                 "alice@bench.test", PASSWORD, "10.0.0.1", "jmh"))).tokens().accessToken();
-        int lastDot = token.lastIndexOf('.');
-        signingInput = token.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII);
-        signature = Base64.getUrlDecoder().decode(token.substring(lastDot + 1));
-        publicKey = keys.signingKeys().current().publicKey();
+        baseline = new Rs256Baseline(token, keys.signingKeys().current().publicKey());
 
         handler = new AuthorizerHandler(services);
         event = new APIGatewayV2CustomAuthorizerEvent();
@@ -133,14 +110,7 @@ public class AuthorizerHandlerBenchmark {
     /** Baseline: the RSA verification alone. */
     @Benchmark
     public boolean bareJdkVerify() {
-        try {
-            Signature verifier = Signature.getInstance("SHA256withRSA");
-            verifier.initVerify(publicKey);
-            verifier.update(signingInput);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return baseline.verify();
     }
 
     /** The warm authorizer Lambda: event in, decision out. */

@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tollgate.platform.TollgateServices;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,11 +44,8 @@ class AuthorizerIT {
     private static LocalHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path seed = temp.resolve("seed.json");
-        Files.writeString(seed, SEED);
-        runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.empty(), Optional.of(seed), Optional.empty()),
-                TollgateServices.builder().auditPublisher(AUDIT).clock(CLOCK));
+    static void start() {
+        runtime = LocalHttp.startSeeded(temp, SEED, CLOCK, AUDIT);
         http = new LocalHttp(runtime.baseUri());
     }
 

@@ -9,12 +9,10 @@ import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Jwk;
 import io.jsonwebtoken.security.Jwks;
 import io.tollgate.json.Json;
-import io.tollgate.platform.TollgateServices;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,11 +44,8 @@ class KeyRotationIT {
     private static LocalHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path seed = temp.resolve("seed.json");
-        Files.writeString(seed, SEED);
-        runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.empty(), Optional.of(seed), Optional.empty()),
-                TollgateServices.builder().auditPublisher(AUDIT).clock(CLOCK));
+    static void start() {
+        runtime = LocalHttp.startSeeded(temp, SEED, CLOCK, AUDIT);
         http = new LocalHttp(runtime.baseUri());
     }
 

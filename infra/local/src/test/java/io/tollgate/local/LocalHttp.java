@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.json.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,5 +65,18 @@ final class LocalHttp {
 
     HttpResponse<String> refresh(String refreshToken) {
         return post("/v1/auth/token/refresh", "{\"refresh_token\":\"" + refreshToken + "\"}");
+    }
+
+    /** Starts an in-memory runtime seeded with {@code seedJson}, with the test's clock and audit recorder. */
+    static LocalRuntime startSeeded(Path temp, String seedJson, java.time.Clock clock,
+            io.tollgate.audit.AuditPublisher audit) {
+        try {
+            Path seed = temp.resolve("seed.json");
+            java.nio.file.Files.writeString(seed, seedJson);
+            return LocalRuntime.start(new RuntimeOptions(0, java.util.Optional.empty(), java.util.Optional.of(seed),
+                    java.util.Optional.empty()), io.tollgate.platform.TollgateServices.builder().auditPublisher(audit).clock(clock));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -7,20 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tollgate.platform.TollgateServices;
 import io.tollgate.storage.Attributes;
 import io.tollgate.testing.LogCapture;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -59,11 +56,8 @@ class SessionLifecycleIT {
     private static LocalHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path seed = temp.resolve("seed.json");
-        Files.writeString(seed, SEED);
-        runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.empty(), Optional.of(seed), Optional.empty()),
-                TollgateServices.builder().auditPublisher(AUDIT).clock(CLOCK));
+    static void start() {
+        runtime = LocalHttp.startSeeded(temp, SEED, CLOCK, AUDIT);
         http = new LocalHttp(runtime.baseUri());
     }
 
