@@ -24,3 +24,6 @@ build-KeyRotationFunction:
 
 build-AccountFunction:
 	$(call build_function,account)
+
+build-MfaVerifyFunction:
+	$(call build_function,mfa-verify)

@@ -10,6 +10,9 @@ import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
+import io.tollgate.http.ProblemException.FieldError;
+import io.tollgate.mfa.MfaEnrolmentService;
+import io.tollgate.mfa.MfaServices;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRecord;
 import io.tollgate.session.SessionService;
@@ -22,7 +25,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, and my sessions. The
+ * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, and my
+ * second factor (TOTP enrolment and activation, backup codes, TOTP removal). The
  * caller is always the principal the authorizer verified; no route here takes a user id from the
  * request, so nobody can reach another user's sessions.
  */
@@ -31,6 +35,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SessionService sessions;
+    private final MfaEnrolmentService mfa;
+
+    /** {@code {"code"}} of TOTP activation. */
+    record ActivationRequest(String code) {
+        @Override
+        public String toString() {
+            return "ActivationRequest[<redacted>]";
+        }
+    }
 
     /** Used by AWS Lambda. */
     public AccountHandler() {
@@ -39,12 +52,13 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     /** Used by the local runtime. */
     public AccountHandler(TollgateServices services) {
-        this(SessionServices.create(services));
+        this(SessionServices.create(services), MfaServices.enrolment(services));
     }
 
     /** Used by tests. */
-    public AccountHandler(SessionService sessions) {
+    public AccountHandler(SessionService sessions, MfaEnrolmentService mfa) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.mfa = Objects.requireNonNull(mfa, "mfa");
     }
 
     @Override
@@ -64,9 +78,35 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                             me.organizationId(), request.sourceIp(), request.userAgent()));
                     yield ApiResponses.empty(204);
                 }
+                case "POST /v1/me/mfa/totp" -> ApiResponses.json(200, mfa.enrol(actor(me, request)));
+                case "POST /v1/me/mfa/totp/activate" -> ApiResponses.json(200,
+                        mfa.activate(actor(me, request), activationCode(request)));
+                case "DELETE /v1/me/mfa/totp" -> {
+                    mfa.disable(actor(me, request));
+                    yield ApiResponses.empty(204);
+                }
+                case "POST /v1/me/mfa/backup-codes" -> ApiResponses.json(200,
+                        mfa.regenerateBackupCodes(actor(me, request)));
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
+    }
+
+    private static Actor actor(ApiRequest.Principal me, ApiRequest request) {
+        return new Actor(me.tenantId(), me.userId(), me.organizationId(), request.sourceIp(), request.userAgent());
+    }
+
+    private static String activationCode(ApiRequest request) {
+        ActivationRequest body = request.body(ActivationRequest.class);
+        if (body.code() == null || body.code().isBlank()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new FieldError("code", "required", "The code is required.")));
+        }
+        if (body.code().length() > 16) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new FieldError("code", "too_long", "The code has at most 16 characters.")));
+        }
+        return body.code();
     }
 
     private static Map<String, Object> whoami(ApiRequest.Principal me) {
