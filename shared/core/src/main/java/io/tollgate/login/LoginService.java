@@ -40,8 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *       same {@link ErrorCode#INVALID_CREDENTIALS}, after exactly one Argon2id run.</li>
  *   <li>Wrong passwords count against the account (5 in 15 min → locked 30 min) and every
  *       failure counts against the IP (20 in 15 min → blocked 60 min), atomically.</li>
- *   <li>Success opens a session (or an MFA challenge) in one transaction that also resets the
- *       account's failure window, on condition that no lock was set meanwhile.</li>
+ *   <li>Success opens a session in one transaction that also resets the account's failure window,
+ *       on condition that no lock was set meanwhile. With a second factor enrolled it opens an MFA
+ *       challenge instead and keeps the failure window (MFA failures count towards the lockout);
+ *       when the tenant requires MFA and none is enrolled, an enrolment challenge (ADR 0011).</li>
  * </ul>
  * DynamoDB round trips: 2 on success, 3 on a failure (one more when it sets a lock or block).
  */
