@@ -89,7 +89,8 @@ class MfaVerifyHandlerIT {
 
     @BeforeEach
     void enrolledUserWithOpenChallenge() {
-        clock = TestClock.at("2026-11-22T10:15:10Z");
+        // Near the real time: DynamoDB Local deletes items whose TTL is in the past.
+        clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         SecureRandom random = new SecureRandom();
         services = TollgateServices.builder()
                 .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))
