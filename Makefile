@@ -27,3 +27,6 @@ build-AccountFunction:
 
 build-AuthorizerFunction:
 	$(call build_function,authorizer)
+
+build-MfaVerifyFunction:
+	$(call build_function,mfa-verify)

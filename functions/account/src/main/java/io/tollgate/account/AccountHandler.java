@@ -15,6 +15,8 @@ import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
+import io.tollgate.mfa.MfaEnrolmentService;
+import io.tollgate.mfa.MfaServices;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRecord;
 import io.tollgate.session.SessionService;
@@ -28,7 +30,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, my API keys. The
+ * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, my API keys,
+ * and my second factor (TOTP enrolment and activation, backup codes, TOTP removal). The
  * caller is always the principal the authorizer verified; no route here takes a user id from the
  * request, so nobody can reach another user's sessions.
  */
@@ -43,6 +46,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final ApiKeyRepository apiKeys;
     private final ApiKeys generator;
     private final AuditRecorder audit;
+    private final MfaEnrolmentService mfa;
+
+    /** {@code {"code"}} of TOTP activation. */
+    record ActivationRequest(String code) {
+        @Override
+        public String toString() {
+            return "ActivationRequest[<redacted>]";
+        }
+    }
 
     /** Used by AWS Lambda. */
     public AccountHandler() {
@@ -51,12 +63,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     /** Used by the local runtime and tests. */
     public AccountHandler(TollgateServices services) {
-        this(SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
-                services.clock()), new ApiKeys(services.random()), services.audit());
+        this(SessionServices.create(services), MfaServices.enrolment(services), new ApiKeyRepository(services.dynamoDb(),
+                services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit());
     }
 
-    public AccountHandler(SessionService sessions, ApiKeyRepository apiKeys, ApiKeys generator, AuditRecorder audit) {
+    /** Used by tests. */
+    public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyRepository apiKeys, ApiKeys generator,
+            AuditRecorder audit) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.mfa = Objects.requireNonNull(mfa, "mfa");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
         this.generator = Objects.requireNonNull(generator, "generator");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -95,6 +110,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                             Map.of("api_key", id));
                     yield ApiResponses.empty(204);
                 }
+                case "POST /v1/me/mfa/totp" -> ApiResponses.json(200, mfa.enrol(actor(request, me)));
+                case "POST /v1/me/mfa/totp/activate" -> ApiResponses.json(200,
+                        mfa.activate(actor(request, me), activationCode(request)));
+                case "DELETE /v1/me/mfa/totp" -> {
+                    mfa.disable(actor(request, me));
+                    yield ApiResponses.empty(204);
+                }
+                case "POST /v1/me/mfa/backup-codes" -> ApiResponses.json(200,
+                        mfa.regenerateBackupCodes(actor(request, me)));
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -146,6 +170,19 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         out.put("created_at", key.createdAt().toString());
         out.put("last_used_at", key.lastUsedAt().map(Object::toString).orElse(null));
         return out;
+    }
+
+    private static String activationCode(ApiRequest request) {
+        ActivationRequest body = request.body(ActivationRequest.class);
+        if (body.code() == null || body.code().isBlank()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new FieldError("code", "required", "The code is required.")));
+        }
+        if (body.code().length() > 16) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new FieldError("code", "too_long", "The code has at most 16 characters.")));
+        }
+        return body.code();
     }
 
     private static Map<String, Object> whoami(ApiRequest.Principal me) {

@@ -61,6 +61,9 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                         authenticated.delivery(), authenticated.sessionLifetime());
                 case LoginResult.MfaRequired mfa -> ApiResponses.json(200, Map.of("mfa_required", true,
                         "mfa_token", mfa.mfaToken(), "methods", mfa.methods()));
+                case LoginResult.MfaEnrolmentRequired enrolment -> ApiResponses.json(200, Map.of(
+                        "mfa_enrolment_required", true, "mfa_token", enrolment.mfaToken(),
+                        "methods", enrolment.methods()));
             };
         });
     }

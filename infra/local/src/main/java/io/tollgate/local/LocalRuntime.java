@@ -14,10 +14,18 @@ import io.tollgate.keyrotation.KeyRotationHandler;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
 import io.tollgate.token.SigningKeyRotation;
 import io.tollgate.token.SigningKeyRotationPlan;
+import io.tollgate.crypto.EnvelopeEncryptor;
+import io.tollgate.crypto.LocalKeyRing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -47,9 +55,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalGateway gateway;
     private final TollgateServices services;
     private final Seeder.Outcome seeded;
+    private final LocalOutbox outbox;
 
     private LocalRuntime(DynamoDbLocalServer dynamoDbServer, SecretsManagerLocalServer secretsServer,
-            DynamoDbClient dynamoDb, LocalGateway gateway, TollgateServices services, Seeder.Outcome seeded) {
+            DynamoDbClient dynamoDb, LocalGateway gateway, TollgateServices services, Seeder.Outcome seeded,
+            LocalOutbox outbox) {
+        this.outbox = outbox;
         this.dynamoDbServer = dynamoDbServer;
         this.secretsServer = secretsServer;
         this.dynamoDb = dynamoDb;
@@ -114,6 +125,14 @@ public final class LocalRuntime implements AutoCloseable {
                     .httpClient(UrlConnectionHttpClient.create()).build();
             TollgateServices.Builder preset = services.config(config).dynamoDb(dynamoDb).secretsManager(secrets);
             Clock clock = preset.clock();
+            SecureRandom random = preset.random();
+            LocalKeyRing keyRing = options.data().map(dir -> LocalKeyRing.persistent(dir, random))
+                    .orElseGet(() -> LocalKeyRing.inMemory(random));
+            LocalOutbox outbox = new LocalOutbox(options.data().map(dir -> dir.resolve("outbox"))
+                    .orElseGet(LocalRuntime::temporaryOutbox), LOCAL_MAIL_FROM, clock);
+            preset.encryptor(EnvelopeEncryptor.withDefaultCache(keyRing, clock, random))
+                    .mailSender(outbox)
+                    .backupCodePepper(localPepper(secrets, random));
             TollgateServices built = preset
                     .signingKeys(new SecretsManagerSigningKeyStore(secrets, secretId, clock, SIGNING_KEY_CACHE))
                     .build();
@@ -131,7 +150,8 @@ public final class LocalRuntime implements AutoCloseable {
                             + jsonString(e.getMessage()) + "}");
                 }
             });
-            return new LocalRuntime(server, secretsServer, dynamoDb, gateway, built, seeded);
+            gateway.addLocalRoute("GET", "/_local/outbox", () -> new LocalGateway.LocalResponse(200, outbox.json()));
+            return new LocalRuntime(server, secretsServer, dynamoDb, gateway, built, seeded, outbox);
         } catch (RuntimeException e) {
             secretsServer.close();
             server.close();
@@ -144,6 +164,34 @@ public final class LocalRuntime implements AutoCloseable {
             return Json.mapper().writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a JSON string", e);
+        }
+    }
+
+    /** Sender of the local runtime's mail. */
+    static final String LOCAL_MAIL_FROM = "no-reply@tollgate.local";
+    /** The local Secrets Manager secret holding the backup-code pepper (ADR 0009), created at first start. */
+    static final String LOCAL_PEPPER_SECRET = "tollgate-local-mfa-pepper";
+
+    /** The backup-code pepper, from the local Secrets Manager as in AWS (created with 256 random bits if absent). */
+    private static byte[] localPepper(SecretsManagerClient secrets, SecureRandom random) {
+        try {
+            return secrets.getSecretValue(r -> r.secretId(LOCAL_PEPPER_SECRET)).secretString()
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (ResourceNotFoundException absent) {
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            String pepper = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            secrets.createSecret(r -> r.name(LOCAL_PEPPER_SECRET).description("Tollgate backup-code pepper (local)")
+                    .secretString(pepper));
+            return pepper.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Path temporaryOutbox() {
+        try {
+            return Files.createTempDirectory("tollgate-outbox-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary outbox folder", e);
         }
     }
 
@@ -217,6 +265,8 @@ public final class LocalRuntime implements AutoCloseable {
                 .append(options.data().map(d -> "data in " + d.toAbsolutePath()).orElse("in memory")).append(")\n");
         out.append("  Secrets    ").append(secretsServer.endpoint()).append(" (local Secrets Manager; rotate keys: ")
                 .append("curl -X POST ").append(baseUri()).append("/_local/rotate-keys)\n");
+        out.append("  Outbox     ").append(baseUri()).append("/_local/outbox (mail files in ")
+                .append(outbox.folder().toAbsolutePath()).append(")\n");
         out.append("  users\n");
         seeded.lines().forEach(line -> out.append(line).append('\n'));
         seeded.demoPassword().ifPresent(password -> {

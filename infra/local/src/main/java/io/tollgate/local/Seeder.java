@@ -56,7 +56,7 @@ final class Seeder {
             for (SeedFile.SeedUser user : seedTenant.users()) {
                 if (user.totpSecret() != null) {
                     throw new IllegalArgumentException("Seed user " + user.username()
-                            + ": totp_secret is not supported yet (TOTP enrolment arrives with the MFA issue)");
+                            + ": totp_secret is not supported; enrol TOTP with POST /v1/me/mfa/totp (see README)");
                 }
                 if (user.password() == null) {
                     throw new IllegalArgumentException("Seed user " + user.username() + " needs a password");

@@ -63,6 +63,15 @@ final class LocalHttp {
         return json(response);
     }
 
+    /** The claims of a JWT, read without verification (tests only). */
+    static JsonNode claims(String jwt) {
+        try {
+            return Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     HttpResponse<String> refresh(String refreshToken) {
         return post("/v1/auth/token/refresh", "{\"refresh_token\":\"" + refreshToken + "\"}");
     }

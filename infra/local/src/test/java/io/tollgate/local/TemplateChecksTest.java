@@ -142,6 +142,38 @@ class TemplateChecksTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void mfaFunctionsGenerateDataKeysOnlyForTotpAndSendMailFromOneIdentity() {
+        for (String function : List.of("AccountFunction", "MfaVerifyFunction")) {
+            List<Map<String, Object>> statements = statements(function);
+            List<Map<String, Object>> generate = statements.stream()
+                    .filter(s -> String.valueOf(s.get("Action")).contains("kms:GenerateDataKey")).toList();
+            assertEquals(1, generate.size(), function);
+            assertEquals(Map.of("StringEquals", Map.of("kms:EncryptionContext:purpose", "totp")),
+                    generate.getFirst().get("Condition"), function + " encrypts TOTP secrets only");
+        }
+        List<Map<String, Object>> ses = statements("MfaVerifyFunction").stream()
+                .filter(s -> String.valueOf(s.get("Action")).contains("ses:")).toList();
+        assertEquals(1, ses.size());
+        assertEquals("ses:SendEmail", ses.getFirst().get("Action"));
+        assertEquals(Map.of("StringEquals", Map.of("ses:FromAddress", Map.of("Ref", "MailFrom"))),
+                ses.getFirst().get("Condition"));
+        assertTrue(statements("LoginFunction").stream().noneMatch(s -> String.valueOf(s.get("Action")).contains("ses:")
+                || String.valueOf(s.get("Action")).contains("GenerateDataKey")), "login neither mails nor encrypts");
+        Map<String, Object> routes = (Map<String, Object>) properties(resources.get("MfaVerifyFunction")).get("Events");
+        assertEquals(4, routes.size());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(String function) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object policy : (List<Object>) properties(resources.get(function)).get("Policies")) {
+            out.addAll((List<Map<String, Object>>) ((Map<String, Object>) policy).get("Statement"));
+        }
+        return out;
+    }
+
+    @Test
     void everyFunctionHasALogGroupWithRetention() {
         for (FunctionSpec function : template.functions()) {
             String logGroup = function.logicalId() + "Logs";

@@ -1,9 +1,13 @@
 package io.tollgate.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tollgate.json.Json;
 import io.tollgate.session.TokenDelivery;
 import io.tollgate.session.TokenPair;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -20,10 +24,29 @@ public final class TokenResponses {
     }
 
     public static APIGatewayV2HTTPResponse of(TokenPair tokens, TokenDelivery delivery, Duration cookieLifetime) {
-        if (delivery == TokenDelivery.COOKIE) {
-            return RefreshCookies.set(ApiResponses.json(200, tokens.withoutRefreshToken()), tokens.refreshToken(),
-                    tokens.csrfToken(), cookieLifetime);
-        }
-        return ApiResponses.json(200, tokens);
+        return of(tokens, delivery, cookieLifetime, Map.of());
     }
+
+    /**
+     * As {@link #of(TokenPair, TokenDelivery, Duration)}, with more members in the body (e.g. the
+     * backup codes shown once when an enrolment completes a login).
+     */
+    public static APIGatewayV2HTTPResponse of(TokenPair tokens, TokenDelivery delivery, Duration cookieLifetime,
+            Map<String, Object> extra) {
+        TokenPair shown = delivery == TokenDelivery.COOKIE ? tokens.withoutRefreshToken() : tokens;
+        Object body = shown;
+        if (!extra.isEmpty()) {
+            Map<String, Object> members = new LinkedHashMap<>(Json.mapper().convertValue(shown, MEMBERS));
+            members.putAll(extra);
+            body = members;
+        }
+        APIGatewayV2HTTPResponse response = ApiResponses.json(200, body);
+        if (delivery == TokenDelivery.COOKIE) {
+            return RefreshCookies.set(response, tokens.refreshToken(), tokens.csrfToken(), cookieLifetime);
+        }
+        return response;
+    }
+
+    private static final TypeReference<Map<String, Object>> MEMBERS = new TypeReference<>() {
+    };
 }

@@ -19,4 +19,16 @@ public sealed interface LoginResult {
             return "MfaRequired[methods=" + methods + "]";
         }
     }
+
+    /**
+     * Password correct, but the tenant requires MFA and the user has none: no tokens; the
+     * {@code mfa_token} only allows enrolling TOTP ({@code /v1/auth/mfa/enrolment/totp}), which
+     * then completes the login (ADR 0011).
+     */
+    record MfaEnrolmentRequired(String mfaToken, List<String> methods) implements LoginResult {
+        @Override
+        public String toString() {
+            return "MfaEnrolmentRequired[methods=" + methods + "]";
+        }
+    }
 }

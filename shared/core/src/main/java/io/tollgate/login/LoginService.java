@@ -8,6 +8,7 @@ import io.tollgate.http.ProblemException;
 import io.tollgate.lockout.FailureCounter;
 import io.tollgate.lockout.FailureState;
 import io.tollgate.lockout.LockoutPolicy;
+import io.tollgate.mfa.MfaChallenge;
 import io.tollgate.mfa.MfaChallenges;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.session.SessionIssuer;
@@ -39,8 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *       same {@link ErrorCode#INVALID_CREDENTIALS}, after exactly one Argon2id run.</li>
  *   <li>Wrong passwords count against the account (5 in 15 min → locked 30 min) and every
  *       failure counts against the IP (20 in 15 min → blocked 60 min), atomically.</li>
- *   <li>Success opens a session (or an MFA challenge) in one transaction that also resets the
- *       account's failure window, on condition that no lock was set meanwhile.</li>
+ *   <li>Success opens a session in one transaction that also resets the account's failure window,
+ *       on condition that no lock was set meanwhile. With a second factor enrolled it opens an MFA
+ *       challenge instead and keeps the failure window (MFA failures count towards the lockout);
+ *       when the tenant requires MFA and none is enrolled, an enrolment challenge (ADR 0011).</li>
  * </ul>
  * DynamoDB round trips: 2 on success, 3 on a failure (one more when it sets a lock or block).
  */
@@ -125,6 +128,9 @@ public final class LoginService {
             if (result instanceof LoginResult.MfaRequired mfa) {
                 audit.record(AuditEventType.MFA_CHALLENGE_ISSUED, actor, "auth", "login", "pending",
                         Map.of("methods", mfa.methods()));
+            } else if (result instanceof LoginResult.MfaEnrolmentRequired enrolment) {
+                audit.record(AuditEventType.MFA_ENROLMENT_REQUIRED, actor, "auth", "login", "pending",
+                        Map.of("methods", enrolment.methods()));
             } else {
                 audit.record(AuditEventType.LOGIN_SUCCESS, actor, "auth", "login", "success",
                         Map.of("amr", List.of("pwd")));
@@ -143,7 +149,7 @@ public final class LoginService {
             ItemUpdate reset = UserWrites.passwordAccepted(tables.identity(), account.tenantId(), account.username(),
                     now, rehash);
             try {
-                if (account.mfaMethods().isEmpty()) {
+                if (account.mfaMethods().isEmpty() && !settings.mfa().required()) {
                     TokenDelivery delivery = TokenDelivery.forAudience(audience);
                     SessionIssuer.OpenedSession opened = sessions.open(new SessionIssuer.SessionRequest(account,
                             List.of("pwd"), now, audience, delivery, command.sourceIp(), command.userAgent()),
@@ -153,9 +159,18 @@ public final class LoginService {
                                     settings.sessions().maxConcurrent())));
                     return new LoginResult.Authenticated(opened.tokens(), delivery, settings.sessions().absoluteLifetime());
                 }
+                // The failure window is reset only when the second step completes: otherwise every
+                // correct password would wipe the MFA failures counted against the lockout.
+                ItemUpdate pending = UserWrites.passwordAcceptedPendingMfa(tables.identity(), account.tenantId(),
+                        account.username(), now, rehash);
+                if (account.mfaMethods().isEmpty()) {
+                    List<String> methods = List.of("totp");
+                    return new LoginResult.MfaEnrolmentRequired(mfaChallenges.open(account, methods,
+                            MfaChallenge.Purpose.ENROLMENT, audience, List.of(pending.toTransactItem())), methods);
+                }
                 List<String> methods = MfaChallenges.offeredMethods(account);
-                return new LoginResult.MfaRequired(mfaChallenges.open(account, methods,
-                        List.of(reset.toTransactItem())), methods);
+                return new LoginResult.MfaRequired(mfaChallenges.open(account, methods, MfaChallenge.Purpose.VERIFY,
+                        audience, List.of(pending.toTransactItem())), methods);
             } catch (TransactionCanceledException cancelled) {
                 boolean conditionFailed = cancelled.cancellationReasons().stream()
                         .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));

@@ -3,11 +3,19 @@ package io.tollgate.platform;
 import io.tollgate.audit.AuditPublisher;
 import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.LoggingAuditPublisher;
+import io.tollgate.crypto.DataKeyCache;
+import io.tollgate.crypto.DataKeyCachePolicy;
+import io.tollgate.crypto.EnvelopeEncryptor;
+import io.tollgate.crypto.KmsDataKeyProvider;
+import io.tollgate.mail.MailSender;
+import io.tollgate.mail.SesMailSender;
+import io.tollgate.otp.BackupCodes;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
 import io.tollgate.token.SigningKeyStore;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +24,9 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * The composition root of one Lambda container: the AWS clients, key stores, clock, randomness
@@ -35,6 +45,9 @@ public final class TollgateServices {
     private final Clock clock;
     private final SecureRandom random;
     private final SecuritySettings defaultSettings;
+    private final EnvelopeEncryptor encryptor;
+    private final MailSender mailSender;
+    private final BackupCodes backupCodes;
     private volatile Argon2idPasswordHasher passwordHasher;
 
     private TollgateServices(Builder builder) {
@@ -46,6 +59,9 @@ public final class TollgateServices {
         this.clock = Objects.requireNonNull(builder.clock, "clock");
         this.random = Objects.requireNonNull(builder.random, "random");
         this.defaultSettings = Objects.requireNonNull(builder.defaultSettings, "defaultSettings");
+        this.encryptor = builder.encryptor;
+        this.mailSender = builder.mailSender;
+        this.backupCodes = new BackupCodes(random, Optional.ofNullable(builder.backupCodePepper));
     }
 
     /** Production wiring from the Lambda environment: real AWS SDK v2 clients. */
@@ -58,21 +74,34 @@ public final class TollgateServices {
         Clock clock = Clock.systemUTC();
         var dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
         var secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
+        var kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create());
+        var ses = SesV2Client.builder().httpClient(UrlConnectionHttpClient.create());
         config.endpointOverride().map(URI::create).ifPresent(uri -> {
             dynamoDb.endpointOverride(uri);
             secrets.endpointOverride(uri);
+            kms.endpointOverride(uri);
+            ses.endpointOverride(uri);
         });
         String secretId = config.signingKeySecretId().orElseThrow(() -> new IllegalStateException(
                 "Environment variable " + TollgateConfig.SIGNING_KEYS_SECRET_ID + " is required"));
         SecretsManagerClient secretsManager = secrets.build();
-        return builder()
+        SecureRandom random = new SecureRandom();
+        Builder builder = builder();
+        // Clients are built only where the template configures them, so a function that never
+        // encrypts or mails pays nothing for it at cold start.
+        config.dataKeyId().ifPresent(keyId -> builder.encryptor(new EnvelopeEncryptor(new DataKeyCache(
+                new KmsDataKeyProvider(kms.build(), keyId), DataKeyCachePolicy.defaults(), clock), random)));
+        config.mailFrom().ifPresent(from -> builder.mailSender(new SesMailSender(ses.build(), from)));
+        config.mfaPepperSecretId().ifPresent(pepperId -> builder.backupCodePepper(
+                secretsManager.getSecretValue(r -> r.secretId(pepperId)).secretString().getBytes(StandardCharsets.UTF_8)));
+        return builder
                 .config(config)
                 .dynamoDb(dynamoDb.build())
                 .secretsManager(secretsManager)
                 .signingKeys(new SecretsManagerSigningKeyStore(secretsManager, secretId, clock, Duration.ofMinutes(5)))
                 .auditPublisher(new LoggingAuditPublisher())
                 .clock(clock)
-                .random(new SecureRandom())
+                .random(random)
                 .build();
     }
 
@@ -134,6 +163,28 @@ public final class TollgateServices {
         return hasher;
     }
 
+    /** Envelope encryption (SPEC.md §6, ADR 0010): KMS data keys in AWS, the local key ring locally. */
+    public EnvelopeEncryptor encryptor() {
+        if (encryptor == null) {
+            throw new IllegalStateException("This container has no envelope encryption (set "
+                    + TollgateConfig.DATA_KEY_ID + ")");
+        }
+        return encryptor;
+    }
+
+    /** Outgoing mail: SES v2 in AWS, the outbox locally. */
+    public MailSender mailSender() {
+        if (mailSender == null) {
+            throw new IllegalStateException("This container sends no mail (set " + TollgateConfig.MAIL_FROM + ")");
+        }
+        return mailSender;
+    }
+
+    /** Backup-code generation and matching, keyed with the pepper where one is configured (ADR 0009). */
+    public BackupCodes backupCodes() {
+        return backupCodes;
+    }
+
     /** Builder with secure defaults (system UTC clock, strong SecureRandom, SPEC §5 settings). */
     public static final class Builder {
         private TollgateConfig config;
@@ -144,8 +195,32 @@ public final class TollgateServices {
         private Clock clock = Clock.systemUTC();
         private SecureRandom random = new SecureRandom();
         private SecuritySettings defaultSettings = SecuritySettings.defaults();
+        private EnvelopeEncryptor encryptor;
+        private MailSender mailSender;
+        private byte[] backupCodePepper;
 
         private Builder() {
+        }
+
+        public Builder encryptor(EnvelopeEncryptor encryptor) {
+            this.encryptor = encryptor;
+            return this;
+        }
+
+        public Builder mailSender(MailSender mailSender) {
+            this.mailSender = mailSender;
+            return this;
+        }
+
+        /** The server-side pepper of backup-code hashes (at least 128 bits), from Secrets Manager. */
+        public Builder backupCodePepper(byte[] pepper) {
+            this.backupCodePepper = pepper == null ? null : pepper.clone();
+            return this;
+        }
+
+        /** The random source set so far. */
+        public SecureRandom random() {
+            return random;
         }
 
         public Builder config(TollgateConfig config) {

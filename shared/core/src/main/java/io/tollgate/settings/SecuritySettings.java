@@ -18,7 +18,8 @@ public record SecuritySettings(
         LockoutSettings ipBlock,
         TokenSettings tokens,
         SessionSettings sessions,
-        int rateLimitPerMinute) {
+        int rateLimitPerMinute,
+        MfaSettings mfa) {
 
     public SecuritySettings {
         Objects.requireNonNull(password, "password");
@@ -28,6 +29,19 @@ public record SecuritySettings(
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(sessions, "sessions");
         require(rateLimitPerMinute >= 1 && rateLimitPerMinute <= 1_000_000, "rateLimitPerMinute out of range");
+        // Tenants stored before the MFA issue have no "mfa" member: they get the default.
+        mfa = mfa == null ? MfaSettings.defaults() : mfa;
+    }
+
+    /** Settings without an MFA member: {@link MfaSettings#defaults()}. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, MfaSettings.defaults());
+    }
+
+    /** A copy with {@code mfa} replaced. */
+    public SecuritySettings withMfa(MfaSettings mfa) {
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa);
     }
 
     /** Seed 000 defaults: see the table in SPEC.md §5. */
@@ -39,7 +53,8 @@ public record SecuritySettings(
                 new LockoutSettings(20, Duration.ofMinutes(15), Duration.ofMinutes(60)),
                 TokenSettings.defaults(),
                 new SessionSettings(Duration.ofMinutes(30), Duration.ofDays(7), 3),
-                1000);
+                1000,
+                MfaSettings.defaults());
     }
 
     static void require(boolean condition, String message) {
@@ -114,6 +129,17 @@ public record SecuritySettings(
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(absoluteLifetime, "absoluteLifetime");
             require(maxConcurrent >= 1 && maxConcurrent <= 100, "maxConcurrent must be 1..100");
+        }
+    }
+
+    /**
+     * Second-factor policy (seed 000 §Authentication, ADR 0011). With {@code required}, a user
+     * who has no second factor enrolled gets no tokens after the password step, only an
+     * enrolment challenge; TOTP parameters are fixed by SPEC.md §5 (SHA-1, 6 digits, 30 s, ±1).
+     */
+    public record MfaSettings(boolean required) {
+        public static MfaSettings defaults() {
+            return new MfaSettings(false);
         }
     }
 }

@@ -65,6 +65,16 @@ public final class Keys {
         return key("MFA#" + tokenHash, "MFA");
     }
 
+    /** A user's TOTP credential (identity table), keyed by the immutable user id. */
+    public static Map<String, AttributeValue> mfaTotp(String tenantId, String userId) {
+        return key(userSessionsPartition(tenantId, userId), "MFA#TOTP");
+    }
+
+    /** A user's backup-code set (identity table), next to the TOTP credential. */
+    public static Map<String, AttributeValue> mfaBackupCodes(String tenantId, String userId) {
+        return key(userSessionsPartition(tenantId, userId), "MFA#BACKUP_CODES");
+    }
+
     /** The public signing keys in force, written by the key rotation, read by authorizer and jwks. */
     public static Map<String, AttributeValue> publishedSigningKeys() {
         return key("SIGNING_KEYS", "PUBLISHED");

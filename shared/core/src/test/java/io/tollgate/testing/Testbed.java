@@ -1,5 +1,7 @@
 package io.tollgate.testing;
 
+import io.tollgate.crypto.EnvelopeEncryptor;
+import io.tollgate.crypto.LocalKeyRing;
 import io.tollgate.devkit.DynamoDbLocalServer;
 import io.tollgate.devkit.SamTemplate;
 import io.tollgate.devkit.TableProvisioner;
@@ -22,8 +24,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A function IT's world: DynamoDB Local (the real engine, one per test JVM) with the tables of
- * template.yaml, and services with a {@link TestClock}, a {@link RecordingAuditPublisher} and an
- * in-memory signing key set; {@link #newTenant()} seeds a fresh tenant with one user.
+ * template.yaml, and services with a {@link TestClock}, a {@link RecordingAuditPublisher}, an
+ * in-memory signing key set and envelope encryption under an in-memory key ring; {@link #newTenant()} seeds a fresh tenant with one user.
  */
 public final class Testbed {
 
@@ -37,10 +39,13 @@ public final class Testbed {
     public final TollgateServices services;
 
     public Testbed() {
+        SecureRandom random = new SecureRandom();
         services = TollgateServices.builder()
                 .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))
                 .dynamoDb(dynamoDb())
-                .signingKeys(LocalSigningKeyStore.inMemory(clock, new SecureRandom()))
+                .signingKeys(LocalSigningKeyStore.inMemory(clock, random))
+                .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
+                .random(random)
                 .auditPublisher(audit)
                 .clock(clock)
                 .build();

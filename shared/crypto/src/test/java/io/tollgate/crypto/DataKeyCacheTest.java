@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tollgate.testing.TestClock;
+import io.tollgate.crypto.testing.ManualClock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class DataKeyCacheTest {
 
-    private final TestClock clock = TestClock.at("2025-01-01T00:00:00Z");
+    private final ManualClock clock = ManualClock.at("2025-01-01T00:00:00Z");
     private final CountingProvider provider = new CountingProvider();
 
     private DataKeyCache cache(int maxUses, Duration maxAge, int maxEntries) {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tollgate.testing.TestClock;
+import io.tollgate.crypto.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ class EnvelopeEncryptorTest {
 
     private final CountingProvider provider = new CountingProvider();
     private final EnvelopeEncryptor encryptor = EnvelopeEncryptor.withDefaultCache(
-            provider, TestClock.at("2025-01-01T00:00:00Z"), new SecureRandom());
+            provider, ManualClock.at("2025-01-01T00:00:00Z"), new SecureRandom());
 
     @Test
     void decryptWhenSameContextThenPlaintextRoundTrips() {
@@ -134,7 +134,7 @@ class EnvelopeEncryptorTest {
     void toStringWhenEncryptorThenNoKeyMaterial() {
         DataKey key = provider.generateDataKey(ACME_TOTP);
         String text = encryptor.toString() + new DataKeyCache(provider, DataKeyCachePolicy.defaults(),
-                TestClock.at("2025-01-01T00:00:00Z")).toString();
+                ManualClock.at("2025-01-01T00:00:00Z")).toString();
         LocalKeyRingTest.assertHidden(text, key.plaintext());
         assertTrue(text.contains("LocalKeyRing[keyId=local:"), text);
     }

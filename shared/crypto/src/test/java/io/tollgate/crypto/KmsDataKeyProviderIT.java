@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.crypto.testing.KmsProtocolFake;
-import io.tollgate.testing.TestClock;
+import io.tollgate.crypto.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -113,7 +113,7 @@ class KmsDataKeyProviderIT {
     @Test
     void encryptWhenKmsAnswers500ThenUnavailableAndNothingProducedOrCached() {
         EnvelopeEncryptor encryptor = EnvelopeEncryptor.withDefaultCache(provider,
-                TestClock.at("2025-01-01T00:00:00Z"), new SecureRandom());
+                ManualClock.at("2025-01-01T00:00:00Z"), new SecureRandom());
         kms.setAvailable(false);
         byte[][] produced = new byte[1][];
         EncryptionUnavailableException e = assertThrows(EncryptionUnavailableException.class,

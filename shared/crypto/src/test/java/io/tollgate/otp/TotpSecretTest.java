@@ -10,7 +10,7 @@ import com.google.zxing.BinaryBitmap;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
-import io.tollgate.testing.TestClock;
+import io.tollgate.crypto.testing.ManualClock;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ class TotpSecretTest {
     @Test
     void bytesWhenSecretEnrolledThenVerifierAcceptsAppCode() {
         TotpSecret secret = TotpSecret.generate(new SecureRandom());
-        TestClock clock = TestClock.at("2025-03-01T12:00:00Z");
+        ManualClock clock = ManualClock.at("2025-03-01T12:00:00Z");
         TotpVerifier verifier = new TotpVerifier(clock);
         byte[] asTyped = Base32.decode(secret.base32().toLowerCase());
         assertTrue(verifier.verify(secret.bytes(), verifier.codeAt(asTyped, clock.instant())).isPresent());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tollgate.testing.TestClock;
+import io.tollgate.crypto.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,7 @@ class TotpVerifierTest {
     private static final byte[] SEED_SHA256 = ascii("12345678901234567890123456789012");
     private static final byte[] SEED_SHA512 = ascii("1234567890123456789012345678901234567890123456789012345678901234");
 
-    private final TestClock clock = TestClock.at("2025-03-01T12:00:10Z");
+    private final ManualClock clock = ManualClock.at("2025-03-01T12:00:10Z");
     private final TotpVerifier verifier = new TotpVerifier(clock);
 
     /** RFC 6238 Appendix B: 8 digits, 30-second step, at the listed Unix times. */
@@ -51,7 +51,7 @@ class TotpVerifierTest {
             case "HmacSHA256" -> SEED_SHA256;
             default -> SEED_SHA512;
         };
-        TestClock at = new TestClock(Instant.ofEpochSecond(unixTime));
+        ManualClock at = new ManualClock(Instant.ofEpochSecond(unixTime));
         TotpVerifier eightDigits = new TotpVerifier(at, new TotpSettings(algorithm, 8, Duration.ofSeconds(30), 1));
         assertEquals(code, eightDigits.codeAt(seed, at.instant()));
         assertEquals(OptionalLong.of(unixTime / 30), eightDigits.verify(seed, code));

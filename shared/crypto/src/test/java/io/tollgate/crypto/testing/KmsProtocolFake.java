@@ -1,10 +1,10 @@
 package io.tollgate.crypto.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.tollgate.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -56,6 +56,7 @@ public final class KmsProtocolFake implements AutoCloseable {
 
     private static final Set<String> OUR_KEY = Set.of(KEY_ID, KEY_ARN, ALIAS,
             "arn:aws:kms:eu-west-1:111122223333:" + ALIAS);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JSON_11 = "application/x-amz-json-1.1";
     private static final byte BLOB_VERSION = 1;
 
@@ -126,7 +127,7 @@ public final class KmsProtocolFake implements AutoCloseable {
             }
             String operation = target.substring("TrentService.".length());
             calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
-            ObjectNode request = (ObjectNode) Json.mapper().readTree(body);
+            ObjectNode request = (ObjectNode) MAPPER.readTree(body);
             request.put("_operation", operation);
             requests.add(request);
             if (!available) {
@@ -218,7 +219,7 @@ public final class KmsProtocolFake implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
-        byte[] bytes = Json.mapper().writeValueAsBytes(body);
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", JSON_11);
         exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
         exchange.sendResponseHeaders(status, bytes.length);

@@ -1,0 +1,137 @@
+package io.tollgate.mfaverify;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tollgate.http.ApiRequest;
+import io.tollgate.http.ApiResponses;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.HttpEndpoint;
+import io.tollgate.http.ProblemException;
+import io.tollgate.http.ProblemException.FieldError;
+import io.tollgate.http.TokenResponses;
+import io.tollgate.mfa.MfaCompletion;
+import io.tollgate.mfa.MfaServices;
+import io.tollgate.mfa.MfaVerificationService;
+import io.tollgate.mfa.MfaVerificationService.Origin;
+import io.tollgate.platform.TollgateServices;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The second step of a login (SPEC.md §3): {@code POST /v1/auth/mfa/verify},
+ * {@code POST /v1/auth/mfa/email}, and, for tenants that require MFA, enrolment with the
+ * login's challenge ({@code POST /v1/auth/mfa/enrolment/totp[/activate]}). Adapts the events to
+ * {@link MfaVerificationService}; holds no business rule.
+ */
+public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** Longest {@code mfa_token} accepted (a real one has 43 characters). */
+    static final int MAX_TOKEN_LENGTH = 512;
+    /** Longest code accepted (a backup code with dashes and spaces fits easily). */
+    static final int MAX_CODE_LENGTH = 64;
+
+    private final MfaVerificationService service;
+
+    /** Used by AWS Lambda: wires real AWS clients once per container. */
+    public MfaVerifyHandler() {
+        this(TollgateServices.fromEnvironment());
+    }
+
+    /** Used by the local runtime. */
+    public MfaVerifyHandler(TollgateServices services) {
+        this(MfaServices.verification(services));
+    }
+
+    /** Used by tests. */
+    public MfaVerifyHandler(MfaVerificationService service) {
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /** {@code {"mfa_token", "code"}}; unknown fields are refused. */
+    record CodeRequest(@JsonProperty("mfa_token") String mfaToken, String code) {
+        @Override
+        public String toString() {
+            return "CodeRequest[<redacted>]";
+        }
+    }
+
+    /** {@code {"mfa_token"}}. */
+    record TokenRequest(@JsonProperty("mfa_token") String mfaToken) {
+        @Override
+        public String toString() {
+            return "TokenRequest[<redacted>]";
+        }
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpEndpoint.handle(event, request -> {
+            Origin origin = new Origin(request.sourceIp(), request.userAgent());
+            return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+                case "POST /v1/auth/mfa/verify" -> {
+                    CodeRequest body = codeRequest(request);
+                    yield tokens(service.verify(body.mfaToken(), body.code(), origin));
+                }
+                case "POST /v1/auth/mfa/email" -> {
+                    service.sendEmailCode(tokenRequest(request).mfaToken(), origin);
+                    yield ApiResponses.json(202, Map.of("sent", true));
+                }
+                case "POST /v1/auth/mfa/enrolment/totp" ->
+                        ApiResponses.json(200, service.startEnrolment(tokenRequest(request).mfaToken(), origin));
+                case "POST /v1/auth/mfa/enrolment/totp/activate" -> {
+                    CodeRequest body = codeRequest(request);
+                    MfaCompletion completion = service.finishEnrolment(body.mfaToken(), body.code(), origin);
+                    yield tokens(completion);
+                }
+                default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
+            };
+        });
+    }
+
+    /** The token answer of login; after an enrolment it also carries the backup codes, once. */
+    private static APIGatewayV2HTTPResponse tokens(MfaCompletion completion) {
+        return TokenResponses.of(completion.tokens(), completion.delivery(), completion.sessionLifetime(),
+                completion.backupCodes().isEmpty() ? Map.of() : Map.of("backup_codes", completion.backupCodes()));
+    }
+
+    private static CodeRequest codeRequest(ApiRequest request) {
+        CodeRequest body = request.body(CodeRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        checkToken(body.mfaToken(), errors);
+        if (body.code() == null || body.code().isBlank()) {
+            errors.add(new FieldError("code", "required", "The code is required."));
+        } else if (body.code().length() > MAX_CODE_LENGTH) {
+            errors.add(new FieldError("code", "too_long", "The code is too long."));
+        }
+        reject(errors);
+        return body;
+    }
+
+    private static TokenRequest tokenRequest(ApiRequest request) {
+        TokenRequest body = request.body(TokenRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        checkToken(body.mfaToken(), errors);
+        reject(errors);
+        return body;
+    }
+
+    private static void checkToken(String token, List<FieldError> errors) {
+        if (token == null || token.isEmpty()) {
+            errors.add(new FieldError("mfa_token", "required", "The mfa_token is required."));
+        } else if (token.length() > MAX_TOKEN_LENGTH) {
+            errors.add(new FieldError("mfa_token", "too_long", "The mfa_token is too long."));
+        }
+    }
+
+    private static void reject(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+        }
+    }
+}

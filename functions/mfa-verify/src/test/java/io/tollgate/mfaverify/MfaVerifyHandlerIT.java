@@ -1,0 +1,188 @@
+package io.tollgate.mfaverify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.audit.AuditRecorder.Actor;
+import io.tollgate.crypto.EnvelopeEncryptor;
+import io.tollgate.crypto.LocalKeyRing;
+import io.tollgate.devkit.DynamoDbLocalServer;
+import io.tollgate.devkit.SamTemplate;
+import io.tollgate.devkit.TableProvisioner;
+import io.tollgate.json.Json;
+import io.tollgate.login.LoginCommand;
+import io.tollgate.login.LoginResult;
+import io.tollgate.login.LoginServices;
+import io.tollgate.mail.MailMessage;
+import io.tollgate.mfa.MfaEnrolmentService;
+import io.tollgate.mfa.MfaServices;
+import io.tollgate.otp.Base32;
+import io.tollgate.otp.TotpVerifier;
+import io.tollgate.password.CommonPasswords;
+import io.tollgate.platform.TollgateConfig;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.storage.Keys;
+import io.tollgate.storage.TableNames;
+import io.tollgate.tenant.Tenant;
+import io.tollgate.testing.RecordingAuditPublisher;
+import io.tollgate.testing.TestClock;
+import io.tollgate.testing.TestSettings;
+import io.tollgate.token.LocalSigningKeyStore;
+import io.tollgate.token.OpaqueTokens;
+import io.tollgate.user.UserDirectory;
+import io.tollgate.user.UserProvisioning;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The mfa-verify handler with the sample events of {@code events/} against DynamoDB Local:
+ * the event shapes the template routes to it, the answers, and bad input refused before any
+ * state changes.
+ */
+class MfaVerifyHandlerIT {
+
+    private static final String PASSWORD = "Velvet-Orbit-Quarry-82";
+    private static final TableNames TABLES = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
+    private static DynamoDbLocalServer server;
+    private static DynamoDbClient dynamoDb;
+
+    private final List<MailMessage> mails = new CopyOnWriteArrayList<>();
+    private TestClock clock;
+    private TollgateServices services;
+    private MfaVerifyHandler handler;
+    private String tenant;
+    private byte[] secret;
+    private String mfaToken;
+
+    @BeforeAll
+    static void startDynamoDb() {
+        server = DynamoDbLocalServer.inMemory();
+        dynamoDb = DynamoDbClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        TableProvisioner.provision(dynamoDb, SamTemplate.findFrom(Path.of("").toAbsolutePath()));
+    }
+
+    @AfterAll
+    static void stopDynamoDb() {
+        dynamoDb.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void enrolledUserWithOpenChallenge() {
+        // Near the real time: DynamoDB Local deletes items whose TTL is in the past.
+        clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        SecureRandom random = new SecureRandom();
+        services = TollgateServices.builder()
+                .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))
+                .dynamoDb(dynamoDb).signingKeys(LocalSigningKeyStore.inMemory(clock, random))
+                .auditPublisher(new RecordingAuditPublisher()).clock(clock).random(random)
+                .defaultSettings(TestSettings.fastHashing())
+                .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
+                .mailSender(mails::add).build();
+        handler = new MfaVerifyHandler(services);
+        tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(dynamoDb, TABLES),
+                services.passwordHasher(), CommonPasswords.load(), services.audit(), clock);
+        Tenant created = provisioning.createTenant(tenant, "Acme", TestSettings.fastHashing(),
+                UserProvisioning.Requester.system(tenant));
+        String userId = provisioning.createUser(created, new UserProvisioning.NewUserRequest("alice@acme.test",
+                "alice@acme.test", PASSWORD, List.of("user"), null), UserProvisioning.Requester.system(tenant));
+        Actor alice = new Actor(tenant, userId, null, "203.0.113.10", "it");
+        MfaEnrolmentService enrolment = MfaServices.enrolment(services);
+        secret = Base32.decode(enrolment.enrol(alice).secret());
+        enrolment.activate(alice, new TotpVerifier(clock).codeAt(secret, clock.instant()));
+        clock.advance(Duration.ofSeconds(30));
+        LoginResult result = LoginServices.create(services).login(new LoginCommand(tenant, "alice@acme.test", PASSWORD,
+                "203.0.113.10", "it"));
+        mfaToken = ((LoginResult.MfaRequired) result).mfaToken();
+    }
+
+    private APIGatewayV2HTTPResponse invoke(String eventFile, String body) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + eventFile);
+        if (body != null) {
+            event.setBody(body);
+        }
+        return handler.handleRequest(event, null);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.mapper().readTree(response.getBody());
+    }
+
+    private long attempts() {
+        return Long.parseLong(dynamoDb.getItem(r -> r.tableName("SecurityTable")
+                .key(Keys.mfaChallenge(OpaqueTokens.hash(mfaToken))).consistentRead(true)).item().get("attempts").n());
+    }
+
+    @Test
+    void verifyWhenSampleEventWithCurrentCodeThenTokenPair() throws Exception {
+        String code = new TotpVerifier(clock).codeAt(secret, clock.instant());
+        APIGatewayV2HTTPResponse response = invoke("mfa-verify-totp.json",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"" + code + "\"}");
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        JsonNode body = json(response);
+        assertEquals("Bearer", body.get("token_type").asText());
+        assertEquals(43, body.get("refresh_token").asText().length());
+        assertEquals("no-store", response.getHeaders().get("Cache-Control"));
+    }
+
+    @Test
+    void verifyWhenSampleEventsAsShippedThenMfaInvalid() throws Exception {
+        for (String sample : List.of("mfa-verify-totp.json", "mfa-verify-backup-code.json", "mfa-verify-email-code.json")) {
+            APIGatewayV2HTTPResponse response = invoke(sample, null);
+            assertEquals(401, response.getStatusCode(), sample);
+            assertEquals("mfa_invalid", json(response).get("code").asText());
+            assertTrue(response.getHeaders().get("Content-Type").startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void emailWhenSampleEventWithRealTokenThen202AndOneMail() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke("mfa-email-send.json", "{\"mfa_token\":\"" + mfaToken + "\"}");
+        assertEquals(202, response.getStatusCode(), response.getBody());
+        assertEquals(1, mails.size());
+        assertEquals("alice@acme.test", mails.getFirst().to());
+        assertTrue(mails.getFirst().text().matches("(?s).*code is [0-9]{6}\\..*"));
+    }
+
+    @Test
+    void verifyWhenBadInputThen400AndNoAttemptCounted() {
+        List<String> bodies = List.of("", "[]", "not json", "{\"mfa_token\":\"" + mfaToken + "\"}",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":123456}",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"123456\",\"remember\":true}",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"" + "1".repeat(65) + "\"}",
+                "{\"mfa_token\":\"" + "x".repeat(600) + "\",\"code\":\"123456\"}");
+        for (String body : bodies) {
+            APIGatewayV2HTTPResponse response = invoke("mfa-verify-totp.json", body);
+            assertEquals(400, response.getStatusCode(), body);
+        }
+        assertEquals(0, attempts(), "refused input counts no attempt");
+    }
+
+    @Test
+    void enrolmentRoutesWhenVerifyChallengeThenMfaInvalid() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke("mfa-enrolment-totp.json", "{\"mfa_token\":\"" + mfaToken + "\"}");
+        assertEquals(401, response.getStatusCode());
+        assertEquals("mfa_invalid", json(response).get("code").asText());
+    }
+}

@@ -1,0 +1,43 @@
+package io.tollgate.mfa;
+
+import io.tollgate.lockout.FailureCounter;
+import io.tollgate.otp.TotpVerifier;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.session.SessionIssuer;
+import io.tollgate.token.AccessTokenIssuer;
+import io.tollgate.token.OpaqueTokens;
+
+/** Builds the MFA services of a container from its {@link TollgateServices}. */
+public final class MfaServices {
+
+    private MfaServices() {
+    }
+
+    /** Enrolment of the caller's own TOTP and backup codes (account function). */
+    public static MfaEnrolmentService enrolment(TollgateServices services) {
+        return new MfaEnrolmentService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables()),
+                services.encryptor(), new TotpVerifier(services.clock()), services.backupCodes(), services.audit(),
+                services.config().tables(), services.random(), services.clock());
+    }
+
+    /** The login's second step (mfa-verify function). */
+    public static MfaVerificationService verification(TollgateServices services) {
+        var tables = services.config().tables();
+        var opaque = new OpaqueTokens(services.random());
+        var accessTokens = new AccessTokenIssuer(services.signingKeys(), services.clock(), services.config().tokenIssuer());
+        return new MfaVerificationService(
+                new MfaChallenges(services.dynamoDb(), tables, opaque, services.clock()),
+                new MfaCredentialRepository(services.dynamoDb(), tables),
+                enrolment(services),
+                new TotpVerifier(services.clock()),
+                services.backupCodes(),
+                new SessionIssuer(services.dynamoDb(), tables, accessTokens, opaque, services.clock()),
+                new FailureCounter(services.dynamoDb()),
+                services.mailSender(),
+                services.audit(),
+                tables,
+                services.random(),
+                services.clock(),
+                services.defaultSettings());
+    }
+}
