@@ -11,13 +11,15 @@ import java.util.Optional;
  * the cold start with a message naming it.
  */
 public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
-        Optional<String> endpointOverride) {
+        Optional<String> endpointOverride, Optional<String> auditQueueUrl) {
 
     public static final String IDENTITY_TABLE = "IDENTITY_TABLE";
     public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
     public static final String SECURITY_TABLE = "SECURITY_TABLE";
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
     public static final String SIGNING_KEYS_SECRET_ID = "SIGNING_KEYS_SECRET_ID";
+    /** The audit ingest queue (SQS FIFO); when absent, audit events go to the log only. */
+    public static final String AUDIT_QUEUE_URL = "AUDIT_QUEUE_URL";
     /** Only for tests and the local runtime: send AWS calls to this endpoint. */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -26,6 +28,13 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
         Objects.requireNonNull(tokenIssuer, "tokenIssuer");
         Objects.requireNonNull(signingKeySecretId, "signingKeySecretId");
         Objects.requireNonNull(endpointOverride, "endpointOverride");
+        Objects.requireNonNull(auditQueueUrl, "auditQueueUrl");
+    }
+
+    /** A configuration without an audit queue (tests, the local runtime, which has its own queue). */
+    public TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
+            Optional<String> endpointOverride) {
+        this(tables, tokenIssuer, signingKeySecretId, endpointOverride, Optional.empty());
     }
 
     public static TollgateConfig fromEnvironment(Map<String, String> env) {
@@ -33,7 +42,8 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
                 new TableNames(required(env, IDENTITY_TABLE), required(env, SESSIONS_TABLE), required(env, SECURITY_TABLE)),
                 required(env, TOKEN_ISSUER),
                 optional(env, SIGNING_KEYS_SECRET_ID),
-                optional(env, AWS_ENDPOINT_URL));
+                optional(env, AWS_ENDPOINT_URL),
+                optional(env, AUDIT_QUEUE_URL));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -3,6 +3,7 @@ package io.tollgate.platform;
 import io.tollgate.audit.AuditPublisher;
 import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.LoggingAuditPublisher;
+import io.tollgate.audit.SqsAuditPublisher;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The composition root of one Lambda container: the AWS clients, key stores, clock, randomness
@@ -66,12 +68,17 @@ public final class TollgateServices {
         String secretId = config.signingKeySecretId().orElseThrow(() -> new IllegalStateException(
                 "Environment variable " + TollgateConfig.SIGNING_KEYS_SECRET_ID + " is required"));
         SecretsManagerClient secretsManager = secrets.build();
+        AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> {
+            var sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
+            config.endpointOverride().map(URI::create).ifPresent(sqs::endpointOverride);
+            return new SqsAuditPublisher(sqs.build(), url);
+        }).orElseGet(LoggingAuditPublisher::new);
         return builder()
                 .config(config)
                 .dynamoDb(dynamoDb.build())
                 .secretsManager(secretsManager)
                 .signingKeys(new SecretsManagerSigningKeyStore(secretsManager, secretId, clock, Duration.ofMinutes(5)))
-                .auditPublisher(new LoggingAuditPublisher())
+                .auditPublisher(auditPublisher)
                 .clock(clock)
                 .random(new SecureRandom())
                 .build();
@@ -103,6 +110,11 @@ public final class TollgateServices {
 
     public AuditRecorder audit() {
         return new AuditRecorder(auditPublisher, clock);
+    }
+
+    /** Where audit events go (the audit queue in AWS); for callers that forward ready-made events. */
+    public AuditPublisher auditPublisher() {
+        return auditPublisher;
     }
 
     public Clock clock() {
@@ -160,6 +172,11 @@ public final class TollgateServices {
         public Builder auditPublisher(AuditPublisher auditPublisher) {
             this.auditPublisher = auditPublisher;
             return this;
+        }
+
+        /** The audit publisher set so far (the logging one unless one was set). */
+        public AuditPublisher auditPublisher() {
+            return auditPublisher;
         }
 
         /** The clock set so far (the system UTC clock unless one was set). */
