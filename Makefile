@@ -27,3 +27,15 @@ build-AccountFunction:
 
 build-AuthorizerFunction:
 	$(call build_function,authorizer)
+
+build-AuditIngestFunction:
+	$(call build_function,audit-ingest)
+
+build-AuditSubmitFunction:
+	$(call build_function,audit-ingest)
+
+build-AuditDigestFunction:
+	$(call build_function,audit-ingest)
+
+build-AuditQueryFunction:
+	$(call build_function,audit-query)

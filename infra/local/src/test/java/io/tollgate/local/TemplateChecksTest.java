@@ -83,7 +83,7 @@ class TemplateChecksTest {
             assertEquals("ttl", ttl.get("AttributeName"), id);
             assertEquals(true, ttl.get("Enabled"), id);
         }
-        assertEquals(3, tables);
+        assertEquals(4, tables);
     }
 
     @Test
