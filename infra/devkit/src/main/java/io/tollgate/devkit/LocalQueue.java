@@ -303,7 +303,15 @@ public final class LocalQueue implements AutoCloseable {
             lock.unlock();
         }
         if (thread != null) {
-            thread.interrupt();
+            // Let a batch in delivery finish (like Lambda finishing an invocation), then stop.
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
         }
     }
 }
