@@ -164,9 +164,7 @@ public final class AuditChainStore {
             items.add(TransactWriteItem.builder().put(headPut.build()).build());
         }
         for (ChainedEvent link : links) {
-            Map<String, AttributeValue> marker = new LinkedHashMap<>(AuditKeys.marker(tenantId, link.event().eventId()));
-            marker.put("seq", Attributes.n(link.seq()));
-            items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)
+            items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ChainItems.markerItem(link))
                     .conditionExpression("attribute_not_exists(pk)")).build());
             items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ChainItems.toItem(link))
                     .conditionExpression("attribute_not_exists(pk)")).build());

@@ -36,7 +36,7 @@ public final class AuditKeys {
         return Keys.tenantPartition(tenantId) + "#AUDIT";
     }
 
-    static Map<String, AttributeValue> head(String tenantId) {
+    public static Map<String, AttributeValue> head(String tenantId) {
         return key(chainPartition(tenantId), "HEAD");
     }
 

@@ -29,7 +29,8 @@ public final class ChainItems {
     private ChainItems() {
     }
 
-    static Map<String, AttributeValue> toItem(ChainedEvent link) {
+    /** The item of a chained event. */
+    public static Map<String, AttributeValue> toItem(ChainedEvent link) {
         AuditEvent event = link.event();
         String tenant = event.tenantId();
         String timestamp = AuditChain.formatTimestamp(event.timestamp());
@@ -57,6 +58,13 @@ public final class ChainItems {
             item.put("alert", Attributes.s(event.severity().name()));
         }
         return item;
+    }
+
+    /** The idempotency marker of a chained event: its event id leads to its sequence number. */
+    public static Map<String, AttributeValue> markerItem(ChainedEvent link) {
+        Map<String, AttributeValue> marker = new HashMap<>(AuditKeys.marker(link.event().tenantId(), link.event().eventId()));
+        marker.put("seq", Attributes.n(link.seq()));
+        return marker;
     }
 
     /** Reads an event item without trusting it; see {@link StoredLink}. */
