@@ -30,3 +30,15 @@ build-AuthorizerFunction:
 
 build-MfaVerifyFunction:
 	$(call build_function,mfa-verify)
+
+build-AuditIngestFunction:
+	$(call build_function,audit-ingest)
+
+build-AuditSubmitFunction:
+	$(call build_function,audit-ingest)
+
+build-AuditDigestFunction:
+	$(call build_function,audit-ingest)
+
+build-AuditQueryFunction:
+	$(call build_function,audit-query)

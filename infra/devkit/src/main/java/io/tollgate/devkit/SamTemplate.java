@@ -34,6 +34,7 @@ public final class SamTemplate {
     static final String FUNCTION_TYPE = "AWS::Serverless::Function";
     static final String HTTP_API_TYPE = "AWS::Serverless::HttpApi";
     static final String TABLE_TYPE = "AWS::DynamoDB::Table";
+    static final String QUEUE_TYPE = "AWS::SQS::Queue";
     /** The logical id SAM gives the HTTP API it creates for events that name no {@code ApiId}. */
     static final String IMPLICIT_HTTP_API = "ServerlessHttpApi";
 
@@ -182,6 +183,51 @@ public final class SamTemplate {
                     ttlAttribute, Optional.ofNullable(stream.get("StreamViewType")).map(String::valueOf)));
         });
         return List.copyOf(tables);
+    }
+
+    /** Every {@code AWS::SQS::Queue}, in template order. */
+    public List<QueueSpec> queues() {
+        List<QueueSpec> queues = new ArrayList<>();
+        resourcesOfType(QUEUE_TYPE).forEach((id, properties) -> {
+            Map<String, Object> redrive = optionalMap(properties.get("RedrivePolicy"), id + ".RedrivePolicy");
+            Optional<String> deadLetter = Optional.ofNullable(redrive.get("deadLetterTargetArn"))
+                    .map(arn -> arnOf(arn, id + ".RedrivePolicy.deadLetterTargetArn"));
+            int maxReceive = Integer.parseInt(requiredString(redrive.getOrDefault("maxReceiveCount", 1_000_000),
+                    id + ".RedrivePolicy.maxReceiveCount"));
+            int visibility = Integer.parseInt(requiredString(properties.getOrDefault("VisibilityTimeout", 30),
+                    id + ".VisibilityTimeout"));
+            queues.add(new QueueSpec(id, Boolean.TRUE.equals(properties.get("FifoQueue")), deadLetter, maxReceive,
+                    java.time.Duration.ofSeconds(visibility)));
+        });
+        return List.copyOf(queues);
+    }
+
+    /** Every {@code Type: SQS} event of every function, in template order. */
+    public List<QueueSubscription> queueSubscriptions() {
+        List<QueueSubscription> subscriptions = new ArrayList<>();
+        resourcesOfType(FUNCTION_TYPE).forEach((id, properties) -> eventsOf(id, properties).forEach((eventId, event) -> {
+            if (!"SQS".equals(event.get("Type"))) {
+                return;
+            }
+            String where = id + ".Events." + eventId + ".Properties";
+            Map<String, Object> eventProperties = optionalMap(event.get("Properties"), where);
+            String queue = arnOf(eventProperties.get("Queue"), where + ".Queue");
+            int batchSize = Integer.parseInt(requiredString(eventProperties.getOrDefault("BatchSize", 10),
+                    where + ".BatchSize"));
+            boolean partial = strings(eventProperties.get("FunctionResponseTypes"), where + ".FunctionResponseTypes")
+                    .contains("ReportBatchItemFailures");
+            subscriptions.add(new QueueSubscription(id, queue, batchSize, partial));
+        }));
+        return List.copyOf(subscriptions);
+    }
+
+    /** The logical id named by {@code !GetAtt X.Arn}. */
+    private String arnOf(Object value, String where) {
+        if (value instanceof Map<?, ?> getAtt && getAtt.get("Fn::GetAtt") instanceof List<?> pair
+                && pair.size() == 2 && "Arn".equals(pair.get(1)) && pair.get(0) instanceof String id) {
+            return id;
+        }
+        throw new SamTemplateException(where + " must be !GetAtt <Resource>.Arn in " + source + ", got " + value);
     }
 
     @Override

@@ -1,6 +1,18 @@
 package io.tollgate.local;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.tollgate.audit.chain.LocalDigestSigner;
+import io.tollgate.audit.platform.AuditConfig;
+import io.tollgate.audit.platform.AuditServices;
+import io.tollgate.crypto.EnvelopeEncryptor;
+import io.tollgate.crypto.LocalKeyRing;
 import io.tollgate.devkit.DynamoDbLocalServer;
+import io.tollgate.devkit.LocalQueue;
+import io.tollgate.devkit.LocalScheduler;
+import io.tollgate.devkit.QueueSpec;
+import io.tollgate.devkit.QueueSubscription;
 import io.tollgate.devkit.FunctionSpec;
 import io.tollgate.devkit.LocalGateway;
 import io.tollgate.devkit.SamTemplate;
@@ -28,8 +40,12 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.time.Clock;
 import java.time.Duration;
+import java.lang.reflect.Method;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -56,10 +72,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final TollgateServices services;
     private final Seeder.Outcome seeded;
     private final LocalOutbox outbox;
+    private final EventSources events;
 
     private LocalRuntime(DynamoDbLocalServer dynamoDbServer, SecretsManagerLocalServer secretsServer,
             DynamoDbClient dynamoDb, LocalGateway gateway, TollgateServices services, Seeder.Outcome seeded,
-            LocalOutbox outbox) {
+            LocalOutbox outbox, EventSources events) {
         this.outbox = outbox;
         this.dynamoDbServer = dynamoDbServer;
         this.secretsServer = secretsServer;
@@ -67,6 +84,28 @@ public final class LocalRuntime implements AutoCloseable {
         this.gateway = gateway;
         this.services = services;
         this.seeded = seeded;
+        this.events = events;
+    }
+
+    /** How long a failed queue message waits before its next delivery (times its receive count). */
+    static final Duration QUEUE_RETRY_DELAY = Duration.ofMillis(200);
+
+    /**
+     * The local runtime's non-HTTP event sources (ADR 0016): in-process SQS queues delivering to
+     * their consumer functions, and the scheduler of the template's {@code rate(...)} schedules.
+     */
+    static final class EventSources implements AutoCloseable {
+        final Map<String, LocalQueue> queues = new LinkedHashMap<>();
+        final Map<String, Object> handlers = new ConcurrentHashMap<>();
+        LocalScheduler scheduler;
+
+        @Override
+        public void close() {
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            queues.values().forEach(LocalQueue::close);
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -110,6 +149,7 @@ public final class LocalRuntime implements AutoCloseable {
         SecretsManagerLocalServer secretsServer = options.data()
                 .map(dir -> SecretsManagerLocalServer.persistent(dir.resolve("secrets.json")))
                 .orElseGet(SecretsManagerLocalServer::inMemory);
+        EventSources events = new EventSources();
         try {
             DynamoDbClient dynamoDb = server.client();
             TableProvisioner.provision(dynamoDb, template);
@@ -133,14 +173,29 @@ public final class LocalRuntime implements AutoCloseable {
             preset.encryptor(EnvelopeEncryptor.withDefaultCache(keyRing, clock, random))
                     .mailSender(outbox)
                     .backupCodePepper(localPepper(secrets, random));
+            for (QueueSpec queue : deadLetterQueuesFirst(template)) {
+                events.queues.put(queue.logicalId(), new LocalQueue(queue,
+                        queue.deadLetterQueue().map(events.queues::get), QUEUE_RETRY_DELAY, Clock.systemUTC()));
+            }
+            Optional<LocalQueue> auditQueue = config.auditQueueUrl().map(events.queues::get);
+            auditQueue.ifPresent(queue -> preset.auditPublisher(new LocalAuditQueue(queue, preset.auditPublisher())));
             TollgateServices built = preset
                     .signingKeys(new SecretsManagerSigningKeyStore(secrets, secretId, clock, SIGNING_KEY_CACHE))
                     .build();
+            AuditServices audit = localAudit(template, built, options, auditQueue.flatMap(q -> deadLetterOf(template, q,
+                    events))).orElse(null);
             KeyRotationHandler rotation = new KeyRotationHandler(built);
             bootstrapSigningKeys(secrets, secretId, rotation);
             Seeder seeder = new Seeder(built);
             Seeder.Outcome seeded = options.seed().map(SeedFile::read).map(seeder::seed).orElseGet(seeder::seedDemo);
-            LocalGateway gateway = new LocalGateway(template, spec -> instantiate(spec, built), options.port(), clock);
+            LocalGateway gateway = new LocalGateway(template, spec -> instantiate(spec, built, audit), options.port(), clock);
+            startEventSources(template, built, audit, events);
+            for (FunctionSpec scheduled : template.functions()) {
+                if (!scheduled.schedules().isEmpty()) {
+                    gateway.addLocalRoute("POST", "/_local/schedules/" + scheduled.logicalId(), () ->
+                            new LocalGateway.LocalResponse(200, runScheduled(scheduled, built, audit, events)));
+                }
+            }
             gateway.addLocalRoute("POST", "/_local/rotate-keys", () -> {
                 try {
                     String version = rotateSigningKeys(secrets, secretId, rotation);
@@ -151,8 +206,9 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             });
             gateway.addLocalRoute("GET", "/_local/outbox", () -> new LocalGateway.LocalResponse(200, outbox.json()));
-            return new LocalRuntime(server, secretsServer, dynamoDb, gateway, built, seeded, outbox);
+            return new LocalRuntime(server, secretsServer, dynamoDb, gateway, built, seeded, outbox, events);
         } catch (RuntimeException e) {
+            events.close();
             secretsServer.close();
             server.close();
             throw e;
@@ -222,11 +278,22 @@ public final class LocalRuntime implements AutoCloseable {
         return token;
     }
 
-    /** Creates a handler the way its Lambda container would, but with the local services. */
-    static Object instantiate(FunctionSpec spec, TollgateServices services) {
+    /**
+     * Creates a handler the way its Lambda container would, but with the local services: through
+     * its {@code (AuditServices)} constructor when it has one (the audit functions, which need the
+     * local key ring, digest key and dead-letter queue), else its {@code (TollgateServices)} one.
+     */
+    static Object instantiate(FunctionSpec spec, TollgateServices services, AuditServices audit) {
         String className = spec.handler().split("::", 2)[0];
         try {
             Class<?> type = Class.forName(className);
+            if (audit != null) {
+                try {
+                    return type.getConstructor(AuditServices.class).newInstance(audit);
+                } catch (NoSuchMethodException notAnAuditFunction) {
+                    // falls through to the platform constructor
+                }
+            }
             Constructor<?> constructor = type.getConstructor(TollgateServices.class);
             return constructor.newInstance(services);
         } catch (ClassNotFoundException | NoSuchMethodException e) {
@@ -237,6 +304,114 @@ public final class LocalRuntime implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Function " + spec.logicalId() + " cannot be created", e);
         }
+    }
+
+    /** Queues in an order where every dead-letter queue comes before the queues that use it. */
+    private static java.util.List<QueueSpec> deadLetterQueuesFirst(SamTemplate template) {
+        java.util.List<QueueSpec> ordered = new java.util.ArrayList<>();
+        java.util.List<QueueSpec> pending = new java.util.ArrayList<>(template.queues());
+        while (!pending.isEmpty()) {
+            boolean progress = pending.removeIf(queue -> {
+                boolean ready = queue.deadLetterQueue().map(dlq -> ordered.stream()
+                        .anyMatch(q -> q.logicalId().equals(dlq))).orElse(true);
+                if (ready) {
+                    ordered.add(queue);
+                }
+                return ready;
+            });
+            if (!progress) {
+                throw new IllegalStateException("Queues " + pending + " name a dead-letter queue the template lacks");
+            }
+        }
+        return ordered;
+    }
+
+    private static Optional<LocalQueue> deadLetterOf(SamTemplate template, LocalQueue queue, EventSources events) {
+        return template.queues().stream().filter(q -> q.logicalId().equals(queue.name())).findFirst()
+                .flatMap(QueueSpec::deadLetterQueue).map(events.queues::get);
+    }
+
+    /**
+     * The audit functions' services with local stand-ins: the local master key (envelope
+     * encryption), a local EC P-256 digest key (both in the data folder when there is one), and the
+     * audit queue's dead-letter queue; empty when the template has no audit table.
+     */
+    private static Optional<AuditServices> localAudit(SamTemplate template, TollgateServices services,
+            RuntimeOptions options, Optional<LocalQueue> deadLetter) {
+        Optional<String> table = template.functions().stream()
+                .map(f -> f.environment().get(AuditConfig.AUDIT_TABLE)).filter(java.util.Objects::nonNull).findFirst();
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        SecureRandom random = services.random();
+        LocalDigestSigner signer = options.data().map(dir -> LocalDigestSigner.persistent(dir, random))
+                .orElseGet(() -> LocalDigestSigner.inMemory(random));
+        LocalQueue rejects = deadLetter.orElseThrow(() -> new IllegalStateException(
+                "The audit queue has no dead-letter queue in the template"));
+        return Optional.of(AuditServices.of(services, table.get(), services.encryptor(), signer,
+                LocalAuditQueue.deadLetterSink(rejects)));
+    }
+
+    /** Subscribes each queue's consumer function and starts the schedules. */
+    private static void startEventSources(SamTemplate template, TollgateServices services, AuditServices audit,
+            EventSources events) {
+        for (QueueSubscription subscription : template.queueSubscriptions()) {
+            LocalQueue queue = events.queues.get(subscription.queueLogicalId());
+            FunctionSpec function = template.function(subscription.functionLogicalId()).orElseThrow();
+            if (queue == null) {
+                throw new IllegalStateException("Function " + function.logicalId() + " reads a queue the template lacks");
+            }
+            queue.subscribe(subscription.batchSize(), subscription.reportBatchItemFailures(), event ->
+                    (SQSBatchResponse) invoke(function, services, audit, events, event, SQSEvent.class));
+        }
+        events.scheduler = new LocalScheduler(template.functions(),
+                function -> runScheduled(function, services, audit, events));
+    }
+
+    /** Runs a scheduled function now with an EventBridge "Scheduled Event"; returns its answer as JSON. */
+    static String runScheduled(FunctionSpec function, TollgateServices services, AuditServices audit,
+            EventSources events) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("id", java.util.UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", "000000000000");
+        event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", "us-east-1");
+        event.put("resources", java.util.List.of("arn:aws:events:us-east-1:000000000000:rule/" + function.logicalId()));
+        event.put("detail", Map.of());
+        Object answer = invoke(function, services, audit, events, event, Map.class);
+        try {
+            return Json.mapper().writeValueAsString(answer == null ? Map.of() : answer);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Function " + function.logicalId() + " answered something not JSON", e);
+        }
+    }
+
+    private static Object invoke(FunctionSpec function, TollgateServices services, AuditServices audit,
+            EventSources events, Object event, Class<?> eventType) {
+        Object handler = events.handlers.computeIfAbsent(function.logicalId(), id -> instantiate(function, services, audit));
+        try {
+            Method method = handler.getClass().getMethod(function.handlerMethod(), eventType, Context.class);
+            return method.invoke(handler, event, new LocalLambdaContext(java.util.UUID.randomUUID().toString(),
+                    function.logicalId(), Duration.ofMinutes(1), Clock.systemUTC()));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("Function " + function.logicalId() + " has no "
+                    + function.handlerMethod() + "(" + eventType.getSimpleName() + ", Context)", e);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Function " + function.logicalId() + " failed", e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Function " + function.logicalId() + " cannot be invoked", e);
+        }
+    }
+
+    /** The in-process queue with this logical id (e.g. {@code AuditQueue}), for tests and the outbox view. */
+    public Optional<LocalQueue> queue(String logicalId) {
+        return Optional.ofNullable(events.queues.get(logicalId));
     }
 
     public URI baseUri() {
@@ -281,6 +456,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         gateway.close();
         secretsServer.close();
         dynamoDb.close();

@@ -60,6 +60,37 @@ public final class ApiRequest {
         }
     }
 
+    /**
+     * The body as a JSON tree, for routes that validate element by element (e.g. a batch whose
+     * bad elements are rejected one by one) and may accept up to {@code maxBytes}; 400 problem
+     * when empty, oversized, not JSON, or not starting with {@code {} or {@code [}. Duplicate
+     * keys are refused by the shared mapper.
+     */
+    public com.fasterxml.jackson.databind.JsonNode jsonBody(int maxBytes) {
+        byte[] bytes = rawBody();
+        if (bytes.length == 0) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "A JSON request body is required.");
+        }
+        if (bytes.length > maxBytes) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body exceeds " + maxBytes + " bytes.");
+        }
+        byte first = bytes[firstNonBlank(bytes)];
+        if (first != '{' && first != '[') {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object or array.");
+        }
+        try {
+            return Json.mapper().readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new ProblemException(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON.");
+        }
+    }
+
+    /** A query string parameter (payload 2.0 joins repeated parameters with commas). */
+    public Optional<String> queryParameter(String name) {
+        Map<String, String> parameters = event.getQueryStringParameters();
+        return parameters == null ? Optional.empty() : Optional.ofNullable(parameters.get(name));
+    }
+
     private static int firstNonBlank(byte[] bytes) {
         for (int i = 0; i < bytes.length; i++) {
             if (!Character.isWhitespace(bytes[i])) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
         Optional<String> endpointOverride, Optional<String> dataKeyId, Optional<String> mailFrom,
-        Optional<String> mfaPepperSecretId) {
+        Optional<String> mfaPepperSecretId, Optional<String> auditQueueUrl) {
 
     public static final String IDENTITY_TABLE = "IDENTITY_TABLE";
     public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
@@ -28,6 +28,8 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
     public static final String DATA_KEY_ID = "DATA_KEY_ID";
     public static final String MAIL_FROM = "MAIL_FROM";
     public static final String MFA_PEPPER_SECRET_ID = "MFA_PEPPER_SECRET_ID";
+    /** The audit ingest queue (SQS FIFO); when absent, audit events go to the log only. */
+    public static final String AUDIT_QUEUE_URL = "AUDIT_QUEUE_URL";
     /** Only for tests and the local runtime: send AWS calls to this endpoint. */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
@@ -39,13 +41,14 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
         Objects.requireNonNull(dataKeyId, "dataKeyId");
         Objects.requireNonNull(mailFrom, "mailFrom");
         Objects.requireNonNull(mfaPepperSecretId, "mfaPepperSecretId");
+        Objects.requireNonNull(auditQueueUrl, "auditQueueUrl");
     }
 
-    /** A configuration without encryption, mail or pepper (tests and tools that use none of them). */
+    /** A configuration without encryption, mail, pepper or audit queue (tests, tools, the local runtime). */
     public TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
             Optional<String> endpointOverride) {
         this(tables, tokenIssuer, signingKeySecretId, endpointOverride, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     public static TollgateConfig fromEnvironment(Map<String, String> env) {
@@ -56,7 +59,8 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
                 optional(env, AWS_ENDPOINT_URL),
                 optional(env, DATA_KEY_ID),
                 optional(env, MAIL_FROM),
-                optional(env, MFA_PEPPER_SECRET_ID));
+                optional(env, MFA_PEPPER_SECRET_ID),
+                optional(env, AUDIT_QUEUE_URL));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -10,6 +10,7 @@ import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.mail.MailSender;
 import io.tollgate.mail.SesMailSender;
 import io.tollgate.otp.BackupCodes;
+import io.tollgate.audit.SqsAuditPublisher;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The composition root of one Lambda container: the AWS clients, key stores, clock, randomness
@@ -94,12 +96,17 @@ public final class TollgateServices {
         config.mailFrom().ifPresent(from -> builder.mailSender(new SesMailSender(ses.build(), from)));
         config.mfaPepperSecretId().ifPresent(pepperId -> builder.backupCodePepper(
                 secretsManager.getSecretValue(r -> r.secretId(pepperId)).secretString().getBytes(StandardCharsets.UTF_8)));
+        AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> {
+            var sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
+            config.endpointOverride().map(URI::create).ifPresent(sqs::endpointOverride);
+            return new SqsAuditPublisher(sqs.build(), url);
+        }).orElseGet(LoggingAuditPublisher::new);
         return builder
                 .config(config)
                 .dynamoDb(dynamoDb.build())
                 .secretsManager(secretsManager)
                 .signingKeys(new SecretsManagerSigningKeyStore(secretsManager, secretId, clock, Duration.ofMinutes(5)))
-                .auditPublisher(new LoggingAuditPublisher())
+                .auditPublisher(auditPublisher)
                 .clock(clock)
                 .random(random)
                 .build();
@@ -131,6 +138,11 @@ public final class TollgateServices {
 
     public AuditRecorder audit() {
         return new AuditRecorder(auditPublisher, clock);
+    }
+
+    /** Where audit events go (the audit queue in AWS); for callers that forward ready-made events. */
+    public AuditPublisher auditPublisher() {
+        return auditPublisher;
     }
 
     public Clock clock() {
@@ -246,6 +258,11 @@ public final class TollgateServices {
         public Builder auditPublisher(AuditPublisher auditPublisher) {
             this.auditPublisher = auditPublisher;
             return this;
+        }
+
+        /** The audit publisher set so far (the logging one unless one was set). */
+        public AuditPublisher auditPublisher() {
+            return auditPublisher;
         }
 
         /** The clock set so far (the system UTC clock unless one was set). */

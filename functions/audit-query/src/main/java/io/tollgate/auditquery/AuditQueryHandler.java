@@ -1,0 +1,139 @@
+package io.tollgate.auditquery;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.audit.AuditSeverity;
+import io.tollgate.audit.chain.ChainVerifier;
+import io.tollgate.audit.chain.VerificationReport;
+import io.tollgate.audit.platform.AuditServices;
+import io.tollgate.audit.query.AuditEventQuery;
+import io.tollgate.http.ApiRequest;
+import io.tollgate.http.ApiResponses;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.HttpEndpoint;
+import io.tollgate.http.ProblemException;
+import io.tollgate.platform.TollgateServices;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (SPEC.md §3, permission
+ * {@code audit:read}, enforced by the authorizer). Both act on the caller's own tenant, taken from
+ * the verified token, never from the request: no parameter can name another tenant.
+ */
+public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
+
+    private final AuditEventQuery query;
+    private final ChainVerifier verifier;
+
+    /** Used by AWS Lambda. */
+    public AuditQueryHandler() {
+        this(TollgateServices.fromEnvironment());
+    }
+
+    public AuditQueryHandler(TollgateServices services) {
+        this(AuditServices.fromEnvironment(services));
+    }
+
+    /** Used by the local runtime. */
+    public AuditQueryHandler(AuditServices audit) {
+        this(audit.query(), audit.verifier());
+    }
+
+    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier) {
+        this.query = Objects.requireNonNull(query, "query");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpEndpoint.handle(event, request -> {
+            String tenant = request.requirePrincipal().tenantId();
+            return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+                case "GET /v1/audit/events" -> events(request, tenant);
+                case "GET /v1/audit/verify" -> ApiResponses.json(200, verify(request, tenant));
+                default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
+            };
+        });
+    }
+
+    private APIGatewayV2HTTPResponse events(ApiRequest request, String tenant) {
+        AuditEventQuery.Filter filter = new AuditEventQuery.Filter(instant(request, "from"), instant(request, "to"),
+                text(request, "type"), request.queryParameter("severity").map(AuditQueryHandler::severity),
+                text(request, "user"), text(request, "result"));
+        int limit = request.queryParameter("limit").map(AuditQueryHandler::limit).orElse(AuditEventQuery.DEFAULT_LIMIT);
+        AuditEventQuery.Page page = query.find(tenant, filter, limit, request.queryParameter("cursor"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", page.events());
+        page.cursor().ifPresent(cursor -> body.put("next_cursor", cursor));
+        return ApiResponses.json(200, body);
+    }
+
+    private Map<String, Object> verify(ApiRequest request, String tenant) {
+        VerificationReport report = verifier.verify(tenant, instant(request, "from"), instant(request, "to"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("valid", report.valid());
+        body.put("events", report.eventsChecked());
+        body.put("from_seq", report.fromSeq());
+        body.put("to_seq", report.toSeq());
+        body.put("digests", report.digestsChecked());
+        body.put("head_seq", report.head().seq());
+        body.put("head", report.head().hash());
+        report.broken().ifPresent(broken -> {
+            body.put("broken_at", broken.seq());
+            body.put("reason", broken.kind().wireName());
+            body.put("detail", broken.detail());
+        });
+        return body;
+    }
+
+    private static Optional<Instant> instant(ApiRequest request, String name) {
+        return request.queryParameter(name).map(value -> {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw invalid(name, name + " must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z.");
+            }
+        });
+    }
+
+    private static Optional<String> text(ApiRequest request, String name) {
+        return request.queryParameter(name).map(value -> {
+            if (!TEXT.matcher(value).matches()) {
+                throw invalid(name, name + " has characters or a length that no stored value has.");
+            }
+            return value;
+        });
+    }
+
+    private static AuditSeverity severity(String value) {
+        try {
+            return AuditSeverity.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("severity", "severity must be one of critical, high, medium, low.");
+        }
+    }
+
+    private static int limit(String value) {
+        if (!value.matches("[0-9]{1,3}")) {
+            throw invalid("limit", "limit must be 1 to " + AuditEventQuery.MAX_LIMIT + ".");
+        }
+        return Integer.parseInt(value);
+    }
+
+    private static ProblemException invalid(String field, String detail) {
+        return ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                List.of(new ProblemException.FieldError(field, "invalid", detail)));
+    }
+}

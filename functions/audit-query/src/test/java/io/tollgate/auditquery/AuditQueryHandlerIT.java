@@ -1,0 +1,72 @@
+package io.tollgate.auditquery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.audit.AuditEvent;
+import io.tollgate.audit.AuditSeverity;
+import io.tollgate.audit.testing.AuditTestbed;
+import io.tollgate.audit.testing.TestAuditEvents;
+import io.tollgate.json.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} through their sample events (tenant acme). */
+class AuditQueryHandlerIT {
+
+    private final AuditTestbed bed = new AuditTestbed();
+    private final AuditQueryHandler handler = new AuditQueryHandler(bed.audit);
+
+    @BeforeEach
+    void chainSomeAcmeEvents() {
+        AuditEvent base = TestAuditEvents.event("acme", bed.testbed.clock.instant());
+        AuditEvent login = new AuditEvent(base.timestamp(), java.util.UUID.randomUUID().toString(), "login_success",
+                AuditSeverity.HIGH, "u-1", "acme", null, null, null, null, null, "success", Map.of(), List.of());
+        bed.audit.ingestion().ingest(List.of(AuditTestbed.message(base), AuditTestbed.message(login)));
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.mapper().readTree(response.getBody());
+    }
+
+    @Test
+    void eventsWhenSampleQueryThenOnlyHighLoginEventsOfTheTokensTenant() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent("../../events/audit-events-query.json"), null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        JsonNode events = json(response).get("events");
+        assertTrue(events.size() >= 1);
+        for (JsonNode event : events) {
+            assertEquals("login_success", event.get("event_type").asText());
+            assertEquals("HIGH", event.get("severity").asText());
+            assertEquals("acme", event.get("tenant_id").asText());
+        }
+    }
+
+    @Test
+    void verifyWhenSampleThenValidWithHead() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent("../../events/audit-verify.json"), null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        JsonNode body = json(response);
+        assertTrue(body.get("valid").asBoolean(), response.getBody());
+        assertEquals(body.get("head_seq").asLong(), body.get("events").asLong());
+        assertEquals(64, body.get("head").asText().length());
+    }
+
+    @Test
+    void eventsWhenSeverityUnknownThenValidationProblem() throws Exception {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/audit-events-query.json");
+        event.setQueryStringParameters(Map.of("severity", "urgent"));
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertEquals(400, response.getStatusCode());
+        assertTrue(response.getHeaders().get("Content-Type").startsWith("application/problem+json"));
+        assertEquals("severity", json(response).get("errors").get(0).get("field").asText());
+    }
+}

@@ -1,0 +1,209 @@
+package io.tollgate.audit.chain;
+
+import io.tollgate.audit.AuditEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Recomputes a tenant's chain and checks its signed digests (SPEC.md §7, issue 8), reporting the
+ * first broken sequence number and why.
+ *
+ * <p>Per position {@code p} of the range, in order: an item must exist at {@code p}
+ * ({@link VerificationReport.Kind#DELETED}); its attributes must still form an event whose hash,
+ * recomputed from them with the {@code seq} and {@code prev_hash} it carries, is its stored hash
+ * ({@code EDITED}); the {@code seq} it carries must be {@code p} ({@code REORDERED}: a
+ * self-consistent event moved); its {@code prev_hash} must be the hash of position {@code p - 1}
+ * (else event {@code p - 1} was replaced by a self-consistent rewrite: {@code EDITED} at
+ * {@code p - 1}). A digest whose {@code chain_seq} is {@code p} must carry {@code p}'s hash
+ * ({@code DIGEST_MISMATCH}: e.g. the whole tail was rewritten consistently). The digests
+ * themselves must be numbered without gaps, link to each other and verify under the trusted key
+ * ({@code DIGEST_MISMATCH}, {@code DIGEST_SIGNATURE_INVALID}, reported at their {@code chain_seq}).
+ * The chain must reach the head, and no digest may cover a position beyond it ({@code DELETED}).
+ *
+ * <p>Range: {@code from} starts after the last digest signed at or before it (that digest's
+ * signed head is the trusted anchor); {@code to} ends at the first digest signed at or after it;
+ * without them the whole chain, from the genesis to the head, is verified. Memory is constant in
+ * the chain length (links are streamed), linear in the number of digests.
+ */
+public final class ChainVerifier {
+
+    private final AuditChainStore chains;
+    private final AuditDigests digests;
+
+    public ChainVerifier(AuditChainStore chains, AuditDigests digests) {
+        this.chains = Objects.requireNonNull(chains, "chains");
+        this.digests = Objects.requireNonNull(digests, "digests");
+    }
+
+    public VerificationReport verify(String tenantId, Optional<Instant> from, Optional<Instant> to) {
+        ChainHead head = chains.readHead(tenantId);
+        List<AuditDigests.Stored> stored = digests.all(tenantId);
+        List<SignedDigest> valid = new ArrayList<>();
+        Optional<VerificationReport.Break> digestBreak = checkDigests(tenantId, stored, valid);
+
+        long fromSeq = 1;
+        String anchor = ChainHead.GENESIS.hash();
+        if (from.isPresent()) {
+            for (SignedDigest digest : valid) {
+                if (!digest.signedAt().isAfter(from.get()) && digest.chainSeq() < head.seq()) {
+                    fromSeq = digest.chainSeq() + 1;
+                    anchor = digest.chainHash();
+                }
+            }
+        }
+        long toSeq = head.seq();
+        if (to.isPresent()) {
+            for (SignedDigest digest : valid) {
+                if (!digest.signedAt().isBefore(to.get()) && digest.chainSeq() >= fromSeq) {
+                    toSeq = Math.min(toSeq, digest.chainSeq());
+                    break;
+                }
+            }
+        }
+        Map<Long, SignedDigest> digestAt = new HashMap<>();
+        for (SignedDigest digest : valid) {
+            digestAt.putIfAbsent(digest.chainSeq(), digest);
+        }
+        Walk walk = new Walk(fromSeq, anchor, digestAt);
+        if (toSeq >= fromSeq) {
+            chains.forEachLink(tenantId, fromSeq, toSeq, walk::accept);
+        }
+        walk.finish(toSeq, head);
+        for (SignedDigest digest : valid) {
+            if (digest.chainSeq() > head.seq()) {
+                walk.report(head.seq() + 1, VerificationReport.Kind.DELETED, "digest " + digest.digestSeq()
+                        + " signed position " + digest.chainSeq() + " but the chain head is at " + head.seq());
+            }
+        }
+        Optional<VerificationReport.Break> first = walk.broken;
+        if (digestBreak.isPresent() && (first.isEmpty() || digestBreak.get().seq() < first.get().seq())) {
+            first = digestBreak;
+        }
+        return new VerificationReport(fromSeq, toSeq, walk.checked, stored.size(), head, first);
+    }
+
+    private Optional<VerificationReport.Break> checkDigests(String tenantId, List<AuditDigests.Stored> stored,
+            List<SignedDigest> valid) {
+        Optional<VerificationReport.Break> first = Optional.empty();
+        String previous = ChainHead.GENESIS.hash();
+        long expectedNumber = 1;
+        long lastSeq = 0;
+        for (AuditDigests.Stored item : stored) {
+            Optional<VerificationReport.Break> problem = Optional.empty();
+            if (item.digest().isEmpty()) {
+                problem = Optional.of(new VerificationReport.Break(lastSeq + 1, VerificationReport.Kind.DIGEST_MISMATCH,
+                        "digest " + item.number() + " is not a well-formed signed digest"));
+            } else {
+                SignedDigest digest = item.digest().get();
+                if (item.number() != expectedNumber || digest.digestSeq() != item.number()) {
+                    problem = Optional.of(new VerificationReport.Break(digest.chainSeq(),
+                            VerificationReport.Kind.DIGEST_MISMATCH, "digest " + expectedNumber + " is missing or renumbered"));
+                } else if (!digest.tenantId().equals(tenantId)) {
+                    problem = Optional.of(new VerificationReport.Break(digest.chainSeq(),
+                            VerificationReport.Kind.DIGEST_MISMATCH, "digest " + item.number() + " belongs to another tenant"));
+                } else if (!digest.prevDigestHash().equals(previous)) {
+                    problem = Optional.of(new VerificationReport.Break(digest.chainSeq(),
+                            VerificationReport.Kind.DIGEST_MISMATCH, "digest " + item.number()
+                                    + " does not link to the digest before it"));
+                } else if (!DigestSigner.ALGORITHM.equals(digest.algorithm()) || !verifies(digest)) {
+                    problem = Optional.of(new VerificationReport.Break(digest.chainSeq(),
+                            VerificationReport.Kind.DIGEST_SIGNATURE_INVALID, "the signature of digest "
+                                    + item.number() + " does not verify under key " + digest.keyId()));
+                } else {
+                    valid.add(digest);
+                }
+                previous = digest.digestHash();
+                lastSeq = digest.chainSeq();
+            }
+            expectedNumber = item.number() + 1;
+            if (problem.isPresent() && (first.isEmpty() || problem.get().seq() < first.get().seq())) {
+                first = problem;
+            }
+        }
+        return first;
+    }
+
+    private boolean verifies(SignedDigest digest) {
+        return digests.signer().verify(digest.payload(), digest.signature(), digest.keyId());
+    }
+
+    /** The running state of one verification walk. */
+    private static final class Walk {
+        private final Map<Long, SignedDigest> digestAt;
+        private long expected;
+        private String previousHash;
+        private long checked;
+        private Optional<VerificationReport.Break> broken = Optional.empty();
+
+        Walk(long fromSeq, String anchor, Map<Long, SignedDigest> digestAt) {
+            this.expected = fromSeq;
+            this.previousHash = anchor;
+            this.digestAt = digestAt;
+        }
+
+        void report(long seq, VerificationReport.Kind kind, String detail) {
+            if (broken.isEmpty() || seq < broken.get().seq()) {
+                broken = Optional.of(new VerificationReport.Break(seq, kind, detail));
+            }
+        }
+
+        void accept(StoredLink link) {
+            if (broken.isPresent()) {
+                return;
+            }
+            long p = expected;
+            if (link.position() != p) {
+                report(p, VerificationReport.Kind.DELETED, "no event at position " + p
+                        + " (next stored position is " + link.position() + ")");
+                return;
+            }
+            Optional<AuditEvent> event = link.event();
+            if (event.isEmpty() || link.seq().isEmpty()) {
+                report(p, VerificationReport.Kind.EDITED, "the item at position " + p + " no longer forms an event");
+                return;
+            }
+            String recomputed = AuditChain.hash(link.seq().get(), link.prevHash(), event.get());
+            if (!recomputed.equals(link.hash())) {
+                report(p, VerificationReport.Kind.EDITED, "the event at position " + p + " does not match its hash");
+                return;
+            }
+            if (link.seq().get() != p) {
+                report(p, VerificationReport.Kind.REORDERED, "position " + p + " holds the event chained at position "
+                        + link.seq().get());
+                return;
+            }
+            if (!link.prevHash().equals(previousHash)) {
+                report(Math.max(1, p - 1), VerificationReport.Kind.EDITED, "the event at position " + (p - 1)
+                        + " was replaced: position " + p + " links to another hash");
+                return;
+            }
+            SignedDigest digest = digestAt.get(p);
+            if (digest != null && !digest.chainHash().equals(link.hash())) {
+                report(p, VerificationReport.Kind.DIGEST_MISMATCH, "digest " + digest.digestSeq() + " signed another hash"
+                        + " for position " + p);
+                return;
+            }
+            checked++;
+            previousHash = link.hash();
+            expected = p + 1;
+        }
+
+        void finish(long toSeq, ChainHead head) {
+            if (broken.isPresent()) {
+                return;
+            }
+            if (expected <= toSeq) {
+                report(expected, VerificationReport.Kind.DELETED, "the chain ends at position " + (expected - 1)
+                        + " before position " + toSeq);
+            } else if (toSeq == head.seq() && head.seq() > 0 && !previousHash.equals(head.hash())) {
+                report(head.seq(), VerificationReport.Kind.EDITED, "the head does not match the event at position "
+                        + head.seq());
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.tollgate.audit.chain;
+
+import io.tollgate.audit.AuditEvent;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A chain item as read back from the table, trusted in nothing: its position (from its sort key),
+ * the sequence number, hashes and event it claims (any of which may have been edited), for
+ * {@link ChainVerifier}. {@code event} is empty when the stored attributes no longer form an event.
+ */
+public record StoredLink(long position, Optional<Long> seq, String prevHash, String hash, Optional<AuditEvent> event) {
+
+    public StoredLink {
+        Objects.requireNonNull(seq, "seq");
+        prevHash = prevHash == null ? "" : prevHash;
+        hash = hash == null ? "" : hash;
+        Objects.requireNonNull(event, "event");
+    }
+}

@@ -1,0 +1,56 @@
+package io.tollgate.audit.chain;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of verifying a tenant's chain over a range: valid, or the first broken sequence
+ * number with the kind of tampering and a detail that names positions and hashes only (never
+ * event content).
+ *
+ * @param fromSeq        first position verified
+ * @param toSeq          last position verified
+ * @param eventsChecked  links recomputed
+ * @param digestsChecked digest signatures and links checked
+ * @param head           the chain head read at the start
+ * @param broken         the first break, if any
+ */
+public record VerificationReport(long fromSeq, long toSeq, long eventsChecked, int digestsChecked, ChainHead head,
+        Optional<Break> broken) {
+
+    public VerificationReport {
+        Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(broken, "broken");
+    }
+
+    public boolean valid() {
+        return broken.isEmpty();
+    }
+
+    /** What is wrong at a position. */
+    public enum Kind {
+        /** The event's content no longer matches its hash (or no longer forms an event). */
+        EDITED,
+        /** A position of the chain has no event (a gap, or the tail ends before the head). */
+        DELETED,
+        /** A self-consistent event sits at another position than the one it was chained at. */
+        REORDERED,
+        /** A signed digest does not match the chain, or the digests do not chain to each other. */
+        DIGEST_MISMATCH,
+        /** A digest's signature does not verify under the trusted signing key. */
+        DIGEST_SIGNATURE_INVALID;
+
+        /** The lower-case name used on the wire. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The first break: where, what, and a detail safe to show. */
+    public record Break(long seq, Kind kind, String detail) {
+        public Break {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+}
