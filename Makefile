@@ -27,3 +27,6 @@ build-AccountFunction:
 
 build-AuthorizerFunction:
 	$(call build_function,authorizer)
+
+build-AdminFunction:
+	$(call build_function,admin)
