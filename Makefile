@@ -42,3 +42,6 @@ build-AuditDigestFunction:
 
 build-AuditQueryFunction:
 	$(call build_function,audit-query)
+
+build-AdminFunction:
+	$(call build_function,admin)

@@ -15,6 +15,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -145,6 +146,26 @@ public final class ApiKeyRepository {
                             .expressionAttributeNames(names)
                             .expressionAttributeValues(Map.of(":revoked", Attributes.s("REVOKED"), ":now",
                                     Attributes.epochMillis(now))).build()).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Deletes both items of one of the owner's keys, active or revoked (account deletion purges
+     * at once, seed 000 retention); false when the look-up item is missing or belongs to someone else.
+     */
+    public boolean purge(String tenantId, String userId, String prefix) {
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(tables.security()).key(Keys.apiKey(prefix))
+                            .conditionExpression("attribute_exists(#pk) AND tenant_id = :tenant AND user_id = :user")
+                            .expressionAttributeNames(Map.of("#pk", Keys.PK))
+                            .expressionAttributeValues(Map.of(":tenant", Attributes.s(tenantId), ":user", Attributes.s(userId)))
+                            .build()).build(),
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                            .key(Keys.ownedApiKey(tenantId, userId, prefix)).build()).build()));
             return true;
         } catch (TransactionCanceledException e) {
             return false;

@@ -50,7 +50,8 @@ class RouteCatalogTest {
                 "POST /v1/me/mfa/backup-codes", "DELETE /v1/me/mfa/totp", "GET /v1/me/sessions",
                 "DELETE /v1/me/sessions/{id}", "POST /v1/me/api-keys", "GET /v1/me/api-keys",
                 "DELETE /v1/me/api-keys/{id}", "POST /v1/tenants", "POST /v1/tenants/{t}/organizations",
-                "GET /v1/tenants/{t}/organizations", "POST /v1/users", "GET /v1/users", "GET /v1/users/{id}",
+                "GET /v1/tenants/{t}/organizations", "GET /v1/tenants/{t}/settings", "PUT /v1/tenants/{t}/settings",
+                "POST /v1/users", "GET /v1/users", "GET /v1/users/{id}",
                 "PATCH /v1/users/{id}", "DELETE /v1/users/{id}", "PUT /v1/users/{id}/roles",
                 "POST /v1/users/{id}/unlock", "POST /v1/audit/events", "GET /v1/audit/events", "GET /v1/audit/verify",
                 "GET /v1/compliance/report", "POST /v1/me/webauthn/registrations",
@@ -91,6 +92,25 @@ class RouteCatalogTest {
         assertEquals(Decision.Reason.DENIED_OUT_OF_SCOPE, match.decide(policy, tenantAdmin).reason());
         assertTrue(CATALOG.match("POST", "/v1/tenants/acme/organizations").orElseThrow()
                 .decide(policy, tenantAdmin).allowed());
+    }
+
+    @Test
+    void settingsRoutesWhenTenantAdminOfThatTenantThenAllowedAndOthersDenied() {
+        Principal tenantAdmin = new Principal("u-1", "acme", Optional.empty(), List.of("tenant_admin"));
+        Principal orgAdmin = new Principal("u-2", "acme", Optional.of("risk"), List.of("org_admin"));
+        Principal superAdmin = new Principal("u-0", "ops", Optional.empty(), List.of("super_admin"));
+        for (String method : List.of("GET", "PUT")) {
+            RouteMatch own = CATALOG.match(method, "/v1/tenants/acme/settings").orElseThrow();
+            RouteMatch other = CATALOG.match(method, "/v1/tenants/globex/settings").orElseThrow();
+            assertEquals(method.equals("GET") ? "tenant:read" : "tenant:update",
+                    own.route().permission().orElseThrow().toString());
+            Decision allowed = own.decide(policy, tenantAdmin);
+            assertEquals(Decision.Reason.ALLOWED_IN_SCOPE, allowed.reason(), method);
+            assertTrue(allowed.constraints().isEmpty(), "tenant:*:own is decided completely from the path");
+            assertEquals(Decision.Reason.DENIED_OUT_OF_SCOPE, other.decide(policy, tenantAdmin).reason(), method);
+            assertEquals(Decision.Reason.DENIED_NOT_GRANTED, own.decide(policy, orgAdmin).reason(), method);
+            assertEquals(Decision.Reason.ALLOWED_GLOBAL, other.decide(policy, superAdmin).reason(), method);
+        }
     }
 
     @Test

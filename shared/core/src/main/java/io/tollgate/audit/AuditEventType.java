@@ -27,6 +27,18 @@ public enum AuditEventType {
     TENANT_CREATED("tenant_created", AuditSeverity.HIGH, List.of("sox", "soc2")),
     ORGANIZATION_CREATED("organization_created", AuditSeverity.MEDIUM, List.of("sox", "soc2")),
     USER_CREATED("user_creation", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2")),
+    /** Seed 000: CRITICAL. An attempt to grant a role above one's own, or to act on a user who outranks the actor. */
+    PRIVILEGE_ESCALATION("privilege_escalation", AuditSeverity.CRITICAL, List.of("sox", "pci", "iso27001", "soc2")),
+    /** Seed 000: HIGH. */
+    ROLE_CHANGE("role_change", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    USER_UPDATED("user_updated", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2")),
+    USER_DISABLED("user_disabled", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    USER_ENABLED("user_enabled", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    USER_DELETED("user_deleted", AuditSeverity.HIGH, List.of("sox", "gdpr", "pci", "soc2")),
+    ACCOUNT_UNLOCKED("account_unlocked", AuditSeverity.MEDIUM, List.of("pci", "iso27001", "soc2")),
+    TENANT_SETTINGS_CHANGED("tenant_settings_changed", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    /** Seed 000: LOW. An administrator read user, organisation or settings data. */
+    DATA_QUERY("data_query", AuditSeverity.LOW, List.of("gdpr", "soc2")),
     TOKEN_REFRESHED("token_refreshed", AuditSeverity.LOW, List.of("soc2")),
     TOKEN_REFRESH_FAILURE("token_refresh_failure", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
     TOKEN_REUSE_DETECTED("token_reuse_detected", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),

@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -221,13 +220,13 @@ public final class SessionService {
         Instant now = clock.instant();
         List<Map<String, AttributeValue>> items = querySessions(tenantId, userId);
         List<TransactWriteItem> writes = new ArrayList<>();
-        Map<String, AttributeValue> revocation = new HashMap<>(Keys.userRevocation(tenantId, userId));
-        revocation.put("tenant_id", Attributes.s(tenantId));
-        revocation.put("user_id", Attributes.s(userId));
-        revocation.put("valid_after", Attributes.n(now.getEpochSecond()));
-        revocation.put("reason", Attributes.s(reason));
-        revocation.put("updated_at", Attributes.epochMillis(now));
-        writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tables.sessions()).item(revocation).build()).build());
+        // An update, not a put: the item may also carry `disabled` (account disabling), which must survive.
+        writes.add(ItemUpdate.of(tables.sessions(), Keys.userRevocation(tenantId, userId))
+                .value(":tenant", Attributes.s(tenantId)).value(":user", Attributes.s(userId))
+                .value(":after", Attributes.n(now.getEpochSecond())).value(":reason", Attributes.s(reason))
+                .value(":now", Attributes.epochMillis(now))
+                .set("tenant_id = :tenant").set("user_id = :user").set("valid_after = :after")
+                .set("reason = :reason").set("updated_at = :now").toTransactItem());
         List<String> revoked = new ArrayList<>();
         Optional<String> username = Optional.empty();
         for (Map<String, AttributeValue> item : items) {

@@ -102,6 +102,10 @@ public record SecuritySettings(
             Objects.requireNonNull(duration, "duration");
             require(!window.isNegative() && !window.isZero(), "lockout window must be positive");
             require(!duration.isNegative() && !duration.isZero(), "lockout duration must be positive");
+            require(window.compareTo(Duration.ofMinutes(1)) >= 0 && window.compareTo(Duration.ofDays(1)) <= 0,
+                    "lockout window must be 1 minute..1 day");
+            require(duration.compareTo(Duration.ofMinutes(1)) >= 0 && duration.compareTo(Duration.ofDays(30)) <= 0,
+                    "lockout duration must be 1 minute..30 days");
         }
     }
 
@@ -115,6 +119,8 @@ public record SecuritySettings(
             require(accessTokenTtl.compareTo(Duration.ofMinutes(1)) >= 0
                     && accessTokenTtl.compareTo(Duration.ofHours(1)) <= 0, "accessTokenTtl must be 1..60 minutes");
             require(audiences.contains(defaultAudience), "defaultAudience must be one of audiences");
+            require(!clockSkew.isNegative() && clockSkew.compareTo(Duration.ofMinutes(5)) <= 0,
+                    "clockSkew must be 0..5 minutes");
         }
 
         public static TokenSettings defaults() {
@@ -129,6 +135,10 @@ public record SecuritySettings(
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(absoluteLifetime, "absoluteLifetime");
             require(maxConcurrent >= 1 && maxConcurrent <= 100, "maxConcurrent must be 1..100");
+            require(idleTimeout.compareTo(Duration.ofMinutes(1)) >= 0 && idleTimeout.compareTo(Duration.ofDays(1)) <= 0,
+                    "idleTimeout must be 1 minute..1 day");
+            require(absoluteLifetime.compareTo(idleTimeout) >= 0 && absoluteLifetime.compareTo(Duration.ofDays(90)) <= 0,
+                    "absoluteLifetime must be idleTimeout..90 days");
         }
     }
 

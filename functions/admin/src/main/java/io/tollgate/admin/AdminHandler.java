@@ -1,0 +1,150 @@
+package io.tollgate.admin;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.administration.AdministrationServices;
+import io.tollgate.administration.Caller;
+import io.tollgate.administration.Organization;
+import io.tollgate.administration.Page;
+import io.tollgate.administration.PageRequest;
+import io.tollgate.administration.SettingsDocument;
+import io.tollgate.administration.TenantAdministration;
+import io.tollgate.administration.UserAdministration;
+import io.tollgate.authz.Principal;
+import io.tollgate.http.ApiRequest;
+import io.tollgate.http.ApiResponses;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.HttpEndpoint;
+import io.tollgate.http.ProblemException;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.tenant.Tenant;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Tenant, organisation and user administration (SPEC.md §3, issue 7): adapts API Gateway events to
+ * {@link UserAdministration} and {@link TenantAdministration}, which hold every rule (ADR 0017).
+ * The authorizer has already decided on the route (ADR 0013); the services decide again on the
+ * loaded resource. The caller is always the authorizer's principal; no body field names a tenant.
+ */
+public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Pattern USER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final UserAdministration users;
+    private final TenantAdministration tenants;
+    private final Clock clock;
+
+    /** Used by AWS Lambda. */
+    public AdminHandler() {
+        this(TollgateServices.fromEnvironment());
+    }
+
+    /** Used by the local runtime and tests. */
+    public AdminHandler(TollgateServices services) {
+        this(AdministrationServices.create(services), services.clock());
+    }
+
+    public AdminHandler(AdministrationServices administration, Clock clock) {
+        this.users = Objects.requireNonNull(administration, "administration").users();
+        this.tenants = administration.tenants();
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpEndpoint.handle(event, request -> {
+            Caller caller = caller(request);
+            return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+                case "POST /v1/tenants" -> {
+                    TenantAdministration.CreatedTenant created = tenants.create(caller,
+                            request.body(TenantAdministration.NewTenant.class));
+                    yield ApiResponses.json(201, view(created));
+                }
+                case "POST /v1/tenants/{t}/organizations" -> ApiResponses.json(201, tenants.createOrganization(caller,
+                        tenant(event), request.body(TenantAdministration.NewOrganization.class)).view());
+                case "GET /v1/tenants/{t}/organizations" -> ApiResponses.json(200, page("organizations",
+                        tenants.organizations(caller, tenant(event), PageRequest.fromQuery(event.getQueryStringParameters())),
+                        Organization::view));
+                case "GET /v1/tenants/{t}/settings" -> ApiResponses.json(200,
+                        SettingsDocument.write(tenants.settings(caller, tenant(event))));
+                case "PUT /v1/tenants/{t}/settings" -> ApiResponses.json(200, SettingsDocument.write(
+                        tenants.replaceSettings(caller, tenant(event), request.body(JsonNode.class))));
+                case "POST /v1/users" -> ApiResponses.json(201,
+                        users.create(caller, request.body(UserAdministration.NewUser.class)).view(clock.instant()));
+                case "GET /v1/users" -> {
+                    Instant now = clock.instant();
+                    yield ApiResponses.json(200, page("users",
+                            users.list(caller, PageRequest.fromQuery(event.getQueryStringParameters())), u -> u.view(now)));
+                }
+                case "GET /v1/users/{id}" -> ApiResponses.json(200, users.get(caller, userId(event)).view(clock.instant()));
+                case "PATCH /v1/users/{id}" -> ApiResponses.json(200, users.update(caller, userId(event),
+                        request.body(UserAdministration.UserChange.class)).view(clock.instant()));
+                case "DELETE /v1/users/{id}" -> {
+                    users.delete(caller, userId(event));
+                    yield ApiResponses.empty(204);
+                }
+                case "PUT /v1/users/{id}/roles" -> ApiResponses.json(200, users.replaceRoles(caller, userId(event),
+                        request.body(UserAdministration.RoleAssignment.class)).view(clock.instant()));
+                case "POST /v1/users/{id}/unlock" -> {
+                    users.unlock(caller, userId(event));
+                    yield ApiResponses.empty(204);
+                }
+                default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
+            };
+        });
+    }
+
+    private static Caller caller(ApiRequest request) {
+        ApiRequest.Principal me = request.requirePrincipal();
+        return new Caller(new Principal(me.userId(), me.tenantId(), Optional.ofNullable(me.organizationId()), me.roles()),
+                request.sourceIp(), request.userAgent());
+    }
+
+    private static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
+        return Optional.ofNullable(event.getPathParameters()).map(p -> p.get(name)).orElse("");
+    }
+
+    /** A user id is a UUID; anything else cannot exist (404, like an unknown id). */
+    private static String userId(APIGatewayV2HTTPEvent event) {
+        String id = pathParameter(event, "id");
+        if (!USER_ID.matcher(id).matches()) {
+            throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
+        }
+        return id;
+    }
+
+    private static String tenant(APIGatewayV2HTTPEvent event) {
+        String id = pathParameter(event, "t");
+        if (!Tenant.ID.matcher(id).matches()) {
+            throw new ProblemException(ErrorCode.NOT_FOUND, "No such tenant.");
+        }
+        return id;
+    }
+
+    private static <T> Map<String, Object> page(String name, Page<T> page, Function<T, Map<String, Object>> view) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(name, page.items().stream().map(view).toList());
+        out.put("next_cursor", page.nextCursor().orElse(null));
+        return out;
+    }
+
+    private Map<String, Object> view(TenantAdministration.CreatedTenant created) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", created.tenant().id());
+        out.put("name", created.tenant().name());
+        out.put("status", created.tenant().status().name());
+        out.put("settings", SettingsDocument.write(created.tenant().settings()));
+        created.admin().ifPresent(admin -> out.put("admin", admin.view(clock.instant())));
+        return out;
+    }
+}

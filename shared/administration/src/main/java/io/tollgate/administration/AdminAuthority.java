@@ -1,0 +1,81 @@
+package io.tollgate.administration;
+
+import io.tollgate.authz.AccessPolicy;
+import io.tollgate.authz.Decision;
+import io.tollgate.authz.Permission;
+import io.tollgate.authz.Principal;
+import io.tollgate.authz.ResourceRef;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.ProblemException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The administration side of RBAC (ADR 0017). The authorizer decided on what the path shows; this
+ * decides again on the loaded resource, with nothing left unknown, so {@code scope_constraints}
+ * such as {@code own_org} are enforced by construction: an allow that still carries constraints
+ * after the target's organisation and owner are known is a denial.
+ *
+ * <p>The caller's roles are the intersection of the token's (or API key's) roles and the roles
+ * stored now: a demoted administrator loses the power at once, not when the token expires.
+ */
+public final class AdminAuthority {
+
+    private final AccessPolicy policy;
+    private final AdministrationRepository repository;
+
+    public AdminAuthority(AccessPolicy policy, AdministrationRepository repository) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.repository = Objects.requireNonNull(repository, "repository");
+    }
+
+    /**
+     * The caller as stored now. 403 when its account is gone, disabled, or moved to another
+     * organisation since the token was issued.
+     */
+    public Principal current(Caller caller) {
+        Principal claimed = caller.principal();
+        Optional<ManagedUser> stored = repository.findUser(claimed.tenant(), claimed.userId());
+        if (stored.isEmpty() || stored.get().status() != io.tollgate.user.UserAccount.Status.ACTIVE
+                || !stored.get().organizationId().equals(claimed.org())) {
+            throw new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this.");
+        }
+        List<String> roles = claimed.roles().stream().filter(stored.get().roles()::contains).toList();
+        return new Principal(claimed.userId(), claimed.tenant(), claimed.org(), roles);
+    }
+
+    /** The complete decision: allowed, and no scope left to check. */
+    public boolean allows(Principal principal, Permission permission, ResourceRef target) {
+        Decision decision = policy.decide(principal, permission, target);
+        return decision.allowed() && decision.constraints().isEmpty();
+    }
+
+    /** The decision as the policy gives it (a listing applies remaining constraints per item). */
+    public Decision decide(Principal principal, Permission permission, ResourceRef target) {
+        return policy.decide(principal, permission, target);
+    }
+
+    /** Whether {@code principal} may give {@code role} (no role above its own highest). */
+    public boolean canGrant(Principal principal, String role) {
+        return policy.canGrant(principal.roles(), role);
+    }
+
+    /** The highest rank among {@code roles} (0 for none or unknown roles). */
+    public int highestRank(Collection<String> roles) {
+        return roles.stream().map(policy::rank).flatMap(Optional::stream).mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** The role names of the policy profile. */
+    public Set<String> roles() {
+        return policy.roles();
+    }
+
+    /** Where a stored user sits, with nothing unknown. */
+    static ResourceRef target(ManagedUser user) {
+        ResourceRef ref = ResourceRef.inTenant(user.tenantId()).withOwner(user.userId());
+        return user.organizationId().map(ref::withOrg).orElse(ref);
+    }
+}

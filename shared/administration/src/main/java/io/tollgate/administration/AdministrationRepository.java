@@ -1,0 +1,280 @@
+package io.tollgate.administration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tollgate.json.Json;
+import io.tollgate.settings.SecuritySettings;
+import io.tollgate.storage.Attributes;
+import io.tollgate.storage.ItemUpdate;
+import io.tollgate.storage.Keys;
+import io.tollgate.storage.TableNames;
+import io.tollgate.tenant.Tenant;
+import io.tollgate.user.UserAccount;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The DynamoDB reads and writes of administration (ADR 0002, ADR 0017). Every key starts with
+ * the tenant the service passes in (always the caller's token tenant for users), so nothing here
+ * can reach another tenant. Every write that depends on what was read is conditioned on it: a user
+ * is changed only while it still has the id and the roles the decision was made on; a failed
+ * condition returns {@code false} and changes nothing.
+ */
+public final class AdministrationRepository {
+
+    private static final String USER_PREFIX = "USER#";
+    private static final String ORG_PREFIX = "ORG#";
+
+    private final DynamoDbClient dynamoDb;
+    private final TableNames tables;
+
+    public AdministrationRepository(DynamoDbClient dynamoDb, TableNames tables) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.tables = Objects.requireNonNull(tables, "tables");
+    }
+
+    /** The user item's key from the normalised name the id pointer stores (no second normalisation). */
+    private static Map<String, AttributeValue> userKey(String tenantId, String normalisedUsername) {
+        return Map.of(Keys.PK, Attributes.s(Keys.tenantPartition(tenantId)),
+                Keys.SK, Attributes.s(USER_PREFIX + normalisedUsername));
+    }
+
+    public Optional<Tenant> tenant(String tenantId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(Keys.tenant(tenantId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(Tenant.fromItem(item));
+    }
+
+    /** The user with id {@code userId} in the tenant, through its id pointer (consistent reads). */
+    public Optional<ManagedUser> findUser(String tenantId, String userId) {
+        Map<String, AttributeValue> pointer = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(Keys.userId(tenantId, userId)).consistentRead(true)).item();
+        if (pointer == null || pointer.isEmpty() || Attributes.string(pointer, "username").isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(userKey(tenantId, Attributes.requiredString(pointer, "username"))).consistentRead(true)
+                .projectionExpression(projection(ManagedUser.PROJECTION))
+                .expressionAttributeNames(names(ManagedUser.PROJECTION))).item();
+        if (item == null || item.isEmpty() || !userId.equals(Attributes.string(item, "user_id").orElse(""))) {
+            return Optional.empty();
+        }
+        return Optional.of(ManagedUser.from(item));
+    }
+
+    /** A page of the tenant's users in user-name order, optionally only those of one organisation. */
+    public Page<ManagedUser> users(String tenantId, Optional<String> organizationId, PageRequest page) {
+        Map<String, String> names = new HashMap<>(names(ManagedUser.PROJECTION));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":prefix", Attributes.s(USER_PREFIX));
+        QueryRequest.Builder query = query(tenantId, USER_PREFIX, page, names, values)
+                .projectionExpression(projection(ManagedUser.PROJECTION));
+        organizationId.ifPresent(org -> {
+            values.put(":org", Attributes.s(org));
+            query.filterExpression("#org_id = :org");
+        });
+        query.expressionAttributeNames(names).expressionAttributeValues(values);
+        return page(query.build(), ManagedUser::from);
+    }
+
+    /** A page of the tenant's organisations in id order. */
+    public Page<Organization> organizations(String tenantId, PageRequest page) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":prefix", Attributes.s(ORG_PREFIX));
+        QueryRequest request = query(tenantId, ORG_PREFIX, page, names, values)
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+        return page(request, item -> new Organization(Attributes.requiredString(item, "tenant_id"),
+                Attributes.requiredString(item, "org_id"), Attributes.string(item, "name").orElse(""),
+                Attributes.instantMillis(item, "created_at")));
+    }
+
+    public boolean organizationExists(String tenantId, String organizationId) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(Keys.organization(tenantId, organizationId)).consistentRead(true)).item();
+        return item != null && !item.isEmpty();
+    }
+
+    private static QueryRequest.Builder query(String tenantId, String prefix, PageRequest page, Map<String, String> names,
+            Map<String, AttributeValue> values) {
+        names.put("#pk", Keys.PK);
+        names.put("#sk", Keys.SK);
+        values.put(":pk", Attributes.s(Keys.tenantPartition(tenantId)));
+        QueryRequest.Builder query = QueryRequest.builder().consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)").limit(page.limit());
+        page.after().ifPresent(after -> {
+            // The cursor only positions within this tenant's partition and this item kind.
+            if (!after.startsWith(prefix) || after.length() <= prefix.length() || after.length() > 600) {
+                throw PageRequest.invalidCursor();
+            }
+            query.exclusiveStartKey(Map.of(Keys.PK, Attributes.s(Keys.tenantPartition(tenantId)),
+                    Keys.SK, Attributes.s(after)));
+        });
+        return query;
+    }
+
+    private <T> Page<T> page(QueryRequest request, Function<Map<String, AttributeValue>, T> mapper) {
+        QueryRequest withTable = request.toBuilder().tableName(tables.identity()).build();
+        QueryResponse response = dynamoDb.query(withTable);
+        List<T> items = response.items().stream().map(mapper).toList();
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(PageRequest.encode(response.lastEvaluatedKey().get(Keys.SK).s())) : Optional.empty();
+        return new Page<>(items, next);
+    }
+
+    private static String projection(List<String> attributes) {
+        return attributes.stream().map(a -> "#" + a).collect(Collectors.joining(", "));
+    }
+
+    private static Map<String, String> names(List<String> attributes) {
+        return attributes.stream().collect(Collectors.toMap(a -> "#" + a, a -> a));
+    }
+
+    /** The user item, changed only while it still has this id and these roles. */
+    private ItemUpdate userUpdate(ManagedUser user, Instant now) {
+        return ItemUpdate.of(tables.identity(), userKey(user.tenantId(), user.username()))
+                .name("#pk", Keys.PK)
+                .value(":id", Attributes.s(user.userId())).value(":read_roles", Attributes.strings(user.roles()))
+                .value(":now", Attributes.epochMillis(now))
+                .set("updated_at = :now")
+                .condition("attribute_exists(#pk) AND user_id = :id AND #roles = :read_roles")
+                .name("#roles", "roles");
+    }
+
+    /** The user's revocation item in the sessions table (ADR 0006), created if absent. */
+    private ItemUpdate revocationUpdate(ManagedUser user, Instant now) {
+        return ItemUpdate.of(tables.sessions(), Keys.userRevocation(user.tenantId(), user.userId()))
+                .value(":tenant", Attributes.s(user.tenantId())).value(":user", Attributes.s(user.userId()))
+                .value(":now", Attributes.epochMillis(now))
+                .set("tenant_id = :tenant").set("user_id = :user").set("updated_at = :now");
+    }
+
+    /**
+     * New roles, and a {@code valid_after} that voids every access token carrying the old ones
+     * (the authorizer sees it within its 30 s bound), in one transaction.
+     */
+    public boolean replaceRoles(ManagedUser user, List<String> roles, long validAfterEpochSecond, Instant now) {
+        return transact(List.of(
+                userUpdate(user, now).value(":roles", Attributes.strings(roles)).set("#roles = :roles").toTransactItem(),
+                revocationUpdate(user, now).value(":after", Attributes.n(validAfterEpochSecond))
+                        .value(":reason", Attributes.s("role_change"))
+                        .set("valid_after = :after").set("reason = :reason").toTransactItem()));
+    }
+
+    /**
+     * Email and/or status. A status change writes {@code disabled} on the revocation item in the same
+     * transaction, which the authorizer checks for tokens and API keys alike.
+     */
+    public boolean update(ManagedUser user, Optional<String> email, Optional<UserAccount.Status> status, Instant now) {
+        ItemUpdate update = userUpdate(user, now);
+        email.ifPresent(value -> update.value(":email", Attributes.s(value)).set("email = :email"));
+        List<TransactWriteItem> writes = new ArrayList<>();
+        status.ifPresent(value -> {
+            update.name("#status", "status").value(":status", Attributes.s(value.name())).set("#status = :status");
+            writes.add(revocationUpdate(user, now).value(":disabled", Attributes.bool(value == UserAccount.Status.DISABLED))
+                    .set("disabled = :disabled").toTransactItem());
+        });
+        writes.add(0, update.toTransactItem());
+        return transact(writes);
+    }
+
+    /** Clears the lockout and the failure window (the counter attributes of {@code FailureState}). */
+    public boolean unlock(ManagedUser user, Instant now) {
+        return transact(List.of(userUpdate(user, now).value(":zero", Attributes.n(0))
+                .set("fail_count = :zero").remove("locked_until").remove("fail_since").toTransactItem()));
+    }
+
+    /**
+     * The last step of a deletion: the user item (only while it is this user) and its id pointer are
+     * deleted; the revocation item keeps {@code disabled} and gets a TTL, so it outlives every token.
+     */
+    public boolean deleteIdentity(ManagedUser user, Instant revocationExpiry, Instant now) {
+        Map<String, AttributeValue> pointer = Keys.userId(user.tenantId(), user.userId());
+        return transact(List.of(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                        .key(userKey(user.tenantId(), user.username()))
+                        .conditionExpression("user_id = :id")
+                        .expressionAttributeValues(Map.of(":id", Attributes.s(user.userId()))).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity()).key(pointer).build()).build(),
+                revocationUpdate(user, now).name("#ttl", Keys.TTL).value(":ttl", Attributes.epochSeconds(revocationExpiry))
+                        .value(":disabled", Attributes.bool(true))
+                        .set("disabled = :disabled").set("#ttl = :ttl").toTransactItem()));
+    }
+
+    /**
+     * Deletes the user's session items and the live refresh-token item of each (they hold the source
+     * IP and user agent); returns how many sessions were removed. Rotated refresh-token items are
+     * keyed by a hash only and expire by TTL (at most 7 days); they are unusable once the user is gone.
+     */
+    public int purgeSessions(String tenantId, String userId) {
+        int purged = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.sessions()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+                    .expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.userSessionsPartition(tenantId, userId)),
+                            ":prefix", Attributes.s(Keys.SESSION_PREFIX)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamoDb.query(query.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                Attributes.string(item, "refresh_hash").ifPresent(hash -> dynamoDb.deleteItem(r -> r
+                        .tableName(tables.sessions()).key(Keys.refreshToken(hash))));
+                dynamoDb.deleteItem(r -> r.tableName(tables.sessions())
+                        .key(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK))));
+                purged++;
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return purged;
+    }
+
+    /** Replaces the tenant's settings; false when the tenant does not exist. */
+    public boolean replaceSettings(String tenantId, SecuritySettings settings, Instant now) {
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(settings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Tenant settings not serialisable", e);
+        }
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tables.identity()).key(Keys.tenant(tenantId))
+                    .updateExpression("SET settings = :settings, settings_updated_at = :now")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":settings", Attributes.s(json), ":now", Attributes.epochMillis(now))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private boolean transact(List<TransactWriteItem> writes) {
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}

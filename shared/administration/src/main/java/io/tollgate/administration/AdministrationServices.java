@@ -1,0 +1,37 @@
+package io.tollgate.administration;
+
+import io.tollgate.authz.AccessPolicy;
+import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.password.CommonPasswords;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.session.SessionServices;
+import io.tollgate.user.UserDirectory;
+import io.tollgate.user.UserProvisioning;
+import java.util.Objects;
+
+/** The administration services of a container, built once from its {@link TollgateServices}. */
+public record AdministrationServices(UserAdministration users, TenantAdministration tenants) {
+
+    /** The role profile the authorizer decides with (ADR 0013); both must use the same one. */
+    public static final String ROLE_PROFILE = "default";
+
+    public AdministrationServices {
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(tenants, "tenants");
+    }
+
+    public static AdministrationServices create(TollgateServices services) {
+        AdministrationRepository repository = new AdministrationRepository(services.dynamoDb(), services.config().tables());
+        AdminAuthority authority = new AdminAuthority(AccessPolicy.load(ROLE_PROFILE), repository);
+        CommonPasswords commonPasswords = CommonPasswords.load();
+        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(services.dynamoDb(),
+                services.config().tables()), services.passwordHasher(), commonPasswords, services.audit(),
+                services.clock());
+        UserAdministration users = new UserAdministration(authority, repository, provisioning,
+                SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
+                        services.clock()), services.audit(), services.clock());
+        TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
+                services.defaultSettings(), services.audit(), services.clock());
+        return new AdministrationServices(users, tenants);
+    }
+}

@@ -1,0 +1,373 @@
+package io.tollgate.administration;
+
+import io.tollgate.audit.AuditEventType;
+import io.tollgate.audit.AuditRecorder;
+import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.authz.Decision;
+import io.tollgate.authz.Permission;
+import io.tollgate.authz.Principal;
+import io.tollgate.authz.ResourceRef;
+import io.tollgate.authz.Scope;
+import io.tollgate.http.ErrorCode;
+import io.tollgate.http.ProblemException;
+import io.tollgate.http.ProblemException.FieldError;
+import io.tollgate.session.SessionService;
+import io.tollgate.tenant.Tenant;
+import io.tollgate.user.UserAccount;
+import io.tollgate.user.UserDirectory;
+import io.tollgate.user.UserProvisioning;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * User administration under the RBAC matrix of seed 000 (SPEC.md §3 {@code /v1/users}, issue 7,
+ * ADR 0017): create, list, read, change email or status, delete, replace roles, unlock.
+ *
+ * <p>Rules, in the order they are applied:
+ * <ol>
+ * <li>The tenant is the caller's token tenant, never a body field; a user id of another tenant is
+ * looked up in the caller's tenant, so it is {@code 404} exactly like an unknown id.</li>
+ * <li>The caller's roles are re-read ({@link AdminAuthority#current}).</li>
+ * <li>The target is loaded, then the decision is made again with its organisation and owner
+ * known: a user the caller may not even read (another organisation for an {@code org_admin}) is
+ * {@code 404}; one it may read but not change is {@code 403}.</li>
+ * <li>Nobody changes the roles, status or existence of their own account, and nobody acts on a
+ * user whose highest role outranks their own: {@code 403}.</li>
+ * <li>Nobody grants a role above their own ({@code AccessPolicy.canGrant}): {@code 403} and a
+ * CRITICAL {@code privilege_escalation} audit event; nothing is written.</li>
+ * <li>Every write is conditioned on the id and roles the decision was made on (409 if they changed).</li>
+ * </ol>
+ * Every action is audited with who, what, on whom and the result, refusals included.
+ */
+public final class UserAdministration {
+
+    static final Permission CREATE = Permission.required("user:create");
+    static final Permission READ = Permission.required("user:read");
+    static final Permission UPDATE = Permission.required("user:update");
+    static final Permission DELETE = Permission.required("user:delete");
+
+    /** How long the revocation item of a deleted user is kept: longer than any refresh token lives (7 days max). */
+    static final Duration DELETED_USER_REVOCATION_TTL = Duration.ofDays(8);
+
+    private final AdminAuthority authority;
+    private final AdministrationRepository repository;
+    private final UserProvisioning provisioning;
+    private final SessionService sessions;
+    private final ApiKeyRepository apiKeys;
+    private final AuditRecorder audit;
+    private final Clock clock;
+
+    public UserAdministration(AdminAuthority authority, AdministrationRepository repository,
+            UserProvisioning provisioning, SessionService sessions, ApiKeyRepository apiKeys, AuditRecorder audit,
+            Clock clock) {
+        this.authority = Objects.requireNonNull(authority, "authority");
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.provisioning = Objects.requireNonNull(provisioning, "provisioning");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** {@code POST /v1/users}: no tenant field, the tenant is the caller's. */
+    public record NewUser(String username, String email, String password, List<String> roles, String org) {
+        @Override
+        public String toString() {
+            return "NewUser[roles=" + roles + ", org=" + org + "]";
+        }
+    }
+
+    /** {@code PATCH /v1/users/{id}}: at least one field. */
+    public record UserChange(String email, String status) {
+    }
+
+    /** {@code PUT /v1/users/{id}/roles}. */
+    public record RoleAssignment(List<String> roles) {
+    }
+
+    /** Creates a user in the caller's tenant; 201 with the stored user. */
+    public ManagedUser create(Caller caller, NewUser request) {
+        Principal actor = authority.current(caller);
+        List<FieldError> errors = new ArrayList<>();
+        UserFields.username(request.username(), errors);
+        UserFields.email("email", request.email(), false, errors);
+        UserFields.password(request.password(), errors);
+        UserFields.roles(request.roles(), authority.roles(), errors);
+        UserFields.identifier("org", request.org(), false, errors);
+        if (!errors.isEmpty()) {
+            throw invalid(AuditEventType.USER_CREATED, caller, "create", null, errors);
+        }
+        Tenant tenant = repository.tenant(actor.tenant()).orElseThrow(() -> refused(AuditEventType.USER_CREATED, caller,
+                "create", null, "tenant_missing", new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this.")));
+        String org = request.org() != null ? request.org() : defaultOrganization(actor);
+        ResourceRef target = org == null ? ResourceRef.inTenant(actor.tenant()) : ResourceRef.inTenant(actor.tenant()).withOrg(org);
+        if (!authority.allows(actor, CREATE, target)) {
+            throw refused(AuditEventType.USER_CREATED, caller, "create", null, "out_of_scope",
+                    new ProblemException(ErrorCode.FORBIDDEN, "The caller may not create users in this organization."));
+        }
+        requireGrantable(actor, caller, request.roles(), "create", null);
+        if (org != null && !repository.organizationExists(actor.tenant(), org)) {
+            throw invalid(AuditEventType.USER_CREATED, caller, "create", null,
+                    List.of(new FieldError("org", "unknown_organization", "No such organization in this tenant.")));
+        }
+        String userId;
+        try {
+            userId = provisioning.createUser(tenant, new UserProvisioning.NewUserRequest(request.username(),
+                    request.email(), request.password(), request.roles(), org),
+                    new UserProvisioning.Requester(actor.tenant(), actor.userId(), caller.ipAddress()));
+        } catch (UserDirectory.AlreadyExistsException e) {
+            throw refused(AuditEventType.USER_CREATED, caller, "create", null, "username_taken",
+                    new ProblemException(ErrorCode.CONFLICT, "This user name is taken in this tenant."));
+        } catch (ProblemException rejected) {
+            throw refused(AuditEventType.USER_CREATED, caller, "create", null, rejected.errorCode().code(), rejected);
+        }
+        return repository.findUser(actor.tenant(), userId)
+                .orElseThrow(() -> new IllegalStateException("A created user cannot be read back"));
+    }
+
+    /** Callers limited to their organisation create in it unless they name one. */
+    private String defaultOrganization(Principal actor) {
+        if (authority.allows(actor, CREATE, ResourceRef.inTenant(actor.tenant()))) {
+            return null;
+        }
+        return actor.org().orElse(null);
+    }
+
+    /** {@code GET /v1/users}: the users the caller may read, in user-name order. */
+    public Page<ManagedUser> list(Caller caller, PageRequest page) {
+        Principal actor = authority.current(caller);
+        Decision decision = authority.decide(actor, READ, ResourceRef.inTenant(actor.tenant()));
+        if (!decision.allowed()) {
+            throw refused(AuditEventType.DATA_QUERY, caller, "list", null, "not_granted",
+                    new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+        }
+        Optional<String> organization = decision.constraints().equals(Set.of(Scope.OWN_ORG)) ? actor.org() : Optional.empty();
+        Page<ManagedUser> raw = repository.users(actor.tenant(), organization, page);
+        List<ManagedUser> visible = raw.items().stream()
+                .filter(user -> authority.allows(actor, READ, AdminAuthority.target(user))).toList();
+        audit.record(AuditEventType.DATA_QUERY, caller.actor(), "user", "list", "success",
+                Map.of("count", visible.size()));
+        return new Page<>(visible, raw.nextCursor());
+    }
+
+    /** {@code GET /v1/users/{id}}. */
+    public ManagedUser get(Caller caller, String userId) {
+        Principal actor = authority.current(caller);
+        ManagedUser user = target(actor, caller, userId, READ, AuditEventType.DATA_QUERY, "read");
+        audit.record(AuditEventType.DATA_QUERY, caller.actor(), "user", "read", "success", Map.of("target_user_id", userId));
+        return user;
+    }
+
+    /**
+     * {@code PATCH /v1/users/{id}}: email and/or status. Disabling writes {@code disabled} on the
+     * revocation item and revokes every session, so the user's access tokens and API keys stop
+     * within the authorizer's 30 s bound and refresh tokens stop at once.
+     */
+    public ManagedUser update(Caller caller, String userId, UserChange change) {
+        Principal actor = authority.current(caller);
+        List<FieldError> errors = new ArrayList<>();
+        if (change.email() == null && change.status() == null) {
+            errors.add(new FieldError("$", "empty_change", "Give email and/or status."));
+        }
+        UserFields.email("email", change.email(), false, errors);
+        Optional<UserAccount.Status> status = Optional.empty();
+        if (change.status() != null) {
+            try {
+                status = Optional.of(UserAccount.Status.valueOf(change.status()));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("status", "invalid_value", "status is ACTIVE or DISABLED."));
+            }
+        }
+        AuditEventType type = status.map(s -> s == UserAccount.Status.DISABLED ? AuditEventType.USER_DISABLED
+                : AuditEventType.USER_ENABLED).orElse(AuditEventType.USER_UPDATED);
+        if (!errors.isEmpty()) {
+            throw invalid(type, caller, "update", userId, errors);
+        }
+        ManagedUser user = target(actor, caller, userId, UPDATE, type, "update");
+        if (status.isPresent()) {
+            requireNotSelf(actor, caller, user, type, "update");
+        }
+        requireNotOutranked(actor, caller, user, "update");
+        Instant now = clock.instant();
+        if (!repository.update(user, Optional.ofNullable(change.email()), status, now)) {
+            throw conflict(type, caller, "update", userId);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("target_user_id", userId);
+        data.put("fields", change.email() != null && status.isPresent() ? List.of("email", "status")
+                : change.email() != null ? List.of("email") : List.of("status"));
+        if (status.orElse(null) == UserAccount.Status.DISABLED) {
+            data.put("sessions_revoked", sessions.revokeAll(user.tenantId(), userId, "user_disabled", caller.actor()).size());
+        }
+        audit.record(type, caller.actor(), "user", "update", "success", data);
+        return reload(user);
+    }
+
+    /**
+     * {@code DELETE /v1/users/{id}}: immediate purge (seed 000 retention: deleted accounts purged at
+     * once). First disabled (so nothing works any more, whatever fails next), then sessions revoked
+     * and purged, API keys purged, and finally the identity items deleted. A retried DELETE after a
+     * partial failure redoes every step.
+     */
+    public void delete(Caller caller, String userId) {
+        Principal actor = authority.current(caller);
+        ManagedUser user = target(actor, caller, userId, DELETE, AuditEventType.USER_DELETED, "delete");
+        requireNotSelf(actor, caller, user, AuditEventType.USER_DELETED, "delete");
+        requireNotOutranked(actor, caller, user, "delete");
+        Instant now = clock.instant();
+        if (!repository.update(user, Optional.empty(), Optional.of(UserAccount.Status.DISABLED), now)) {
+            throw conflict(AuditEventType.USER_DELETED, caller, "delete", userId);
+        }
+        ManagedUser disabled = new ManagedUser(user.tenantId(), user.userId(), user.username(), user.email(),
+                user.organizationId(), user.roles(), UserAccount.Status.DISABLED, user.lockedUntil(), user.failedAttempts(),
+                user.mfaMethods(), user.createdAt(), user.lastLoginAt());
+        int revoked = sessions.revokeAll(user.tenantId(), userId, "user_deleted", caller.actor()).size();
+        int keys = 0;
+        for (ApiKeyRepository.ApiKeyRecord key : apiKeys.list(user.tenantId(), userId)) {
+            if (apiKeys.purge(user.tenantId(), userId, key.prefix())) {
+                keys++;
+            }
+        }
+        int purgedSessions = repository.purgeSessions(user.tenantId(), userId);
+        if (!repository.deleteIdentity(disabled, now.plus(DELETED_USER_REVOCATION_TTL), now)) {
+            throw conflict(AuditEventType.USER_DELETED, caller, "delete", userId);
+        }
+        audit.record(AuditEventType.USER_DELETED, caller.actor(), "user", "delete", "success",
+                Map.of("target_user_id", userId, "sessions_revoked", revoked, "sessions_purged", purgedSessions,
+                        "api_keys_purged", keys));
+    }
+
+    /**
+     * {@code PUT /v1/users/{id}/roles}: replaces the roles. Access tokens carrying the old roles are
+     * void within 30 s ({@code valid_after}); refresh tokens live on and mint tokens with the new
+     * roles. API keys carrying a role the user no longer holds are revoked.
+     */
+    public ManagedUser replaceRoles(Caller caller, String userId, RoleAssignment assignment) {
+        Principal actor = authority.current(caller);
+        List<FieldError> errors = new ArrayList<>();
+        UserFields.roles(assignment.roles(), authority.roles(), errors);
+        if (!errors.isEmpty()) {
+            throw invalid(AuditEventType.ROLE_CHANGE, caller, "update_roles", userId, errors);
+        }
+        ManagedUser user = target(actor, caller, userId, UPDATE, AuditEventType.ROLE_CHANGE, "update_roles");
+        requireNotSelf(actor, caller, user, AuditEventType.ROLE_CHANGE, "update_roles");
+        requireNotOutranked(actor, caller, user, "update_roles");
+        requireGrantable(actor, caller, assignment.roles(), "update_roles", userId);
+        Instant now = clock.instant();
+        // +1 s: a token issued in the same second as the change may carry the old roles.
+        if (!repository.replaceRoles(user, assignment.roles(), now.getEpochSecond() + 1, now)) {
+            throw conflict(AuditEventType.ROLE_CHANGE, caller, "update_roles", userId);
+        }
+        List<String> revokedKeys = new ArrayList<>();
+        for (ApiKeyRepository.ApiKeyRecord key : apiKeys.list(user.tenantId(), userId)) {
+            if (key.active() && !assignment.roles().containsAll(key.roles())
+                    && apiKeys.revoke(user.tenantId(), userId, key.prefix())) {
+                revokedKeys.add(key.prefix());
+                audit.record(AuditEventType.API_KEY_REVOKED, caller.actor(), "api_key", "revoke", "success",
+                        Map.of("api_key", key.prefix(), "target_user_id", userId, "reason", "role_change"));
+            }
+        }
+        audit.record(AuditEventType.ROLE_CHANGE, caller.actor(), "user", "update_roles", "success",
+                Map.of("target_user_id", userId, "old_roles", user.roles(), "new_roles", assignment.roles(),
+                        "api_keys_revoked", revokedKeys.size()));
+        return reload(user);
+    }
+
+    /** {@code POST /v1/users/{id}/unlock}: clears the lockout and the failure window. */
+    public void unlock(Caller caller, String userId) {
+        Principal actor = authority.current(caller);
+        ManagedUser user = target(actor, caller, userId, UPDATE, AuditEventType.ACCOUNT_UNLOCKED, "unlock");
+        requireNotOutranked(actor, caller, user, "unlock");
+        Instant now = clock.instant();
+        if (!repository.unlock(user, now)) {
+            throw conflict(AuditEventType.ACCOUNT_UNLOCKED, caller, "unlock", userId);
+        }
+        audit.record(AuditEventType.ACCOUNT_UNLOCKED, caller.actor(), "user", "unlock", "success",
+                Map.of("target_user_id", userId, "was_locked", user.lockedAt(now), "failures_cleared", user.failedAttempts()));
+    }
+
+    private ManagedUser target(Principal actor, Caller caller, String userId, Permission permission, AuditEventType type,
+            String action) {
+        Optional<ManagedUser> found = repository.findUser(actor.tenant(), userId);
+        if (found.isEmpty() || !authority.allows(actor, READ, AdminAuthority.target(found.get()))) {
+            throw refused(type, caller, action, userId, "not_found",
+                    new ProblemException(ErrorCode.NOT_FOUND, "No such user."));
+        }
+        if (permission != READ && !authority.allows(actor, permission, AdminAuthority.target(found.get()))) {
+            throw refused(type, caller, action, userId, "not_granted",
+                    new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+        }
+        return found.get();
+    }
+
+    private void requireNotSelf(Principal actor, Caller caller, ManagedUser user, AuditEventType type, String action) {
+        if (user.userId().equals(actor.userId())) {
+            throw refused(type, caller, action, user.userId(), "own_account", new ProblemException(ErrorCode.FORBIDDEN,
+                    "Administrators cannot change the roles, status or existence of their own account."));
+        }
+    }
+
+    private void requireNotOutranked(Principal actor, Caller caller, ManagedUser user, String action) {
+        if (authority.highestRank(user.roles()) > authority.highestRank(actor.roles())) {
+            audit.record(AuditEventType.PRIVILEGE_ESCALATION, caller.actor(), "user", action, "denied",
+                    Map.of("target_user_id", user.userId(), "reason", "target_outranks_caller",
+                            "caller_roles", actor.roles(), "target_roles", user.roles()));
+            throw new ProblemException(ErrorCode.FORBIDDEN, "The user holds a role above the caller's.");
+        }
+    }
+
+    private void requireGrantable(Principal actor, Caller caller, List<String> roles, String action, String userId) {
+        List<String> above = roles.stream().filter(role -> !authority.canGrant(actor, role)).toList();
+        if (!above.isEmpty()) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("reason", "role_above_caller");
+            data.put("requested_roles", roles);
+            data.put("refused_roles", above);
+            data.put("caller_roles", actor.roles());
+            if (userId != null) {
+                data.put("target_user_id", userId);
+            }
+            audit.record(AuditEventType.PRIVILEGE_ESCALATION, caller.actor(), "user", action, "denied", data);
+            throw new ProblemException(ErrorCode.FORBIDDEN, "Nobody grants a role above their own.");
+        }
+    }
+
+    private ManagedUser reload(ManagedUser user) {
+        return repository.findUser(user.tenantId(), user.userId())
+                .orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No such user."));
+    }
+
+    private ProblemException invalid(AuditEventType type, Caller caller, String action, String userId,
+            List<FieldError> errors) {
+        return refused(type, caller, action, userId, "invalid",
+                ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors));
+    }
+
+    private ProblemException conflict(AuditEventType type, Caller caller, String action, String userId) {
+        return refused(type, caller, action, userId, "concurrent_change",
+                new ProblemException(ErrorCode.CONFLICT, "The user changed meanwhile; read it again and retry."));
+    }
+
+    /** Audits a refusal (result {@code denied}, with the reason) and returns the problem to throw. */
+    private ProblemException refused(AuditEventType type, Caller caller, String action, String userId, String reason,
+            ProblemException problem) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("reason", reason);
+        if (userId != null) {
+            data.put("target_user_id", userId);
+        }
+        if (!problem.errors().isEmpty()) {
+            data.put("fields", problem.errors().stream().map(FieldError::field).distinct().toList());
+        }
+        audit.record(type, caller.actor(), "user", action, "denied", data);
+        return problem;
+    }
+}

@@ -1,0 +1,93 @@
+package io.tollgate.administration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tollgate.http.ProblemException;
+import io.tollgate.json.Json;
+import io.tollgate.settings.SecuritySettings;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SettingsDocumentTest {
+
+    private static ObjectNode defaults() {
+        return (ObjectNode) SettingsDocument.write(SecuritySettings.defaults());
+    }
+
+    private static ProblemException.FieldError refusal(JsonNode document) {
+        ProblemException problem = assertThrows(ProblemException.class, () -> SettingsDocument.read(document));
+        assertEquals(400, problem.errorCode().status());
+        assertEquals(1, problem.errors().size());
+        return problem.errors().get(0);
+    }
+
+    @Test
+    void readWhenWrittenDefaultsThenSameSettingsWithIsoDurations() {
+        ObjectNode document = defaults();
+        assertEquals("PT30M", document.get("sessions").get("idleTimeout").asText());
+        assertEquals(SecuritySettings.defaults(), SettingsDocument.read(document));
+    }
+
+    @Test
+    void readWhenStricterValuesThenAccepted() {
+        ObjectNode document = defaults();
+        ((ObjectNode) document.get("password")).put("minLength", 16);
+        ((ObjectNode) document.get("sessions")).put("idleTimeout", "PT10M");
+        SecuritySettings settings = SettingsDocument.read(document);
+        assertEquals(16, settings.password().minLength());
+        assertEquals(Duration.ofMinutes(10), settings.sessions().idleTimeout());
+    }
+
+    @Test
+    void readWhenBelowFloorThenFieldAndRuleNamed() {
+        ObjectNode document = defaults();
+        ((ObjectNode) document.get("password")).put("minLength", 6);
+        ProblemException.FieldError error = refusal(document);
+        assertEquals("password", error.field());
+        assertEquals("out_of_range", error.code());
+        assertEquals("password.minLength must be 8..128", error.message());
+
+        ObjectNode idle = defaults();
+        ((ObjectNode) idle.get("sessions")).put("idleTimeout", "PT0S");
+        assertEquals("idleTimeout must be 1 minute..1 day", refusal(idle).message());
+
+        ObjectNode skew = defaults();
+        ((ObjectNode) skew.get("tokens")).put("clockSkew", "PT1H");
+        assertEquals("clockSkew must be 0..5 minutes", refusal(skew).message());
+    }
+
+    @Test
+    void readWhenUnknownFieldThenNamedWithItsPath() {
+        ObjectNode document = defaults();
+        ((ObjectNode) document.get("lockout")).put("forever", true);
+        ProblemException.FieldError error = refusal(document);
+        assertEquals("lockout.forever", error.field());
+        assertEquals("unknown_field", error.code());
+    }
+
+    @Test
+    void readWhenFieldMissingThenRequiredNamed() {
+        ObjectNode document = defaults();
+        document.remove("rateLimitPerMinute");
+        ProblemException.FieldError error = refusal(document);
+        assertEquals("rateLimitPerMinute", error.field());
+        assertEquals("required", error.code());
+
+        ObjectNode nested = defaults();
+        ((ObjectNode) nested.get("lockout")).remove("threshold");
+        assertEquals("lockout.threshold", refusal(nested).field());
+    }
+
+    @Test
+    void readWhenWrongTypeThenNamed() throws Exception {
+        ObjectNode document = defaults();
+        document.put("rateLimitPerMinute", "many");
+        ProblemException.FieldError error = refusal(document);
+        assertEquals("rateLimitPerMinute", error.field());
+        assertEquals("wrong_type", error.code());
+        assertEquals("settings", refusal(Json.mapper().readTree("[1]")).field());
+    }
+}
