@@ -10,9 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditRecorder.Actor;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.LocalKeyRing;
-import io.tollgate.devkit.DynamoDbLocalServer;
-import io.tollgate.devkit.SamTemplate;
-import io.tollgate.devkit.TableProvisioner;
 import io.tollgate.json.Json;
 import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginResult;
@@ -30,26 +27,21 @@ import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
+import io.tollgate.testing.Testbed;
 import io.tollgate.testing.TestSettings;
 import io.tollgate.token.LocalSigningKeyStore;
 import io.tollgate.token.OpaqueTokens;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -61,7 +53,6 @@ class MfaVerifyHandlerIT {
 
     private static final String PASSWORD = "Velvet-Orbit-Quarry-82";
     private static final TableNames TABLES = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
-    private static DynamoDbLocalServer server;
     private static DynamoDbClient dynamoDb;
 
     private final List<MailMessage> mails = new CopyOnWriteArrayList<>();
@@ -74,23 +65,12 @@ class MfaVerifyHandlerIT {
 
     @BeforeAll
     static void startDynamoDb() {
-        server = DynamoDbLocalServer.inMemory();
-        dynamoDb = DynamoDbClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        TableProvisioner.provision(dynamoDb, SamTemplate.findFrom(Path.of("").toAbsolutePath()));
-    }
-
-    @AfterAll
-    static void stopDynamoDb() {
-        dynamoDb.close();
-        server.close();
+        dynamoDb = Testbed.dynamoDb();
     }
 
     @BeforeEach
     void enrolledUserWithOpenChallenge() {
-        // Near the real time: DynamoDB Local deletes items whose TTL is in the past.
-        clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        clock = TestClock.startingNow();
         SecureRandom random = new SecureRandom();
         services = TollgateServices.builder()
                 .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))

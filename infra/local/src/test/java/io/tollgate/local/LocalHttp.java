@@ -9,6 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** A small HTTP client for the local runtime's ITs. */
 final class LocalHttp {
@@ -86,6 +93,33 @@ final class LocalHttp {
                     java.util.Optional.empty()), io.tollgate.platform.TollgateServices.builder().auditPublisher(audit).clock(clock));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs {@code call} on {@code parallel} threads released at the same instant (a race), and
+     * returns every answer in submission order.
+     */
+    static List<HttpResponse<String>> race(int parallel, Callable<HttpResponse<String>> call)
+            throws Exception {
+        CountDownLatch ready = new CountDownLatch(parallel);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try (ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel)) {
+            for (int i = 0; i < parallel; i++) {
+                answers.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return call.call();
+                }));
+            }
+            ready.await();
+            go.countDown();
+            List<HttpResponse<String>> out = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                out.add(answer.get());
+            }
+            return out;
         }
     }
 }

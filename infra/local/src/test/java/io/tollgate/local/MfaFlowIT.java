@@ -26,11 +26,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -242,31 +237,15 @@ class MfaFlowIT {
         String token = loginExpectingMfa("erin@acme.test").get("mfa_token").asText();
         String code = code(erin.secret());
         long sessionsBefore = activeSessions("acme", "erin@acme.test");
-        int parallel = 8;
-        CountDownLatch ready = new CountDownLatch(parallel);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
-            for (int i = 0; i < parallel; i++) {
-                answers.add(pool.submit((Callable<HttpResponse<String>>) () -> {
-                    ready.countDown();
-                    go.await();
-                    return verify(token, code);
-                }));
+        int ok = 0;
+        for (HttpResponse<String> response : LocalHttp.race(8, () -> verify(token, code))) {
+            if (response.statusCode() == 200) {
+                ok++;
+            } else {
+                assertMfaInvalid(response);
             }
-            ready.await();
-            go.countDown();
-            int ok = 0;
-            for (Future<HttpResponse<String>> answer : answers) {
-                HttpResponse<String> response = answer.get();
-                if (response.statusCode() == 200) {
-                    ok++;
-                } else {
-                    assertMfaInvalid(response);
-                }
-            }
-            assertEquals(1, ok, "one mfa_token and one code open exactly one session");
         }
+        assertEquals(1, ok, "one mfa_token and one code open exactly one session");
         assertEquals(sessionsBefore + 1, activeSessions("acme", "erin@acme.test"));
     }
 

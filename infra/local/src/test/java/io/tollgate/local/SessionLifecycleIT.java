@@ -18,11 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,36 +101,22 @@ class SessionLifecycleIT {
         JsonNode login = http.login("acme", "carol@acme.test", PASSWORD);
         String token = login.get("refresh_token").asText();
         int parallel = 16;
-        CountDownLatch ready = new CountDownLatch(parallel);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
-            for (int i = 0; i < parallel; i++) {
-                answers.add(pool.submit((Callable<HttpResponse<String>>) () -> {
-                    ready.countDown();
-                    go.await();
-                    return http.refresh(token);
-                }));
+        List<HttpResponse<String>> responses = LocalHttp.race(parallel, () -> http.refresh(token));
+        List<String> winners = new ArrayList<>();
+        int refused = 0;
+        for (HttpResponse<String> response : responses) {
+            if (response.statusCode() == 200) {
+                winners.add(LocalHttp.json(response).get("refresh_token").asText());
+            } else {
+                assertEquals(401, response.statusCode(), response.body());
+                refused++;
             }
-            ready.await();
-            go.countDown();
-            List<String> winners = new ArrayList<>();
-            int refused = 0;
-            for (Future<HttpResponse<String>> answer : answers) {
-                HttpResponse<String> response = answer.get();
-                if (response.statusCode() == 200) {
-                    winners.add(LocalHttp.json(response).get("refresh_token").asText());
-                } else {
-                    assertEquals(401, response.statusCode(), response.body());
-                    refused++;
-                }
-            }
-            assertEquals(1, winners.size(), "exactly one refresh may win");
-            assertEquals(parallel - 1, refused);
-            assertTrue(AUDIT.ofType("token_reuse_detected").isEmpty(), "a lost race is not a reuse");
-            assertEquals(200, http.refresh(winners.getFirst()).statusCode(), "the one family lives on");
-            assertEquals(1, activeSessions("carol@acme.test"));
         }
+        assertEquals(1, winners.size(), "exactly one refresh may win");
+        assertEquals(parallel - 1, refused);
+        assertTrue(AUDIT.ofType("token_reuse_detected").isEmpty(), "a lost race is not a reuse");
+        assertEquals(200, http.refresh(winners.getFirst()).statusCode(), "the one family lives on");
+        assertEquals(1, activeSessions("carol@acme.test"));
     }
 
     @Test

@@ -215,37 +215,6 @@ public final class AdministrationRepository {
                         .set("disabled = :disabled").set("#ttl = :ttl").toTransactItem()));
     }
 
-    /**
-     * Deletes the user's session items and the live refresh-token item of each (they hold the source
-     * IP and user agent); returns how many sessions were removed. Rotated refresh-token items are
-     * keyed by a hash only and expire by TTL (at most 7 days); they are unusable once the user is gone.
-     */
-    public int purgeSessions(String tenantId, String userId) {
-        int purged = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.sessions()).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.userSessionsPartition(tenantId, userId)),
-                            ":prefix", Attributes.s(Keys.SESSION_PREFIX)));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse response = dynamoDb.query(query.build());
-            for (Map<String, AttributeValue> item : response.items()) {
-                Attributes.string(item, "refresh_hash").ifPresent(hash -> dynamoDb.deleteItem(r -> r
-                        .tableName(tables.sessions()).key(Keys.refreshToken(hash))));
-                dynamoDb.deleteItem(r -> r.tableName(tables.sessions())
-                        .key(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK))));
-                purged++;
-            }
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (start != null);
-        return purged;
-    }
-
     /** Replaces the tenant's settings; false when the tenant does not exist. */
     public boolean replaceSettings(String tenantId, SecuritySettings settings, Instant now) {
         String json;

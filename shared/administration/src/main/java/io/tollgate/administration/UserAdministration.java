@@ -236,7 +236,7 @@ public final class UserAdministration {
                 keys++;
             }
         }
-        int purgedSessions = repository.purgeSessions(user.tenantId(), userId);
+        int purgedSessions = sessions.purgeAll(user.tenantId(), userId);
         if (!repository.deleteIdentity(disabled, now.plus(DELETED_USER_REVOCATION_TTL), now)) {
             throw conflict(AuditEventType.USER_DELETED, caller, "delete", userId);
         }

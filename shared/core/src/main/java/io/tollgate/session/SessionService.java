@@ -251,6 +251,24 @@ public final class SessionService {
         return List.copyOf(revoked);
     }
 
+    /**
+     * Deletes the user's session items and the live refresh-token item of each (they hold the source
+     * IP and user agent); returns how many sessions were removed (user deletion, after
+     * {@link #revokeAll}). Rotated refresh-token items are keyed by a hash only and expire by TTL (at
+     * most 7 days); they are unusable once the user is gone.
+     */
+    public int purgeAll(String tenantId, String userId) {
+        int purged = 0;
+        for (Map<String, AttributeValue> item : querySessions(tenantId, userId)) {
+            Attributes.string(item, "refresh_hash").ifPresent(hash -> dynamoDb.deleteItem(r -> r
+                    .tableName(tables.sessions()).key(Keys.refreshToken(hash))));
+            dynamoDb.deleteItem(r -> r.tableName(tables.sessions())
+                    .key(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK))));
+            purged++;
+        }
+        return purged;
+    }
+
     /** {@code GET /v1/me/sessions}: the user's live sessions, newest first. */
     public List<SessionRecord> list(String tenantId, String userId) {
         Instant now = clock.instant();

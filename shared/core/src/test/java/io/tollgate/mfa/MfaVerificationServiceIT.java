@@ -10,9 +10,6 @@ import io.tollgate.crypto.CiphertextIntegrityException;
 import io.tollgate.crypto.EncryptionContext;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.LocalKeyRing;
-import io.tollgate.devkit.DynamoDbLocalServer;
-import io.tollgate.devkit.SamTemplate;
-import io.tollgate.devkit.TableProvisioner;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
 import io.tollgate.login.LoginCommand;
@@ -30,11 +27,11 @@ import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
+import io.tollgate.testing.Testbed;
 import io.tollgate.testing.TestSettings;
 import io.tollgate.token.LocalSigningKeyStore;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,14 +47,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -71,7 +63,6 @@ class MfaVerificationServiceIT {
 
     private static final String PASSWORD = "Velvet-Orbit-Quarry-82";
     private static final MfaVerificationService.Origin ORIGIN = new MfaVerificationService.Origin("198.51.100.9", "it");
-    private static DynamoDbLocalServer server;
     private static DynamoDbClient dynamoDb;
     private static final TableNames TABLES = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
 
@@ -87,23 +78,12 @@ class MfaVerificationServiceIT {
 
     @BeforeAll
     static void startDynamoDb() {
-        server = DynamoDbLocalServer.inMemory();
-        dynamoDb = DynamoDbClient.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        TableProvisioner.provision(dynamoDb, SamTemplate.findFrom(Path.of("").toAbsolutePath()));
-    }
-
-    @AfterAll
-    static void stopDynamoDb() {
-        dynamoDb.close();
-        server.close();
+        dynamoDb = Testbed.dynamoDb();
     }
 
     @BeforeEach
     void freshUser() {
-        // Near the real time: DynamoDB Local deletes items whose TTL is in the past.
-        clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        clock = TestClock.startingNow();
         audit = new RecordingAuditPublisher();
         SecureRandom random = new SecureRandom();
         services = TollgateServices.builder()
