@@ -12,6 +12,7 @@ import io.tollgate.authz.RateLimiter;
 import io.tollgate.authz.RequestAuthorizer;
 import io.tollgate.authz.RouteCatalog;
 import io.tollgate.http.ApiRequest;
+import io.tollgate.observability.Metrics;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRevocations;
 import io.tollgate.storage.Keys;
@@ -42,11 +43,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse>,
         Resource {
 
+    /** Metric: one per decision, dimension {@code Verdict} (ALLOW, TOKEN_INVALID, FORBIDDEN, RATE_LIMITED, UNDECLARED_ROUTE). */
+    static final String DECISIONS_METRIC = "AuthorizerDecisions";
+    /** Metric: time to decide, in milliseconds, same dimension. */
+    static final String LATENCY_METRIC = "AuthorizerLatency";
+
     /** A token that fails before any key look-up ({@code alg: none}): priming never calls AWS. */
     private static final String PRIMING_TOKEN = "eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0Iiwia2lkIjoicCJ9."
             + "eyJzdWIiOiJwIiwidGlkIjoicCJ9.";
 
     private final RequestAuthorizer authorizer;
+    private final Metrics metrics;
 
     /** Used by AWS Lambda. */
     public AuthorizerHandler() {
@@ -55,12 +62,13 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
 
     /** Used by the local runtime. */
     public AuthorizerHandler(TollgateServices services) {
-        this(create(services));
+        this(create(services), services.metrics());
     }
 
     /** Used by tests. */
-    public AuthorizerHandler(RequestAuthorizer authorizer) {
+    public AuthorizerHandler(RequestAuthorizer authorizer, Metrics metrics) {
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         Core.getGlobalContext().register(this);
     }
 
@@ -119,8 +127,12 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
         String method = http == null || http.getMethod() == null ? "" : http.getMethod();
         String path = event.getRawPath() != null ? event.getRawPath() : http == null ? "" : http.getPath();
+        long started = System.nanoTime();
         RequestAuthorizer.Outcome outcome = authorizer.authorize(method, path == null ? "" : path,
                 header(event, "authorization"), header(event, "x-api-key"));
+        metrics.put(Map.of("Verdict", outcome.verdict().name()), Map.of(
+                DECISIONS_METRIC, Metrics.Measurement.count(1),
+                LATENCY_METRIC, Metrics.Measurement.milliseconds((System.nanoTime() - started) / 1_000_000.0)));
         Map<String, String> answer = new LinkedHashMap<>(outcome.context());
         switch (outcome.verdict()) {
             case ALLOW -> answer.put(ApiRequest.DECISION, "allow");

@@ -92,6 +92,20 @@ class AuthorizerHandlerIT {
     }
 
     @Test
+    void authorizeWhenDecidedThenOneDecisionMetricPerRequestWithVerdictAndLatency() throws Exception {
+        String admin = tenantAdmin();
+        handler.handleRequest(sample(admin, alice.tenantId()), null);
+        handler.handleRequest(sample(admin, "other-tenant"), null);
+
+        var decisions = bed.metrics.of(AuthorizerHandler.DECISIONS_METRIC);
+        assertEquals(List.of(Map.of("Verdict", "ALLOW"), Map.of("Verdict", "FORBIDDEN")),
+                decisions.stream().map(r -> r.dimensions()).toList());
+        assertTrue(decisions.stream().allMatch(r -> r.values().get(AuthorizerHandler.LATENCY_METRIC).value() >= 0));
+        assertTrue(bed.metrics.recorded().stream().flatMap(r -> r.dimensions().values().stream())
+                .noneMatch(value -> value.startsWith("eyJ")), "no token in any metric");
+    }
+
+    @Test
     void authorizeWhenPlainUserOnOrganizationsThenForbidden() throws Exception {
         SimpleIAMPolicyResponse answer = handler.handleRequest(
                 sample(tokenOf(alice.tenantId(), "alice@acme.test"), alice.tenantId()), null);

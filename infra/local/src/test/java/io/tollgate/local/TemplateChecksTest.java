@@ -217,4 +217,69 @@ class TemplateChecksTest {
                             + ": public routes take no authorizer, every other route takes the Tollgate authorizer");
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void securityEventAlarmsAndDashboardNameRealEventTypesWithTheirSeverities() throws Exception {
+        Map<String, String> severities = new java.util.HashMap<>();
+        for (io.tollgate.audit.AuditEventType type : io.tollgate.audit.AuditEventType.values()) {
+            severities.put(type.wireName(), type.severity().name());
+        }
+        List<List<Map<String, Object>>> dimensionSets = new ArrayList<>();
+        for (Map<String, Object> resource : resources.values()) {
+            if (!"AWS::CloudWatch::Alarm".equals(resource.get("Type"))) {
+                continue;
+            }
+            Map<String, Object> alarm = properties(resource);
+            if ("SecurityEvents".equals(alarm.get("MetricName"))) {
+                dimensionSets.add((List<Map<String, Object>>) alarm.get("Dimensions"));
+            }
+            for (Map<String, Object> query : (List<Map<String, Object>>) alarm.getOrDefault("Metrics", List.of())) {
+                Map<String, Object> stat = (Map<String, Object>) query.get("MetricStat");
+                if (stat != null && "SecurityEvents".equals(((Map<String, Object>) stat.get("Metric")).get("MetricName"))) {
+                    dimensionSets.add((List<Map<String, Object>>) ((Map<String, Object>) stat.get("Metric")).get("Dimensions"));
+                }
+            }
+        }
+        assertTrue(dimensionSets.size() >= 4, "the security alarms use the SecurityEvents metric");
+        for (List<Map<String, Object>> dimensions : dimensionSets) {
+            Map<String, Object> byName = new java.util.HashMap<>();
+            dimensions.forEach(d -> byName.put((String) d.get("Name"), d.get("Value")));
+            assertEquals(Set.of("Service", "EventType", "Severity"), byName.keySet(), "EMF dimension set of SecurityEventMetrics");
+            assertEquals(severities.get((String) byName.get("EventType")), byName.get("Severity"), byName.toString());
+        }
+        List<Object> sub = (List<Object>) ((Map<String, Object>) properties(resources.get("SecurityDashboard"))
+                .get("DashboardBody")).get("Fn::Sub");
+        String body = ((String) sub.get(0)).replaceAll("\\$\\{[A-Za-z:]+}", "x");
+        com.fasterxml.jackson.databind.JsonNode dashboard = io.tollgate.json.Json.mapper().readTree(body);
+        int checked = 0;
+        for (com.fasterxml.jackson.databind.JsonNode widget : dashboard.get("widgets")) {
+            for (com.fasterxml.jackson.databind.JsonNode metric : widget.get("properties").get("metrics")) {
+                if (metric.get(1).asText().equals("SecurityEvents")) {
+                    assertEquals(severities.get(metric.get(5).asText()), metric.get(7).asText(), metric.toString());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked >= 8, "the dashboard graphs the security events");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyTableIsInTheBackupPlanWithTheSeedRetention() {
+        Map<String, Object> plan = (Map<String, Object>) properties(resources.get("TableBackupPlan")).get("BackupPlan");
+        List<Integer> retention = ((List<Map<String, Object>>) plan.get("BackupPlanRule")).stream()
+                .map(rule -> ((Number) ((Map<String, Object>) rule.get("Lifecycle")).get("DeleteAfterDays")).intValue())
+                .toList();
+        assertEquals(List.of(30, 365, 2557), retention, "daily 30 days, monthly 12 months, yearly 7 years (seed 000)");
+        List<Object> selected = (List<Object>) ((Map<String, Object>) properties(resources.get("TableBackupSelection"))
+                .get("BackupSelection")).get("Resources");
+        for (Map.Entry<String, Map<String, Object>> resource : resources.entrySet()) {
+            if ("AWS::DynamoDB::Table".equals(resource.getValue().get("Type"))) {
+                assertTrue(selected.contains(Map.of("Fn::GetAtt", List.of(resource.getKey(), "Arn"))),
+                        resource.getKey() + " is backed up");
+            }
+        }
+        assertEquals("Retain", resources.get("TableBackupVault").get("DeletionPolicy"));
+    }
 }

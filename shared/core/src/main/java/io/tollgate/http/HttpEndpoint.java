@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The boundary every HTTP handler runs its work through: a {@link ProblemException} becomes its
@@ -26,6 +27,7 @@ public final class HttpEndpoint {
     public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event,
             Function<ApiRequest, APIGatewayV2HTTPResponse> work) {
         ApiRequest request = new ApiRequest(event);
+        correlate(event, request);
         try {
             request.authorizerRefusal().ifPresent(refusal -> {
                 throw refusal;
@@ -38,6 +40,27 @@ public final class HttpEndpoint {
             LOG.error("request failed requestId={} exception={}", request.requestId(),
                     unexpected.getClass().getName(), unexpected);
             return ApiResponses.internalError(request.requestId());
+        } finally {
+            MDC.clear();
         }
+    }
+
+    /**
+     * Puts the correlation ids on every log line of this request (the JSON layout writes the MDC):
+     * request id, route, and for an authorized caller the tenant, user and session ids. Ids only,
+     * never a token, code or personal data.
+     */
+    private static void correlate(APIGatewayV2HTTPEvent event, ApiRequest request) {
+        MDC.put("request_id", request.requestId());
+        if (event.getRouteKey() != null) {
+            MDC.put("route", event.getRouteKey());
+        }
+        request.principal().ifPresent(principal -> {
+            MDC.put("tenant", principal.tenantId());
+            MDC.put("user", principal.userId());
+            if (principal.sessionId() != null && !principal.sessionId().isEmpty()) {
+                MDC.put("session", principal.sessionId());
+            }
+        });
     }
 }

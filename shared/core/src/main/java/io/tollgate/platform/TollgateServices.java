@@ -9,6 +9,9 @@ import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.mail.MailSender;
 import io.tollgate.mail.SesMailSender;
+import io.tollgate.observability.EmbeddedMetrics;
+import io.tollgate.observability.Metrics;
+import io.tollgate.observability.SecurityEventMetrics;
 import io.tollgate.otp.BackupCodes;
 import io.tollgate.audit.SqsAuditPublisher;
 import io.tollgate.password.Argon2idPasswordHasher;
@@ -50,6 +53,7 @@ public final class TollgateServices {
     private final EnvelopeEncryptor encryptor;
     private final MailSender mailSender;
     private final BackupCodes backupCodes;
+    private final Metrics metrics;
     private volatile Argon2idPasswordHasher passwordHasher;
 
     private TollgateServices(Builder builder) {
@@ -61,6 +65,7 @@ public final class TollgateServices {
         this.clock = Objects.requireNonNull(builder.clock, "clock");
         this.random = Objects.requireNonNull(builder.random, "random");
         this.defaultSettings = Objects.requireNonNull(builder.defaultSettings, "defaultSettings");
+        this.metrics = Objects.requireNonNull(builder.metrics, "metrics");
         this.encryptor = builder.encryptor;
         this.mailSender = builder.mailSender;
         this.backupCodes = new BackupCodes(random, Optional.ofNullable(builder.backupCodePepper));
@@ -107,6 +112,7 @@ public final class TollgateServices {
                 .secretsManager(secretsManager)
                 .signingKeys(new SecretsManagerSigningKeyStore(secretsManager, secretId, clock, Duration.ofMinutes(5)))
                 .auditPublisher(auditPublisher)
+                .metrics(EmbeddedMetrics.forLambda(clock))
                 .clock(clock)
                 .random(random)
                 .build();
@@ -136,8 +142,14 @@ public final class TollgateServices {
         return secretsManager;
     }
 
+    /** Records audit events; each one is also counted as a {@code SecurityEvents} metric. */
     public AuditRecorder audit() {
-        return new AuditRecorder(auditPublisher, clock);
+        return new AuditRecorder(new SecurityEventMetrics(auditPublisher, metrics), clock);
+    }
+
+    /** The container's metrics (CloudWatch EMF in AWS). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** Where audit events go (the audit queue in AWS); for callers that forward ready-made events. */
@@ -210,8 +222,15 @@ public final class TollgateServices {
         private EnvelopeEncryptor encryptor;
         private MailSender mailSender;
         private byte[] backupCodePepper;
+        private Metrics metrics = Metrics.none();
 
         private Builder() {
+        }
+
+        /** Where metrics go: EMF on standard output in AWS, nowhere unless set. */
+        public Builder metrics(Metrics metrics) {
+            this.metrics = metrics;
+            return this;
         }
 
         public Builder encryptor(EnvelopeEncryptor encryptor) {

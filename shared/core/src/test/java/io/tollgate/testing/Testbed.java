@@ -36,6 +36,7 @@ public final class Testbed {
 
     public final TestClock clock = TestClock.startingNow();
     public final RecordingAuditPublisher audit = new RecordingAuditPublisher();
+    public final RecordingMetrics metrics = new RecordingMetrics();
     public final TollgateServices services;
 
     public Testbed() {
@@ -47,6 +48,7 @@ public final class Testbed {
                 .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
                 .random(random)
                 .auditPublisher(audit)
+                .metrics(metrics)
                 .clock(clock)
                 .build();
     }

@@ -1,0 +1,46 @@
+package io.tollgate.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+class HttpEndpointTest {
+
+    @Test
+    void handleWhenAuthorizedThenLogLinesCarryCorrelationIdsAndNoCredentialAndMdcClearedAfter() {
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("req-42")
+                .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder().withLambda(Map.of(
+                        "sub", "u-1", "tenant", "acme", "sid", "s-9", "roles", "user", "decision", "allow")).build())
+                .build();
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRouteKey("GET /v1/me")
+                .withHeaders(Map.of("authorization", "Bearer secret-token")).withRequestContext(context).build();
+        Map<String, String> seen = new HashMap<>();
+
+        HttpEndpoint.handle(event, request -> {
+            seen.putAll(MDC.getCopyOfContextMap());
+            return ApiResponses.empty(204);
+        });
+
+        assertEquals(Map.of("request_id", "req-42", "route", "GET /v1/me", "tenant", "acme", "user", "u-1",
+                "session", "s-9"), seen);
+        assertNull(MDC.get("request_id"), "cleared after the request");
+    }
+
+    @Test
+    void handleWhenAnonymousThenOnlyRequestAndRoute() {
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("req-7").build();
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRouteKey("POST /v1/auth/login")
+                .withRequestContext(context).build();
+        Map<String, String> seen = new HashMap<>();
+        HttpEndpoint.handle(event, request -> {
+            seen.putAll(MDC.getCopyOfContextMap());
+            return ApiResponses.empty(204);
+        });
+        assertEquals(Map.of("request_id", "req-7", "route", "POST /v1/auth/login"), seen);
+    }
+}
