@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.json.Json;
 import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginServices;
+import io.tollgate.otp.Base32;
+import io.tollgate.otp.TotpVerifier;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
 import java.time.Duration;
@@ -85,4 +87,53 @@ class AccountHandlerIT {
         assertEquals(alice.tenantId(), me.get("tenant").asText());
         assertEquals("user", me.get("roles").get(0).asText());
     }
+
+    @Test
+    void mfaSamplesWhenEnrolActivateRegenerateDeleteThenEachAnswersAsDocumented() throws Exception {
+        APIGatewayV2HTTPResponse enrolled = handler.handleRequest(sample("account-mfa-totp-enrol.json", alice.userId()), null);
+        assertEquals(200, enrolled.getStatusCode(), enrolled.getBody());
+        byte[] secret = Base32.decode(Json.mapper().readTree(enrolled.getBody()).get("secret").asText());
+
+        APIGatewayV2HTTPEvent activate = sample("account-mfa-totp-activate.json", alice.userId());
+        activate.setBody("{\"code\":\"" + new TotpVerifier(bed.clock).codeAt(secret, bed.clock.instant()) + "\"}");
+        APIGatewayV2HTTPResponse activated = handler.handleRequest(activate, null);
+        assertEquals(200, activated.getStatusCode(), activated.getBody());
+        JsonNode firstCodes = Json.mapper().readTree(activated.getBody()).get("backup_codes");
+        assertEquals(10, firstCodes.size());
+
+        APIGatewayV2HTTPResponse regenerated = handler.handleRequest(
+                sample("account-mfa-backup-codes.json", alice.userId()), null);
+        assertEquals(200, regenerated.getStatusCode(), regenerated.getBody());
+        assertFalse(regenerated.getBody().contains(firstCodes.get(0).asText()), "fresh codes replace the old ones");
+
+        assertEquals(204, handler.handleRequest(sample("account-mfa-totp-delete.json", alice.userId()), null)
+                .getStatusCode());
+        assertEquals(404, handler.handleRequest(sample("account-mfa-totp-delete.json", alice.userId()), null)
+                .getStatusCode(), "nothing left to delete");
+        assertEquals(1, bed.audit.ofType("mfa_disabled").size());
+    }
+
+    @Test
+    void apiKeySamplesWhenCreateListRevokeThenSecretShownOnceAndRevokedKeyListedAsRevoked() throws Exception {
+        APIGatewayV2HTTPResponse created = handler.handleRequest(sample("me-api-key-create.json", alice.userId()), null);
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        JsonNode key = Json.mapper().readTree(created.getBody());
+        String id = key.get("id").asText();
+        assertTrue(key.get("api_key").asText().startsWith("tg_"));
+
+        APIGatewayV2HTTPResponse listed = handler.handleRequest(sample("me-api-keys.json", alice.userId()), null);
+        assertEquals(200, listed.getStatusCode());
+        assertFalse(listed.getBody().contains(key.get("api_key").asText()), "the secret is shown once only");
+        assertEquals("ACTIVE", Json.mapper().readTree(listed.getBody()).get("api_keys").get(0).get("status").asText());
+
+        APIGatewayV2HTTPEvent sampleDelete = sample("me-api-key-delete.json", alice.userId());
+        assertEquals(404, handler.handleRequest(sampleDelete, null).getStatusCode(), "the sample's id is nobody's key");
+        APIGatewayV2HTTPEvent revoke = sample("me-api-key-delete.json", alice.userId());
+        revoke.setPathParameters(Map.of("id", id));
+        assertEquals(204, handler.handleRequest(revoke, null).getStatusCode());
+        assertEquals("REVOKED", Json.mapper().readTree(handler.handleRequest(sample("me-api-keys.json", alice.userId()),
+                null).getBody()).get("api_keys").get(0).get("status").asText());
+        assertEquals(1, bed.audit.ofType("api_key_revoked").size());
+    }
 }
+

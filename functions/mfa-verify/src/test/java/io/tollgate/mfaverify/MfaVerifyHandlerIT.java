@@ -164,5 +164,10 @@ class MfaVerifyHandlerIT {
         APIGatewayV2HTTPResponse response = invoke("mfa-enrolment-totp.json", "{\"mfa_token\":\"" + mfaToken + "\"}");
         assertEquals(401, response.getStatusCode());
         assertEquals("mfa_invalid", json(response).get("code").asText());
+        String code = new TotpVerifier(clock).codeAt(secret, clock.instant());
+        APIGatewayV2HTTPResponse activation = invoke("mfa-enrolment-totp-activate.json",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"" + code + "\"}");
+        assertEquals(401, activation.getStatusCode(), "a verification challenge cannot complete an enrolment");
+        assertEquals("mfa_invalid", json(activation).get("code").asText());
     }
 }

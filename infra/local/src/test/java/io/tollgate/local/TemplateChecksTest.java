@@ -282,4 +282,36 @@ class TemplateChecksTest {
         }
         assertEquals("Retain", resources.get("TableBackupVault").get("DeletionPolicy"));
     }
+
+    @Test
+    void everySampleEventIsUsedByATestAndEveryFunctionHasASample() throws Exception {
+        Path root = template.location().orElseThrow().getParent();
+        StringBuilder testSources = new StringBuilder();
+        try (var files = java.nio.file.Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/test/")
+                    && !f.toString().contains("/target/")).toList()) {
+                testSources.append(java.nio.file.Files.readString(file));
+            }
+        }
+        List<String> samples;
+        try (var files = java.nio.file.Files.list(root.resolve("events"))) {
+            samples = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+        }
+        for (String sample : samples) {
+            assertTrue(testSources.indexOf(sample + "\"") >= 0, "events/" + sample + " is used by no test");
+        }
+        String events = String.join("\n", samples.stream().map(name -> {
+            try {
+                return java.nio.file.Files.readString(root.resolve("events").resolve(name));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList());
+        for (FunctionSpec function : template.functions()) {
+            boolean covered = function.httpRoutes().stream().anyMatch(route -> events.contains(
+                    "\"routeKey\": \"" + route.method() + " " + route.path() + "\""))
+                    || function.httpRoutes().isEmpty();
+            assertTrue(covered, function.logicalId() + " has no sample event for any of its routes");
+        }
+    }
 }
