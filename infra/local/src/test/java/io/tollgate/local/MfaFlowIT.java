@@ -14,6 +14,7 @@ import io.tollgate.otp.TotpVerifier;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.tenant.Tenant;
+import io.tollgate.testing.LogCapture;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
 import java.net.http.HttpResponse;
@@ -72,13 +73,13 @@ class MfaFlowIT {
     private static final TotpVerifier TOTP = new TotpVerifier(CLOCK);
     private static LocalRuntime runtime;
     private static LocalHttp http;
-    private static CapturedLogs logs;
+    private static LogCapture logs;
     /** Every secret the tests saw: none may appear in a log line or an audit event. */
     private static final List<String> SECRETS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
-        logs = CapturedLogs.attach();
+        logs = LogCapture.atProductionLevel();
         Path seed = temp.resolve("seed.json");
         Files.writeString(seed, SEED);
         runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.of(temp.resolve("data")), Optional.of(seed),
@@ -92,7 +93,7 @@ class MfaFlowIT {
         try {
             assertNoSecretLeaked();
         } finally {
-            logs.detach();
+            logs.close();
             runtime.close();
         }
     }

@@ -12,8 +12,9 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * Captures every log line of the JVM at every level (Tollgate's own loggers down to TRACE) while
- * open, message and exception text included, so a test can prove that no secret reaches a log.
+ * Captures log lines of the JVM while open (Tollgate's own loggers down to TRACE; others at the
+ * level chosen), message and exception text included, so a test can prove that no secret reaches
+ * a log.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -22,7 +23,7 @@ public final class LogCapture implements AutoCloseable {
     private final AbstractAppender appender;
     private final Level previousRoot;
 
-    private LogCapture() {
+    private LogCapture(Level rootLevel) {
         context = (LoggerContext) LogManager.getContext(false);
         appender = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -43,14 +44,26 @@ public final class LogCapture implements AutoCloseable {
         LoggerConfig root = configuration.getRootLogger();
         previousRoot = root.getLevel();
         root.addAppender(appender, Level.ALL, null);
-        root.setLevel(Level.ALL);
+        if (previousRoot.isMoreSpecificThan(rootLevel)) {
+            root.setLevel(rootLevel);
+        }
         LoggerConfig tollgate = new LoggerConfig("io.tollgate", Level.ALL, true);
         configuration.addLogger("io.tollgate", tollgate);
         context.updateLoggers();
     }
 
+    /** Every logger at every level (libraries' DEBUG output included: thorough, but verbose). */
     public static LogCapture start() {
-        return new LogCapture();
+        return new LogCapture(Level.ALL);
+    }
+
+    /**
+     * Tollgate's loggers at every level, every other logger at INFO and above (what production
+     * writes): for long ITs where libraries' DEBUG output (Jetty inside DynamoDB Local) would
+     * swamp the build.
+     */
+    public static LogCapture atProductionLevel() {
+        return new LogCapture(Level.INFO);
     }
 
     /** The lines captured so far. */
