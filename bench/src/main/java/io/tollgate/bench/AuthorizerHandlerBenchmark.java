@@ -10,6 +10,7 @@ import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginResult;
 import io.tollgate.login.LoginServices;
 import io.tollgate.password.CommonPasswords;
+import io.tollgate.observability.EmbeddedMetrics;
 import io.tollgate.platform.TollgateConfig;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.settings.SecuritySettings;
@@ -77,7 +78,11 @@ public class AuthorizerHandlerBenchmark {
         LocalSigningKeyStore keys = LocalSigningKeyStore.inMemory(Clock.systemUTC(), new SecureRandom());
         TollgateServices services = TollgateServices.builder()
                 .config(new TollgateConfig(tables, "https://auth.bench", Optional.empty(), Optional.empty()))
-                .dynamoDb(dynamoDb).signingKeys(keys).auditPublisher(e -> { }).build();
+                .dynamoDb(dynamoDb).signingKeys(keys).auditPublisher(e -> { })
+                // As in AWS: one EMF metric line per decision (written to a discarding stream here).
+                .metrics(new EmbeddedMetrics(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                        Clock.systemUTC(), "AuthorizerFunction"))
+                .build();
         new PublishedSigningKeys(dynamoDb, tables).publish(keys.signingKeys(), "bench", Clock.systemUTC().instant());
         SecuritySettings d = SecuritySettings.defaults();
         SecuritySettings unthrottled = new SecuritySettings(d.password(), d.passwordHash(), d.lockout(), d.ipBlock(),

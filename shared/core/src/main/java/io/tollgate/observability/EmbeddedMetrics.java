@@ -1,11 +1,9 @@
 package io.tollgate.observability;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.tollgate.json.Json;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +21,7 @@ public final class EmbeddedMetrics implements Metrics {
     private final PrintStream out;
     private final Clock clock;
     private final String service;
+    private final Map<String, String> directives = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EmbeddedMetrics(PrintStream out, Clock clock, String service) {
         this.out = Objects.requireNonNull(out, "out");
@@ -44,37 +43,69 @@ public final class EmbeddedMetrics implements Metrics {
         out.println(line(dimensions, values));
     }
 
-    /** The EMF document of one measurement set (package-private for the format test). */
+    /**
+     * The EMF document of one measurement set (package-private for the format test). Written by
+     * hand rather than through a mapper: it runs once per authorizer decision, and the metadata
+     * part (namespace, dimension and metric names, units) repeats, so it is built once per shape
+     * and cached.
+     */
     String line(Map<String, String> dimensions, Map<String, Measurement> values) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        List<String> dimensionNames = new ArrayList<>();
-        dimensionNames.add("Service");
-        root.put("Service", service);
-        dimensions.forEach((name, value) -> {
+        List<String> names = new ArrayList<>(dimensions.size());
+        dimensions.keySet().forEach(name -> {
             if (!name.equals("Service")) {
-                dimensionNames.add(name);
-                root.put(name, value);
+                names.add(name);
             }
         });
-        List<Map<String, String>> definitions = new ArrayList<>();
-        values.forEach((name, measurement) -> {
-            definitions.add(Map.of("Name", name, "Unit", measurement.unit().cloudWatchName()));
-            root.put(name, measurement.value());
-        });
-        Map<String, Object> directive = new LinkedHashMap<>();
-        directive.put("Namespace", NAMESPACE);
-        directive.put("Dimensions", List.of(dimensionNames));
-        directive.put("Metrics", definitions);
-        Map<String, Object> aws = new LinkedHashMap<>();
-        aws.put("Timestamp", clock.millis());
-        aws.put("CloudWatchMetrics", List.of(directive));
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("_aws", aws);
-        document.putAll(root);
-        try {
-            return Json.mapper().writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("EMF document not serialisable", e);
+        StringBuilder key = new StringBuilder();
+        names.forEach(name -> key.append(name).append('\u0000'));
+        key.append('\u0001');
+        values.forEach((name, measurement) -> key.append(name).append('\u0000').append(measurement.unit().ordinal()));
+        String directive = directives.computeIfAbsent(key.toString(), k -> directive(names, values));
+        StringBuilder out = new StringBuilder(directive.length() + 128);
+        out.append("{\"_aws\":{\"Timestamp\":").append(clock.millis()).append(",\"CloudWatchMetrics\":[")
+                .append(directive).append("]},\"Service\":");
+        quote(out, service);
+        for (String name : names) {
+            out.append(',');
+            quote(out, name);
+            out.append(':');
+            quote(out, dimensions.get(name));
         }
+        values.forEach((name, measurement) -> {
+            double value = measurement.value();
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException("Metric " + name + " has no finite value");
+            }
+            out.append(',');
+            quote(out, name);
+            out.append(':').append(value);
+        });
+        return out.append('}').toString();
+    }
+
+    private static String directive(List<String> dimensionNames, Map<String, Measurement> values) {
+        StringBuilder out = new StringBuilder("{\"Namespace\":\"" + NAMESPACE + "\",\"Dimensions\":[[\"Service\"");
+        for (String name : dimensionNames) {
+            out.append(',');
+            quote(out, name);
+        }
+        out.append("]],\"Metrics\":[");
+        boolean first = true;
+        for (Map.Entry<String, Measurement> metric : values.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append("{\"Name\":");
+            quote(out, metric.getKey());
+            out.append(",\"Unit\":\"").append(metric.getValue().unit().cloudWatchName()).append("\"}");
+        }
+        return out.append("]}").toString();
+    }
+
+    private static void quote(StringBuilder out, String value) {
+        out.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(value, out);
+        out.append('"');
     }
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,5 +57,23 @@ class EmbeddedMetricsTest {
     void putWhenNoValuesThenNothingWritten() {
         metrics.put(Map.of("Verdict", "ALLOW"), Map.of());
         assertTrue(bytes.toString(StandardCharsets.UTF_8).isEmpty());
+    }
+
+    @Test
+    void putWhenValueNeedsEscapingThenStillOneValidJsonDocumentAndSameShapeReusesDirective() throws Exception {
+        metrics.put(Map.of("Route", "GET /v1/\"odd\"\\path\n"), Map.of("Requests", Metrics.Measurement.count(2)));
+        metrics.put(Map.of("Route", "GET /v1/me"), Map.of("Requests", Metrics.Measurement.count(3)));
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size());
+        assertEquals("GET /v1/\"odd\"\\path\n", Json.mapper().readTree(lines.get(0)).get("Route").asText());
+        assertEquals(3.0, Json.mapper().readTree(lines.get(1)).get("Requests").asDouble());
+        assertEquals(Json.mapper().readTree(lines.get(0)).get("_aws").get("CloudWatchMetrics"),
+                Json.mapper().readTree(lines.get(1)).get("_aws").get("CloudWatchMetrics"));
+    }
+
+    @Test
+    void putWhenValueNotFiniteThenRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> metrics.put(Map.of(),
+                Map.of("AuthorizerLatency", Metrics.Measurement.milliseconds(Double.NaN))));
     }
 }
