@@ -138,6 +138,16 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                 .build();
     }
 
+    /** A DynamoDB Streams client for this server (the real SDK client, endpoint overridden). */
+    public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streamsClient() {
+        return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(LocalIntrinsics.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
     /** Stops the server and closes the database (flushing it to disk in persistent mode). */
     @Override
     public void close() {

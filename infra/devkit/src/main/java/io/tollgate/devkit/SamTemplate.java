@@ -221,6 +221,34 @@ public final class SamTemplate {
         return List.copyOf(subscriptions);
     }
 
+    /** Every {@code Type: DynamoDB} stream event of every function, in template order. */
+    public List<StreamSubscription> streamSubscriptions() {
+        List<StreamSubscription> subscriptions = new ArrayList<>();
+        resourcesOfType(FUNCTION_TYPE).forEach((id, properties) -> eventsOf(id, properties).forEach((eventId, event) -> {
+            if (!"DynamoDB".equals(event.get("Type"))) {
+                return;
+            }
+            String where = id + ".Events." + eventId + ".Properties";
+            Map<String, Object> eventProperties = optionalMap(event.get("Properties"), where);
+            Object stream = eventProperties.get("Stream");
+            if (!(stream instanceof Map<?, ?> getAtt && getAtt.get("Fn::GetAtt") instanceof List<?> pair
+                    && pair.size() == 2 && "StreamArn".equals(pair.get(1)) && pair.get(0) instanceof String table)) {
+                throw new SamTemplateException(where + ".Stream must be !GetAtt <Table>.StreamArn in " + source
+                        + ", got " + stream);
+            }
+            int batchSize = Integer.parseInt(requiredString(eventProperties.getOrDefault("BatchSize", 100),
+                    where + ".BatchSize"));
+            String start = requiredString(eventProperties.getOrDefault("StartingPosition", "LATEST"),
+                    where + ".StartingPosition");
+            int retries = Integer.parseInt(requiredString(eventProperties.getOrDefault("MaximumRetryAttempts", -1),
+                    where + ".MaximumRetryAttempts"));
+            boolean partial = strings(eventProperties.get("FunctionResponseTypes"), where + ".FunctionResponseTypes")
+                    .contains("ReportBatchItemFailures");
+            subscriptions.add(new StreamSubscription(id, table, batchSize, start, retries, partial));
+        }));
+        return List.copyOf(subscriptions);
+    }
+
     /** The logical id named by {@code !GetAtt X.Arn}. */
     private String arnOf(Object value, String where) {
         if (value instanceof Map<?, ?> getAtt && getAtt.get("Fn::GetAtt") instanceof List<?> pair

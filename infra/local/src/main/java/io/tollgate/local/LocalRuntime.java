@@ -2,7 +2,9 @@ package io.tollgate.local;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.tollgate.audit.chain.LocalDigestSigner;
 import io.tollgate.audit.platform.AuditConfig;
 import io.tollgate.audit.platform.AuditServices;
@@ -10,6 +12,8 @@ import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.LocalKeyRing;
 import io.tollgate.devkit.DynamoDbLocalServer;
 import io.tollgate.devkit.LocalQueue;
+import io.tollgate.devkit.LocalStream;
+import io.tollgate.devkit.StreamSubscription;
 import io.tollgate.devkit.LocalScheduler;
 import io.tollgate.devkit.QueueSpec;
 import io.tollgate.devkit.QueueSubscription;
@@ -87,6 +91,9 @@ public final class LocalRuntime implements AutoCloseable {
         this.events = events;
     }
 
+    /** How often an idle DynamoDB stream is polled (Lambda polls each shard about four times a second). */
+    static final Duration STREAM_POLL_INTERVAL = Duration.ofMillis(250);
+
     /** How long a failed queue message waits before its next delivery (times its receive count). */
     static final Duration QUEUE_RETRY_DELAY = Duration.ofMillis(200);
 
@@ -97,6 +104,7 @@ public final class LocalRuntime implements AutoCloseable {
     static final class EventSources implements AutoCloseable {
         final Map<String, LocalQueue> queues = new LinkedHashMap<>();
         final Map<String, Object> handlers = new ConcurrentHashMap<>();
+        final java.util.List<LocalStream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
         LocalScheduler scheduler;
 
         @Override
@@ -104,6 +112,7 @@ public final class LocalRuntime implements AutoCloseable {
             if (scheduler != null) {
                 scheduler.close();
             }
+            streams.forEach(LocalStream::close);
             queues.values().forEach(LocalQueue::close);
         }
     }
@@ -189,7 +198,7 @@ public final class LocalRuntime implements AutoCloseable {
             Seeder seeder = new Seeder(built);
             Seeder.Outcome seeded = options.seed().map(SeedFile::read).map(seeder::seed).orElseGet(seeder::seedDemo);
             LocalGateway gateway = new LocalGateway(template, spec -> instantiate(spec, built, audit), options.port(), clock);
-            startEventSources(template, built, audit, events);
+            startEventSources(template, built, audit, events, server);
             for (FunctionSpec scheduled : template.functions()) {
                 if (!scheduled.schedules().isEmpty()) {
                     gateway.addLocalRoute("POST", "/_local/schedules/" + scheduled.logicalId(), () ->
@@ -354,7 +363,14 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** Subscribes each queue's consumer function and starts the schedules. */
     private static void startEventSources(SamTemplate template, TollgateServices services, AuditServices audit,
-            EventSources events) {
+            EventSources events, DynamoDbLocalServer server) {
+        for (StreamSubscription subscription : template.streamSubscriptions()) {
+            FunctionSpec function = template.function(subscription.functionLogicalId()).orElseThrow();
+            // Locally every table is named by its logical id (TableProvisioner).
+            events.streams.add(new LocalStream(services.dynamoDb(), server.streamsClient(), subscription.tableLogicalId(),
+                    subscription, event -> (StreamsEventResponse) invoke(function, services, audit, events, event,
+                    DynamodbEvent.class), STREAM_POLL_INTERVAL));
+        }
         for (QueueSubscription subscription : template.queueSubscriptions()) {
             LocalQueue queue = events.queues.get(subscription.queueLogicalId());
             FunctionSpec function = template.function(subscription.functionLogicalId()).orElseThrow();
