@@ -90,6 +90,9 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         body.put("digests", report.digestsChecked());
         body.put("head_seq", report.head().seq());
         body.put("head", report.head().hash());
+        body.put("purged", report.eventsPurged());
+        body.put("retained_then_purged", report.purged().stream()
+                .map(range -> Map.of("from_seq", range.fromSeq(), "to_seq", range.toSeq())).toList());
         report.broken().ifPresent(broken -> {
             body.put("broken_at", broken.seq());
             body.put("reason", broken.kind().wireName());
