@@ -48,3 +48,6 @@ build-AdminFunction:
 
 build-RetentionFunction:
 	$(call build_function,retention)
+
+build-RetentionAdminFunction:
+	$(call build_function,retention)

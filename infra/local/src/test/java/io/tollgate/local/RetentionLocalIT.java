@@ -50,31 +50,44 @@ class RetentionLocalIT {
         runtime.close();
     }
 
+    /** eligible, purged, held of acme's sessions as one number (e.g. 1_000_100: one eligible, none purged, one held). */
     private static long sessions(JsonNode report) {
         for (JsonNode line : report.get("classes")) {
             if ("sessions".equals(line.get("class").asText()) && "acme".equals(line.get("tenant").asText())) {
-                return line.get("eligible").asLong() * 1000 + line.get("purged").asLong();
+                return line.get("eligible").asLong() * 1_000_000 + line.get("purged").asLong() * 1_000
+                        + line.get("held").asLong();
             }
         }
         return 0;
     }
 
     @Test
-    void retentionWhenSessionIdleThirtyOneDaysThenDryRunReportsAndRunPurgesAndChainVerifies() throws Exception {
-        http.login("acme", "alice@acme.test", PASSWORD);
+    void retentionWhenSessionIdleThirtyOneDaysThenDryRunReportsHoldKeepsAndRunPurgesAndChainVerifies() throws Exception {
+        String aliceToken = http.login("acme", "alice@acme.test", PASSWORD).get("access_token").asText();
+        String aliceId = LocalHttp.json(http.get("/v1/me", aliceToken)).get("sub").asText();
         CLOCK.advance(Duration.ofDays(31));
+        String admin = http.login("acme", "root@acme.test", PASSWORD).get("access_token").asText();
 
         HttpResponse<String> dry = http.post("/_local/retention/dry-run", null);
         assertEquals(200, dry.statusCode(), dry.body());
         JsonNode dryReport = LocalHttp.json(dry);
         assertTrue(dryReport.get("dry_run").asBoolean());
-        assertEquals(1000, sessions(dryReport), "one eligible, none purged: " + dry.body());
+        assertEquals(1_000_000, sessions(dryReport), "one eligible, none purged: " + dry.body());
 
+        HttpResponse<String> hold = http.send("PUT", "/v1/tenants/acme/legal-holds/" + aliceId,
+                "{\"reason\":\"HR case 7\"}", java.util.Map.of("authorization", "Bearer " + admin,
+                        "content-type", "application/json"));
+        assertEquals(204, hold.statusCode(), hold.body());
+        HttpResponse<String> held = http.post("/_local/schedules/RetentionFunction", null);
+        assertEquals(1, sessions(LocalHttp.json(held)), "held, not purged: " + held.body());
+
+        HttpResponse<String> release = http.send("DELETE", "/v1/tenants/acme/legal-holds/" + aliceId, null,
+                java.util.Map.of("authorization", "Bearer " + admin));
+        assertEquals(204, release.statusCode(), release.body());
         HttpResponse<String> run = http.post("/_local/schedules/RetentionFunction", null);
         assertEquals(200, run.statusCode(), run.body());
-        assertEquals(1001, sessions(LocalHttp.json(run)), run.body());
+        assertEquals(1_001_000, sessions(LocalHttp.json(run)), run.body());
 
-        String admin = http.login("acme", "root@acme.test", PASSWORD).get("access_token").asText();
         assertTrue(runtime.queue("AuditQueue").orElseThrow().awaitIdle(Duration.ofSeconds(30)));
         HttpResponse<String> verify = http.get("/v1/audit/verify", admin);
         assertEquals(200, verify.statusCode(), verify.body());

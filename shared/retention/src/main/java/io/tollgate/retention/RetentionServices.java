@@ -1,6 +1,10 @@
 package io.tollgate.retention;
 
+import io.tollgate.administration.AdminAuthority;
+import io.tollgate.administration.AdministrationRepository;
+import io.tollgate.administration.AdministrationServices;
 import io.tollgate.audit.chain.ChainPurge;
+import io.tollgate.authz.AccessPolicy;
 import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.platform.TollgateServices;
 import java.util.Map;
@@ -20,6 +24,7 @@ public final class RetentionServices {
     private final RetentionPolicy policy;
     private final RetentionSettings settings;
     private final RetentionRun run;
+    private final RetentionAdministration administration;
 
     private RetentionServices(AuditServices audit, int pageSize, int budget) {
         Objects.requireNonNull(audit, "audit");
@@ -30,6 +35,9 @@ public final class RetentionServices {
         this.run = new RetentionRun(policy, settings, audit.chains(),
                 new ChainPurge(platform.dynamoDb(), audit.chains().table()), platform.dynamoDb(),
                 platform.config().tables(), platform.audit(), platform.clock(), pageSize, budget);
+        AdministrationRepository repository = new AdministrationRepository(platform.dynamoDb(), platform.config().tables());
+        this.administration = new RetentionAdministration(policy, settings, new AdminAuthority(
+                AccessPolicy.load(AdministrationServices.ROLE_PROFILE), repository), repository, platform.audit());
     }
 
     public static RetentionServices of(AuditServices audit, int pageSize, int budget) {
@@ -68,5 +76,9 @@ public final class RetentionServices {
 
     public RetentionRun run() {
         return run;
+    }
+
+    public RetentionAdministration administration() {
+        return administration;
     }
 }
