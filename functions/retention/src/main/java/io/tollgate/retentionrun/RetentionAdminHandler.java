@@ -4,10 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.administration.AdminPaths;
 import io.tollgate.administration.Caller;
 import io.tollgate.audit.platform.AuditServices;
-import io.tollgate.authz.Principal;
-import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
@@ -15,7 +14,6 @@ import io.tollgate.http.ProblemException;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.retention.RetentionAdministration;
 import io.tollgate.retention.RetentionServices;
-import io.tollgate.tenant.Tenant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -51,18 +49,18 @@ public final class RetentionAdminHandler implements RequestHandler<APIGatewayV2H
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpEndpoint.handle(event, request -> {
-            Caller caller = caller(request);
+            Caller caller = Caller.of(request);
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
-                case "GET /v1/tenants/{t}/retention" -> ApiResponses.json(200, administration.view(caller, tenant(event)));
+                case "GET /v1/tenants/{t}/retention" -> ApiResponses.json(200, administration.view(caller, AdminPaths.tenant(event)));
                 case "PUT /v1/tenants/{t}/retention" -> ApiResponses.json(200, administration.replaceOverrides(caller,
-                        tenant(event), request.body(RetentionAdministration.OverridesChange.class)));
+                        AdminPaths.tenant(event), request.body(RetentionAdministration.OverridesChange.class)));
                 case "PUT /v1/tenants/{t}/legal-holds/{hold}" -> {
-                    administration.placeHold(caller, tenant(event), hold(event),
+                    administration.placeHold(caller, AdminPaths.tenant(event), hold(event),
                             request.body(RetentionAdministration.HoldRequest.class));
                     yield ApiResponses.empty(204);
                 }
                 case "DELETE /v1/tenants/{t}/legal-holds/{hold}" -> {
-                    administration.releaseHold(caller, tenant(event), hold(event));
+                    administration.releaseHold(caller, AdminPaths.tenant(event), hold(event));
                     yield ApiResponses.empty(204);
                 }
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
@@ -70,27 +68,9 @@ public final class RetentionAdminHandler implements RequestHandler<APIGatewayV2H
         });
     }
 
-    private static Caller caller(ApiRequest request) {
-        ApiRequest.Principal me = request.requirePrincipal();
-        return new Caller(new Principal(me.userId(), me.tenantId(), Optional.ofNullable(me.organizationId()), me.roles()),
-                request.sourceIp(), request.userAgent());
-    }
-
-    private static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
-        return Optional.ofNullable(event.getPathParameters()).map(p -> p.get(name)).orElse("");
-    }
-
-    private static String tenant(APIGatewayV2HTTPEvent event) {
-        String id = pathParameter(event, "t");
-        if (!Tenant.ID.matcher(id).matches()) {
-            throw new ProblemException(ErrorCode.NOT_FOUND, "No such tenant.");
-        }
-        return id;
-    }
-
     /** {@code tenant} or a user id (a UUID); anything else cannot exist. */
     private static String hold(APIGatewayV2HTTPEvent event) {
-        String hold = pathParameter(event, "hold");
+        String hold = AdminPaths.parameter(event, "hold");
         if (!HOLD.matcher(hold).matches()) {
             throw new ProblemException(ErrorCode.NOT_FOUND, "No such legal hold target.");
         }

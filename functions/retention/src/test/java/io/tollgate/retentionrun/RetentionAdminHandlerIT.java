@@ -13,11 +13,11 @@ import io.tollgate.json.Json;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.retention.RetentionServices;
 import io.tollgate.retention.TenantRetention;
+import io.tollgate.testing.SampleEvents;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,17 +48,8 @@ class RetentionAdminHandlerIT {
     }
 
     private static APIGatewayV2HTTPEvent sample(String file, UserAccount caller, Map<String, String> path) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + file);
-        Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
-        context.put("sub", caller.userId());
-        context.put("tenant", caller.tenantId());
-        context.put("roles", String.join(",", caller.roles()));
-        if (caller.organizationId() == null) {
-            context.remove("org");
-        } else {
-            context.put("org", caller.organizationId());
-        }
-        event.getRequestContext().getAuthorizer().setLambda(context);
+        APIGatewayV2HTTPEvent event = SampleEvents.asCaller(
+                EventLoader.loadApiGatewayHttpEvent("../../events/" + file), caller);
         event.setPathParameters(path);
         return event;
     }

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tollgate.platform.TollgateServices;
 import io.tollgate.testing.RecordingAuditPublisher;
 import io.tollgate.testing.TestClock;
+import io.tollgate.testing.Testbed;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetentionLocalIT {
 
-    private static final String PASSWORD = "Velvet-Orbit-Quarry-82";
+    private static final String PASSWORD = Testbed.PASSWORD;
+    /** Alice (a user) and Jo (super_admin: tenant:update and audit:read) of tenant acme. */
     private static final String SEED = """
-            {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],
-              "users":[
-                {"username":"alice@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
-                {"username":"root@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["super_admin"]}]}]}""";
+            {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],"users":[
+              {"username":"alice@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
+              {"username":"jo@acme.test","password":"%1$s","roles":["super_admin"]}]}]}""".formatted(PASSWORD);
 
     @TempDir
     static Path temp;
@@ -38,10 +36,7 @@ class RetentionLocalIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path seed = temp.resolve("seed.json");
-        Files.writeString(seed, SEED);
-        runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.empty(), Optional.of(seed), Optional.empty()),
-                TollgateServices.builder().auditPublisher(new RecordingAuditPublisher()).clock(CLOCK));
+        runtime = LocalHttp.startSeeded(temp, SEED, CLOCK, new RecordingAuditPublisher());
         http = new LocalHttp(runtime.baseUri());
     }
 
@@ -66,7 +61,7 @@ class RetentionLocalIT {
         String aliceToken = http.login("acme", "alice@acme.test", PASSWORD).get("access_token").asText();
         String aliceId = LocalHttp.json(http.get("/v1/me", aliceToken)).get("sub").asText();
         CLOCK.advance(Duration.ofDays(31));
-        String admin = http.login("acme", "root@acme.test", PASSWORD).get("access_token").asText();
+        String admin = http.login("acme", "jo@acme.test", PASSWORD).get("access_token").asText();
 
         HttpResponse<String> dry = http.post("/_local/retention/dry-run", null);
         assertEquals(200, dry.statusCode(), dry.body());

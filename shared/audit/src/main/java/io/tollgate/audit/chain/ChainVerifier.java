@@ -187,20 +187,31 @@ public final class ChainVerifier {
                         + link.seq().get());
                 return;
             }
-            if (!link.prevHash().equals(previousHash)) {
-                report(Math.max(1, p - 1), VerificationReport.Kind.EDITED, "the event at position " + (p - 1)
-                        + " was replaced: position " + p + " links to another hash");
-                return;
-            }
-            SignedDigest digest = digestAt.get(p);
-            if (digest != null && !digest.chainHash().equals(link.hash())) {
-                report(p, VerificationReport.Kind.DIGEST_MISMATCH, "digest " + digest.digestSeq() + " signed another hash"
-                        + " for position " + p);
+            if (!linksAndMatchesDigest(link, p)) {
                 return;
             }
             checked++;
             previousHash = link.hash();
             expected = p + 1;
+        }
+
+        /**
+         * Whether the link at {@code p} (an event or a stub) links to the hash before it and matches
+         * any digest signed at its position; reports the break otherwise.
+         */
+        private boolean linksAndMatchesDigest(StoredLink link, long p) {
+            if (!link.prevHash().equals(previousHash)) {
+                report(Math.max(1, p - 1), VerificationReport.Kind.EDITED, "the event at position " + (p - 1)
+                        + " was replaced: position " + p + " links to another hash");
+                return false;
+            }
+            SignedDigest digest = digestAt.get(p);
+            if (digest != null && !digest.chainHash().equals(link.hash())) {
+                report(p, VerificationReport.Kind.DIGEST_MISMATCH, "digest " + digest.digestSeq() + " signed another hash"
+                        + " for position " + p);
+                return false;
+            }
+            return true;
         }
 
         private void acceptStub(StoredLink link, long p) {
@@ -213,15 +224,7 @@ public final class ChainVerifier {
                         + link.seq().get());
                 return;
             }
-            if (!link.prevHash().equals(previousHash)) {
-                report(Math.max(1, p - 1), VerificationReport.Kind.EDITED, "the event at position " + (p - 1)
-                        + " was replaced: position " + p + " links to another hash");
-                return;
-            }
-            SignedDigest digest = digestAt.get(p);
-            if (digest != null && !digest.chainHash().equals(link.hash())) {
-                report(p, VerificationReport.Kind.DIGEST_MISMATCH, "digest " + digest.digestSeq() + " signed another hash"
-                        + " for position " + p);
+            if (!linksAndMatchesDigest(link, p)) {
                 return;
             }
             int last = purged.size() - 1;
