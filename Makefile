@@ -45,3 +45,9 @@ build-AuditQueryFunction:
 
 build-AdminFunction:
 	$(call build_function,admin)
+
+build-RetentionFunction:
+	$(call build_function,retention)
+
+build-RetentionAdminFunction:
+	$(call build_function,retention)

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.administration.AdminPaths;
 import io.tollgate.administration.AdministrationServices;
 import io.tollgate.administration.Caller;
 import io.tollgate.administration.Organization;
@@ -13,14 +14,11 @@ import io.tollgate.administration.PageRequest;
 import io.tollgate.administration.SettingsDocument;
 import io.tollgate.administration.TenantAdministration;
 import io.tollgate.administration.UserAdministration;
-import io.tollgate.authz.Principal;
-import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
 import io.tollgate.platform.TollgateServices;
-import io.tollgate.tenant.Tenant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -63,7 +61,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpEndpoint.handle(event, request -> {
-            Caller caller = caller(request);
+            Caller caller = Caller.of(request);
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "POST /v1/tenants" -> {
                     TenantAdministration.CreatedTenant created = tenants.create(caller,
@@ -71,14 +69,14 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                     yield ApiResponses.json(201, view(created));
                 }
                 case "POST /v1/tenants/{t}/organizations" -> ApiResponses.json(201, tenants.createOrganization(caller,
-                        tenant(event), request.body(TenantAdministration.NewOrganization.class)).view());
+                        AdminPaths.tenant(event), request.body(TenantAdministration.NewOrganization.class)).view());
                 case "GET /v1/tenants/{t}/organizations" -> ApiResponses.json(200, page("organizations",
-                        tenants.organizations(caller, tenant(event), PageRequest.fromQuery(event.getQueryStringParameters())),
+                        tenants.organizations(caller, AdminPaths.tenant(event), PageRequest.fromQuery(event.getQueryStringParameters())),
                         Organization::view));
                 case "GET /v1/tenants/{t}/settings" -> ApiResponses.json(200,
-                        SettingsDocument.write(tenants.settings(caller, tenant(event))));
+                        SettingsDocument.write(tenants.settings(caller, AdminPaths.tenant(event))));
                 case "PUT /v1/tenants/{t}/settings" -> ApiResponses.json(200, SettingsDocument.write(
-                        tenants.replaceSettings(caller, tenant(event), request.body(JsonNode.class))));
+                        tenants.replaceSettings(caller, AdminPaths.tenant(event), request.body(JsonNode.class))));
                 case "POST /v1/users" -> ApiResponses.json(201,
                         users.create(caller, request.body(UserAdministration.NewUser.class)).view(clock.instant()));
                 case "GET /v1/users" -> {
@@ -104,29 +102,11 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         });
     }
 
-    private static Caller caller(ApiRequest request) {
-        ApiRequest.Principal me = request.requirePrincipal();
-        return new Caller(new Principal(me.userId(), me.tenantId(), Optional.ofNullable(me.organizationId()), me.roles()),
-                request.sourceIp(), request.userAgent());
-    }
-
-    private static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
-        return Optional.ofNullable(event.getPathParameters()).map(p -> p.get(name)).orElse("");
-    }
-
     /** A user id is a UUID; anything else cannot exist (404, like an unknown id). */
     private static String userId(APIGatewayV2HTTPEvent event) {
-        String id = pathParameter(event, "id");
+        String id = AdminPaths.parameter(event, "id");
         if (!USER_ID.matcher(id).matches()) {
             throw new ProblemException(ErrorCode.NOT_FOUND, "No such user.");
-        }
-        return id;
-    }
-
-    private static String tenant(APIGatewayV2HTTPEvent event) {
-        String id = pathParameter(event, "t");
-        if (!Tenant.ID.matcher(id).matches()) {
-            throw new ProblemException(ErrorCode.NOT_FOUND, "No such tenant.");
         }
         return id;
     }

@@ -20,6 +20,7 @@ import io.tollgate.login.LoginServices;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.session.SessionRevocations;
 import io.tollgate.storage.Keys;
+import io.tollgate.testing.SampleEvents;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
 import io.tollgate.user.UserDirectory;
@@ -66,17 +67,8 @@ class AdminHandlerIT {
 
     /** A sample event as the authorizer would have completed it for {@code caller}. */
     private static APIGatewayV2HTTPEvent sample(String file, UserAccount caller, Map<String, String> path) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + file);
-        Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
-        context.put("sub", caller.userId());
-        context.put("tenant", caller.tenantId());
-        context.put("roles", String.join(",", caller.roles()));
-        if (caller.organizationId() == null) {
-            context.remove("org");
-        } else {
-            context.put("org", caller.organizationId());
-        }
-        event.getRequestContext().getAuthorizer().setLambda(context);
+        APIGatewayV2HTTPEvent event = SampleEvents.asCaller(
+                EventLoader.loadApiGatewayHttpEvent("../../events/" + file), caller);
         if (!path.isEmpty()) {
             event.setPathParameters(path);
         }

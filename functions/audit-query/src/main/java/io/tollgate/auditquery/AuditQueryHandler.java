@@ -9,6 +9,8 @@ import io.tollgate.audit.chain.ChainVerifier;
 import io.tollgate.audit.chain.VerificationReport;
 import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.audit.query.AuditEventQuery;
+import io.tollgate.audit.report.ComplianceReportHtml;
+import io.tollgate.audit.report.ComplianceReporter;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
@@ -36,6 +38,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     private final AuditEventQuery query;
     private final ChainVerifier verifier;
+    private final ComplianceReporter reports;
 
     /** Used by AWS Lambda. */
     public AuditQueryHandler() {
@@ -48,12 +51,13 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     /** Used by the local runtime. */
     public AuditQueryHandler(AuditServices audit) {
-        this(audit.query(), audit.verifier());
+        this(audit.query(), audit.verifier(), audit.complianceReporter());
     }
 
-    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier) {
+    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports) {
         this.query = Objects.requireNonNull(query, "query");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.reports = Objects.requireNonNull(reports, "reports");
     }
 
     @Override
@@ -63,6 +67,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "GET /v1/audit/events" -> events(request, tenant);
                 case "GET /v1/audit/verify" -> ApiResponses.json(200, verify(request, tenant));
+                case "GET /v1/compliance/report" -> report(request, tenant);
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -80,6 +85,21 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         return ApiResponses.json(200, body);
     }
 
+    /**
+     * {@code GET /v1/compliance/report?from&to&standard=} (all three required); HTML when the
+     * {@code Accept} header asks for {@code text/html}, JSON otherwise.
+     */
+    private APIGatewayV2HTTPResponse report(ApiRequest request, String tenant) {
+        Instant from = instant(request, "from").orElseThrow(() -> invalid("from", "from is required."));
+        Instant to = instant(request, "to").orElseThrow(() -> invalid("to", "to is required."));
+        ComplianceReporter.Standard standard = request.queryParameter("standard")
+                .flatMap(ComplianceReporter.Standard::of)
+                .orElseThrow(() -> invalid("standard", "standard must be one of gdpr, sox, pci, iso27001, soc2."));
+        Map<String, Object> report = reports.report(tenant, from, to, standard);
+        boolean html = request.header("accept").map(accept -> accept.contains("text/html")).orElse(false);
+        return html ? ApiResponses.html(200, ComplianceReportHtml.render(report)) : ApiResponses.json(200, report);
+    }
+
     private Map<String, Object> verify(ApiRequest request, String tenant) {
         VerificationReport report = verifier.verify(tenant, instant(request, "from"), instant(request, "to"));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -90,6 +110,9 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         body.put("digests", report.digestsChecked());
         body.put("head_seq", report.head().seq());
         body.put("head", report.head().hash());
+        body.put("purged", report.eventsPurged());
+        body.put("retained_then_purged", report.purged().stream()
+                .map(range -> Map.of("from_seq", range.fromSeq(), "to_seq", range.toSeq())).toList());
         report.broken().ifPresent(broken -> {
             body.put("broken_at", broken.seq());
             body.put("reason", broken.kind().wireName());

@@ -69,6 +69,9 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 public final class LocalRuntime implements AutoCloseable {
 
+    /** The scheduled function {@code ./tollgate retention --dry-run} runs with {@code detail.dry_run}. */
+    static final String RETENTION_FUNCTION = "RetentionFunction";
+
     private final DynamoDbLocalServer dynamoDbServer;
     private final SecretsManagerLocalServer secretsServer;
     private final DynamoDbClient dynamoDb;
@@ -205,6 +208,9 @@ public final class LocalRuntime implements AutoCloseable {
                             new LocalGateway.LocalResponse(200, runScheduled(scheduled, built, audit, events)));
                 }
             }
+            template.function(RETENTION_FUNCTION).ifPresent(retention -> gateway.addLocalRoute("POST",
+                    "/_local/retention/dry-run", () -> new LocalGateway.LocalResponse(200,
+                            runScheduled(retention, built, audit, events, Map.of("dry_run", true)))));
             gateway.addLocalRoute("POST", "/_local/rotate-keys", () -> {
                 try {
                     String version = rotateSigningKeys(secrets, secretId, rotation);
@@ -387,6 +393,12 @@ public final class LocalRuntime implements AutoCloseable {
     /** Runs a scheduled function now with an EventBridge "Scheduled Event"; returns its answer as JSON. */
     static String runScheduled(FunctionSpec function, TollgateServices services, AuditServices audit,
             EventSources events) {
+        return runScheduled(function, services, audit, events, Map.of());
+    }
+
+    /** As {@link #runScheduled(FunctionSpec, TollgateServices, AuditServices, EventSources)}, with this event {@code detail}. */
+    static String runScheduled(FunctionSpec function, TollgateServices services, AuditServices audit,
+            EventSources events, Map<String, Object> detail) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("version", "0");
         event.put("id", java.util.UUID.randomUUID().toString());
@@ -396,7 +408,7 @@ public final class LocalRuntime implements AutoCloseable {
         event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         event.put("region", "us-east-1");
         event.put("resources", java.util.List.of("arn:aws:events:us-east-1:000000000000:rule/" + function.logicalId()));
-        event.put("detail", Map.of());
+        event.put("detail", detail);
         Object answer = invoke(function, services, audit, events, event, Map.class);
         try {
             return Json.mapper().writeValueAsString(answer == null ? Map.of() : answer);

@@ -51,6 +51,8 @@ class RouteCatalogTest {
                 "DELETE /v1/me/sessions/{id}", "POST /v1/me/api-keys", "GET /v1/me/api-keys",
                 "DELETE /v1/me/api-keys/{id}", "POST /v1/tenants", "POST /v1/tenants/{t}/organizations",
                 "GET /v1/tenants/{t}/organizations", "GET /v1/tenants/{t}/settings", "PUT /v1/tenants/{t}/settings",
+                "GET /v1/tenants/{t}/retention", "PUT /v1/tenants/{t}/retention",
+                "PUT /v1/tenants/{t}/legal-holds/{hold}", "DELETE /v1/tenants/{t}/legal-holds/{hold}",
                 "POST /v1/users", "GET /v1/users", "GET /v1/users/{id}",
                 "PATCH /v1/users/{id}", "DELETE /v1/users/{id}", "PUT /v1/users/{id}/roles",
                 "POST /v1/users/{id}/unlock", "POST /v1/audit/events", "GET /v1/audit/events", "GET /v1/audit/verify",

@@ -48,7 +48,13 @@ public enum AuditEventType {
     SESSION_EVICTED("session_evicted", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
     API_KEY_CREATED("api_key_created", AuditSeverity.HIGH, List.of("pci", "soc2")),
     API_KEY_REVOKED("api_key_revoked", AuditSeverity.HIGH, List.of("pci", "soc2")),
-    SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
+    SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    /** Issue 10: a retention run purged data of one class for one tenant; carries counts, never content. */
+    RETENTION_PURGE("retention_purge", AuditSeverity.HIGH, List.of("sox", "gdpr", "pci", "iso27001", "soc2")),
+    /** Issue 10: a tenant's retention overrides changed. */
+    RETENTION_CHANGED("retention_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2")),
+    /** Issue 10: a legal hold was placed or released on a tenant or a user. */
+    LEGAL_HOLD_CHANGED("legal_hold_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2"));
 
     private final String wireName;
     private final AuditSeverity severity;

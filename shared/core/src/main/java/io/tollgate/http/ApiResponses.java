@@ -24,6 +24,14 @@ public final class ApiResponses {
         return response(status, "application/json", write(body), Map.of());
     }
 
+    /**
+     * An HTML answer (a human-readable rendering, e.g. the compliance report), with the same
+     * security headers: {@code default-src 'none'} allows no script, style or frame.
+     */
+    public static APIGatewayV2HTTPResponse html(int status, String body) {
+        return response(status, "text/html", body, Map.of());
+    }
+
     /** An empty answer, e.g. 204. */
     public static APIGatewayV2HTTPResponse empty(int status) {
         return APIGatewayV2HTTPResponse.builder()

@@ -78,7 +78,7 @@ public final class ChainItems {
             seq = Optional.empty();
         }
         return new StoredLink(position, seq, Attributes.string(item, "prev_hash").orElse(""),
-                Attributes.string(item, "hash").orElse(""), event(item));
+                Attributes.string(item, "hash").orElse(""), event(item), ChainPurge.isStub(item));
     }
 
     /** The event of an item, if its attributes still form one. */

@@ -25,6 +25,11 @@ import java.util.Optional;
  * ({@code DIGEST_MISMATCH}, {@code DIGEST_SIGNATURE_INVALID}, reported at their {@code chain_seq}).
  * The chain must reach the head, and no digest may cover a position beyond it ({@code DELETED}).
  *
+ * <p>A hash stub left by retention ({@link ChainPurge}) has no event to recompute, but its
+ * {@code seq}, its {@code prev_hash} link and any digest at its position are checked like any
+ * link, and the next event's {@code prev_hash} (covered by that event's hash) pins its hash; so
+ * it is reported in {@link VerificationReport#purged()} as retained-then-purged, not as a break.
+ *
  * <p>Range: {@code from} starts after the last digest signed at or before it (that digest's
  * signed head is the trusted anchor); {@code to} ends at the first digest signed at or after it;
  * without them the whole chain, from the genesis to the head, is verified. Memory is constant in
@@ -84,7 +89,7 @@ public final class ChainVerifier {
         if (digestBreak.isPresent() && (first.isEmpty() || digestBreak.get().seq() < first.get().seq())) {
             first = digestBreak;
         }
-        return new VerificationReport(fromSeq, toSeq, walk.checked, stored.size(), head, first);
+        return new VerificationReport(fromSeq, toSeq, walk.checked, stored.size(), head, first, walk.purged);
     }
 
     private Optional<VerificationReport.Break> checkDigests(String tenantId, List<AuditDigests.Stored> stored,
@@ -139,6 +144,7 @@ public final class ChainVerifier {
         private String previousHash;
         private long checked;
         private Optional<VerificationReport.Break> broken = Optional.empty();
+        private final List<VerificationReport.PurgedRange> purged = new ArrayList<>();
 
         Walk(long fromSeq, String anchor, Map<Long, SignedDigest> digestAt) {
             this.expected = fromSeq;
@@ -162,6 +168,10 @@ public final class ChainVerifier {
                         + " (next stored position is " + link.position() + ")");
                 return;
             }
+            if (link.purged()) {
+                acceptStub(link, p);
+                return;
+            }
             Optional<AuditEvent> event = link.event();
             if (event.isEmpty() || link.seq().isEmpty()) {
                 report(p, VerificationReport.Kind.EDITED, "the item at position " + p + " no longer forms an event");
@@ -177,18 +187,52 @@ public final class ChainVerifier {
                         + link.seq().get());
                 return;
             }
+            if (!linksAndMatchesDigest(link, p)) {
+                return;
+            }
+            checked++;
+            previousHash = link.hash();
+            expected = p + 1;
+        }
+
+        /**
+         * Whether the link at {@code p} (an event or a stub) links to the hash before it and matches
+         * any digest signed at its position; reports the break otherwise.
+         */
+        private boolean linksAndMatchesDigest(StoredLink link, long p) {
             if (!link.prevHash().equals(previousHash)) {
                 report(Math.max(1, p - 1), VerificationReport.Kind.EDITED, "the event at position " + (p - 1)
                         + " was replaced: position " + p + " links to another hash");
-                return;
+                return false;
             }
             SignedDigest digest = digestAt.get(p);
             if (digest != null && !digest.chainHash().equals(link.hash())) {
                 report(p, VerificationReport.Kind.DIGEST_MISMATCH, "digest " + digest.digestSeq() + " signed another hash"
                         + " for position " + p);
+                return false;
+            }
+            return true;
+        }
+
+        private void acceptStub(StoredLink link, long p) {
+            if (link.seq().isEmpty() || link.hash().isEmpty()) {
+                report(p, VerificationReport.Kind.EDITED, "the hash stub at position " + p + " is incomplete");
                 return;
             }
-            checked++;
+            if (link.seq().get() != p) {
+                report(p, VerificationReport.Kind.REORDERED, "position " + p + " holds the stub of position "
+                        + link.seq().get());
+                return;
+            }
+            if (!linksAndMatchesDigest(link, p)) {
+                return;
+            }
+            int last = purged.size() - 1;
+            if (last >= 0 && purged.get(last).toSeq() == p - 1) {
+                purged.set(last, new VerificationReport.PurgedRange(purged.get(last).fromSeq(), p));
+            } else {
+                purged.add(new VerificationReport.PurgedRange(p, p));
+            }
             previousHash = link.hash();
             expected = p + 1;
         }

@@ -8,8 +8,14 @@ import java.util.Optional;
  * A chain item as read back from the table, trusted in nothing: its position (from its sort key),
  * the sequence number, hashes and event it claims (any of which may have been edited), for
  * {@link ChainVerifier}. {@code event} is empty when the stored attributes no longer form an event.
+ * {@code purged} marks a hash stub left by retention ({@link ChainPurge}): no event, by design.
  */
-public record StoredLink(long position, Optional<Long> seq, String prevHash, String hash, Optional<AuditEvent> event) {
+public record StoredLink(long position, Optional<Long> seq, String prevHash, String hash, Optional<AuditEvent> event,
+        boolean purged) {
+
+    public StoredLink(long position, Optional<Long> seq, String prevHash, String hash, Optional<AuditEvent> event) {
+        this(position, seq, prevHash, hash, event, false);
+    }
 
     public StoredLink {
         Objects.requireNonNull(seq, "seq");

@@ -14,13 +14,33 @@ import java.util.Optional;
  * @param digestsChecked digest signatures and links checked
  * @param head           the chain head read at the start
  * @param broken         the first break, if any
+ * @param purged         the ranges of positions that were retained, then purged by retention (hash
+ *                       stubs that still link: not tampering), in position order
  */
 public record VerificationReport(long fromSeq, long toSeq, long eventsChecked, int digestsChecked, ChainHead head,
-        Optional<Break> broken) {
+        Optional<Break> broken, java.util.List<PurgedRange> purged) {
 
     public VerificationReport {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(broken, "broken");
+        purged = java.util.List.copyOf(purged);
+    }
+
+    public VerificationReport(long fromSeq, long toSeq, long eventsChecked, int digestsChecked, ChainHead head,
+            Optional<Break> broken) {
+        this(fromSeq, toSeq, eventsChecked, digestsChecked, head, broken, java.util.List.of());
+    }
+
+    /** How many positions of the range are hash stubs. */
+    public long eventsPurged() {
+        return purged.stream().mapToLong(PurgedRange::count).sum();
+    }
+
+    /** Consecutive positions {@code [fromSeq, toSeq]} whose events were purged by retention. */
+    public record PurgedRange(long fromSeq, long toSeq) {
+        public long count() {
+            return toSeq - fromSeq + 1;
+        }
     }
 
     public boolean valid() {

@@ -12,6 +12,7 @@ import io.tollgate.audit.ingest.PersonalDataProtector;
 import io.tollgate.audit.ingest.RejectedEventSink;
 import io.tollgate.audit.ingest.SqsRejectedEventSink;
 import io.tollgate.audit.query.AuditEventQuery;
+import io.tollgate.audit.report.ComplianceReporter;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.platform.TollgateServices;
@@ -116,6 +117,11 @@ public final class AuditServices {
 
     public ChainVerifier verifier() {
         return new ChainVerifier(chains, digests());
+    }
+
+    public ComplianceReporter complianceReporter() {
+        return new ComplianceReporter(platform.dynamoDb(), chains.table(), platform.config().tables().identity(),
+                verifier(), platform.clock());
     }
 
     public AuditEventQuery query() {
