@@ -45,3 +45,6 @@ build-AuditQueryFunction:
 
 build-AdminFunction:
 	$(call build_function,admin)
+
+build-AnomalyDetectionFunction:
+	$(call build_function,anomaly-detection)

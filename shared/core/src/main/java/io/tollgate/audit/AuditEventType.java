@@ -48,7 +48,9 @@ public enum AuditEventType {
     SESSION_EVICTED("session_evicted", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
     API_KEY_CREATED("api_key_created", AuditSeverity.HIGH, List.of("pci", "soc2")),
     API_KEY_REVOKED("api_key_revoked", AuditSeverity.HIGH, List.of("pci", "soc2")),
-    SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
+    SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    /** A detection rule decided to act (anomaly detection, ADR 0020); the decision id is in the data. */
+    SECURITY_ALERT("security_alert", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
 
     private final String wireName;
     private final AuditSeverity severity;
