@@ -51,3 +51,6 @@ build-RetentionFunction:
 
 build-RetentionAdminFunction:
 	$(call build_function,retention)
+
+build-AnomalyDetectionFunction:
+	$(call build_function,anomaly-detection)

@@ -54,7 +54,9 @@ public enum AuditEventType {
     /** Issue 10: a tenant's retention overrides changed. */
     RETENTION_CHANGED("retention_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2")),
     /** Issue 10: a legal hold was placed or released on a tenant or a user. */
-    LEGAL_HOLD_CHANGED("legal_hold_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2"));
+    LEGAL_HOLD_CHANGED("legal_hold_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2")),
+    /** A detection rule decided to act (anomaly detection, ADR 0020); the decision id is in the data. */
+    SECURITY_ALERT("security_alert", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
 
     private final String wireName;
     private final AuditSeverity severity;

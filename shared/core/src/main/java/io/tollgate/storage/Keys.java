@@ -113,6 +113,17 @@ public final class Keys {
         return key("RATE#" + principal, "W#" + windowEpochMinute);
     }
 
+    /** One detection rule's counter for one subject in one fixed window (anomaly detection, ADR 0020). */
+    public static Map<String, AttributeValue> detectionWindow(String tenantId, String ruleId, String subject,
+            long windowStartEpochSecond) {
+        return key(tenantPk(tenantId) + "#DETECT#" + ruleId, subject + "#W#" + windowStartEpochSecond);
+    }
+
+    /** A stored detection decision, by its deterministic id (ADR 0020). */
+    public static Map<String, AttributeValue> detectionDecision(String tenantId, String decisionId) {
+        return key(tenantPk(tenantId) + "#DECISIONS", "DECISION#" + decisionId);
+    }
+
     /** User names compare case-insensitively after Unicode NFKC normalisation. */
     public static String normaliseUsername(String username) {
         return java.text.Normalizer.normalize(username.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);

@@ -1,0 +1,94 @@
+package io.tollgate.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tollgate.lockout.FailureState;
+import io.tollgate.platform.TollgateServices;
+import io.tollgate.storage.Attributes;
+import io.tollgate.storage.Keys;
+import io.tollgate.testing.TestClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * Anomaly detection end to end in the local runtime (issue 9): failed logins on ten accounts from
+ * one address travel login → audit queue → ingest → audit table → stream poller → detection,
+ * which blocks the address in the store login reads and chains a {@code security_alert}.
+ */
+class AnomalyDetectionRuntimeIT {
+
+    private static final String PASSWORD = "Velvet-Orbit-Quarry-82";
+
+    @TempDir
+    Path temp;
+
+    private static String seed() {
+        String users = IntStream.rangeClosed(0, 10).mapToObj(i -> "{\"username\":\"user" + i
+                + "@acme.test\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"user\"],\"org\":\"risk\"}")
+                .collect(Collectors.joining(","));
+        return "{\"tenants\":[{\"id\":\"acme\",\"name\":\"Acme\",\"organizations\":[{\"id\":\"risk\",\"name\":\"Risk\"}],"
+                + "\"users\":[" + users + "]}]}";
+    }
+
+    private static <T> Optional<T> await(Supplier<Optional<T>> probe) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> found = probe.get();
+            if (found.isPresent()) {
+                return found;
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void failuresOnTenAccountsFromOneAddressThenAddressBlockedAndSecurityAlertChained() throws Exception {
+        Path seed = temp.resolve("seed.json");
+        Files.writeString(seed, seed());
+        try (LocalRuntime runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.empty(), Optional.of(seed),
+                Optional.empty()), TollgateServices.builder().clock(TestClock.startingNow()))) {
+            LocalHttp http = new LocalHttp(runtime.baseUri());
+            for (int i = 1; i <= 10; i++) {
+                assertEquals(401, http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"user" + i
+                        + "@acme.test\",\"password\":\"Wrong-Guess-" + i + "\"}").statusCode());
+            }
+            String security = runtime.services().config().tables().security();
+            Optional<FailureState> blocked = await(() -> Optional.of(FailureState.from(runtime.dynamoDb().getItem(
+                    GetItemRequest.builder().tableName(security).key(Keys.ipCounter("acme", "127.0.0.1"))
+                            .consistentRead(true).build()).item())).filter(state -> state.lockedUntil().isPresent()));
+            assertTrue(blocked.isPresent(), "detection blocked the address in login's IP counter");
+
+            assertNotEquals(200, http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"user0@acme.test\","
+                    + "\"password\":\"" + PASSWORD + "\"}").statusCode(), "the blocked address cannot log in, even right");
+
+            Optional<Map<String, AttributeValue>> alert = await(() -> runtime.dynamoDb().scan(ScanRequest.builder()
+                    .tableName("AuditTable").filterExpression("event_type = :t")
+                    .expressionAttributeValues(Map.of(":t", Attributes.s("security_alert"))).build())
+                    .items().stream().findFirst());
+            assertTrue(alert.isPresent(), "the security_alert event was chained");
+            String data = alert.get().get("additional_data").s();
+            assertTrue(data.contains("\"rule_id\":\"brute-force-across-accounts\"") && data.contains("\"decision_id\":\"dd_"),
+                    data);
+            List<Map<String, AttributeValue>> decisions = runtime.dynamoDb().scan(ScanRequest.builder()
+                    .tableName(security).filterExpression("rule_id = :r")
+                    .expressionAttributeValues(Map.of(":r", Attributes.s("brute-force-across-accounts"))).build()).items();
+            assertEquals(1, decisions.size());
+            assertEquals("acted", decisions.get(0).get("status").s());
+        }
+    }
+}
