@@ -20,6 +20,7 @@ import io.tollgate.storage.TableNames;
 import io.tollgate.storage.UserWrites;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.user.UserAccount;
+import io.tollgate.webauthn.WebAuthnService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -83,11 +84,12 @@ public final class MfaVerificationService {
     private final SecureRandom random;
     private final Clock clock;
     private final SecuritySettings unknownTenantSettings;
+    private final WebAuthnService webauthn;
 
     public MfaVerificationService(MfaChallenges challenges, MfaCredentialRepository repository,
             MfaEnrolmentService enrolment, TotpVerifier verifier, BackupCodes backupCodes, SessionIssuer sessions,
             FailureCounter counter, MailSender mail, AuditRecorder audit, TableNames tables, SecureRandom random,
-            Clock clock, SecuritySettings unknownTenantSettings) {
+            Clock clock, SecuritySettings unknownTenantSettings, WebAuthnService webauthn) {
         this.challenges = Objects.requireNonNull(challenges, "challenges");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.enrolment = Objects.requireNonNull(enrolment, "enrolment");
@@ -101,6 +103,7 @@ public final class MfaVerificationService {
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.unknownTenantSettings = Objects.requireNonNull(unknownTenantSettings, "unknownTenantSettings");
+        this.webauthn = Objects.requireNonNull(webauthn, "webauthn");
     }
 
     /** Where a request comes from. */
@@ -213,6 +216,73 @@ public final class MfaVerificationService {
             return snapshot.totp().filter(TotpCredential::active).isPresent() ? TOTP : EMAIL;
         }
         return BACKUP;
+    }
+
+    // ------------------------------------------------------------------ WebAuthn as second factor
+
+    /**
+     * {@code POST /v1/auth/mfa/webauthn}: assertion options for the user's own credentials, kept
+     * with the challenge (a new call replaces them); answered through {@link #verifyWebAuthn}.
+     */
+    public String startWebAuthn(String mfaToken, Origin origin) {
+        MfaChallenge challenge = liveChallenge(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
+        Actor actor = actor(challenge, origin);
+        if (!challenge.methods().contains(WebAuthnService.METHOD)) {
+            throw refuse(actor, "webauthn_not_offered", Optional.empty());
+        }
+        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
+                challenge.userId());
+        UserAccount user = usableUser(snapshot, settings(snapshot), challenge, actor);
+        WebAuthnService.SecondFactorOptions options = webauthn.secondFactorOptions(snapshot.tenant().orElseThrow(), user)
+                .orElseThrow(() -> refuse(actor, "no_webauthn_credential", Optional.empty()));
+        if (!challenges.recordWebAuthnRequest(challenge, options.requestJson())) {
+            throw refuse(actor, "challenge_exhausted", Optional.empty());
+        }
+        return options.publicKeyJson();
+    }
+
+    /**
+     * {@code POST /v1/auth/mfa/verify} with {@code credential} instead of {@code code}: the
+     * assertion must answer the options of {@link #startWebAuthn} for this challenge. Counts an
+     * attempt and, when wrong, the lockout, like a code; success gives {@code amr ["pwd","hwk"]}
+     * ({@code "swk"} for a synced passkey).
+     */
+    public MfaCompletion verifyWebAuthn(String mfaToken, String credentialJson, Origin origin) {
+        MfaChallenge challenge = liveChallenge(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
+        Actor actor = actor(challenge, origin);
+        OptionalInt attempt = challenges.countAttempt(challenge);
+        if (attempt.isEmpty()) {
+            throw refuse(actor, "challenge_exhausted", Optional.empty());
+        }
+        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
+                challenge.userId());
+        SecuritySettings settings = settings(snapshot);
+        UserAccount user = usableUser(snapshot, settings, challenge, actor);
+        if (!challenge.methods().contains(WebAuthnService.METHOD) || challenge.webAuthnRequest().isEmpty()) {
+            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor, "no_webauthn_request",
+                    WebAuthnService.METHOD, true);
+        }
+        WebAuthnService.SecondFactor factor = webauthn.verifySecondFactor(snapshot.tenant().orElseThrow(), user,
+                challenge.webAuthnRequest().get(), credentialJson, actor);
+        if (factor instanceof WebAuthnService.SecondFactor.Failed failed) {
+            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor, failed.reason(),
+                    WebAuthnService.METHOD, true);
+        }
+        WebAuthnService.SecondFactor.Verified verified = (WebAuthnService.SecondFactor.Verified) factor;
+        List<TransactWriteItem> alongWith = List.of(challenges.consume(challenge, Optional.empty()), verified.write());
+        List<String> amr = List.of("pwd", verified.amr());
+        SessionIssuer.OpenedSession opened;
+        try {
+            opened = openSession(challenge, user, settings, amr, alongWith, update -> { }, origin);
+        } catch (FactorRejected concurrent) {
+            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor, "sign_count_regression",
+                    WebAuthnService.METHOD, true);
+        }
+        audit.record(AuditEventType.MFA_VERIFIED, actor, "auth", "mfa_verify", "success",
+                Map.of("method", WebAuthnService.METHOD, "amr", amr, "credential_id", verified.credentialId()));
+        loggedIn(opened, settings, actor, amr);
+        return new MfaCompletion(opened.tokens(), delivery(challenge), settings.sessions().absoluteLifetime(), amr,
+                List.of());
     }
 
     // ------------------------------------------------------------------ e-mail codes

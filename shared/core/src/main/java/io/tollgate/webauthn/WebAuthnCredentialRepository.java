@@ -85,11 +85,20 @@ public final class WebAuthnCredentialRepository {
         return item == null || item.isEmpty() ? Optional.empty() : Attributes.string(item, "user_id");
     }
 
+    /** Why a credential could not be stored. */
+    public enum Refusal {
+        /** The credential id is registered in the tenant already (by this user or another). */
+        TAKEN,
+        /** The user item's condition failed: the account was disabled or changed meanwhile. */
+        USER_CHANGED
+    }
+
     /**
-     * Stores a credential the library verified. False when its id is already registered in the
-     * tenant (by this user or another).
+     * Stores a credential the library verified, in one transaction with {@code userUpdate} (the
+     * owner's user item: {@code mfa_methods} gains {@code "webauthn"}). Empty when stored.
      */
-    public boolean add(String tenantId, String userId, RegistrationResult result, String name, Instant now) {
+    public Optional<Refusal> add(String tenantId, String userId, RegistrationResult result, String name, Instant now,
+            TransactWriteItem userUpdate) {
         String id = result.getKeyId().getId().getBase64Url();
         Map<String, AttributeValue> item = new HashMap<>(Keys.webauthnCredential(tenantId, userId, id));
         item.put("tenant_id", Attributes.s(tenantId));
@@ -114,21 +123,30 @@ public final class WebAuthnCredentialRepository {
                             .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(tables.identity()).item(owner)
                             .conditionExpression("attribute_not_exists(#pk)")
-                            .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build()));
-            return true;
-        } catch (TransactionCanceledException taken) {
-            if (taken.hasCancellationReasons() && taken.cancellationReasons().stream()
-                    .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
-                return false;
+                            .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build(),
+                    userUpdate));
+            return Optional.empty();
+        } catch (TransactionCanceledException cancelled) {
+            List<String> codes = cancelled.hasCancellationReasons()
+                    ? cancelled.cancellationReasons().stream().map(r -> String.valueOf(r.code())).toList() : List.of();
+            if (codes.size() == 3 && "ConditionalCheckFailed".equals(codes.get(2))) {
+                return Optional.of(Refusal.USER_CHANGED);
             }
-            throw taken;
+            if (codes.stream().anyMatch("ConditionalCheckFailed"::equals)) {
+                return Optional.of(Refusal.TAKEN);
+            }
+            throw cancelled;
         }
     }
 
-    /** Deletes a user's credential and its owner item; false when the user has no such credential. */
-    public boolean remove(String tenantId, String userId, String credentialId) {
+    /**
+     * Deletes a user's credential and its owner item, with {@code alongWith} (the user update
+     * when it was the last one); false when the user has no such credential or the user changed.
+     */
+    public boolean remove(String tenantId, String userId, String credentialId, List<TransactWriteItem> alongWith) {
+        List<TransactWriteItem> writes = new ArrayList<>();
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(
+            writes.addAll(List.of(
                     TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                             .key(Keys.webauthnCredential(tenantId, userId, credentialId))
                             .conditionExpression("attribute_exists(#pk)")
@@ -138,6 +156,8 @@ public final class WebAuthnCredentialRepository {
                             .conditionExpression("#user = :user")
                             .expressionAttributeNames(Map.of("#user", "user_id"))
                             .expressionAttributeValues(Map.of(":user", Attributes.s(userId))).build()).build()));
+            writes.addAll(alongWith);
+            dynamoDb.transactWriteItems(r -> r.transactItems(writes));
             return true;
         } catch (TransactionCanceledException missing) {
             return false;

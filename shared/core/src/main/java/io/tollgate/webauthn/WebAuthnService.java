@@ -36,6 +36,7 @@ import io.tollgate.mfa.MfaCredentialRepository;
 import io.tollgate.session.SessionIssuer;
 import io.tollgate.session.TokenDelivery;
 import io.tollgate.settings.SecuritySettings;
+import io.tollgate.storage.Attributes;
 import io.tollgate.storage.ItemUpdate;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
@@ -80,6 +81,8 @@ public final class WebAuthnService {
     public static final int MAX_NAME_LENGTH = 64;
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._'()-]{1,64}");
     private static final int MAX_SESSION_ATTEMPTS = 3;
+    /** The MFA method name of a WebAuthn credential in {@code mfa_methods} and challenges. */
+    public static final String METHOD = "webauthn";
 
     private final WebAuthnCredentialRepository credentials;
     private final WebAuthnCeremonies ceremonies;
@@ -185,9 +188,20 @@ public final class WebAuthnService {
             throw invalid("credential", "not_verified", "The authenticator's answer did not verify.");
         }
         Instant now = clock.instant();
-        if (!credentials.add(tenantId, userId, result, label, now)) {
-            registrationFailed(actor, "credential_taken");
-            throw new ProblemException(ErrorCode.CONFLICT, "This authenticator is already registered.");
+        UserAccount user = account.user();
+        ItemUpdate userUpdate = UserWrites.activeUser(tables.identity(), tenantId, user.username())
+                .name("#waChanged", "webauthn_changed_at").value(":waChanged", Attributes.epochMillis(now))
+                .set("#waChanged = :waChanged");
+        if (!user.mfaMethods().contains(METHOD)) {
+            UserWrites.addMfaMethod(userUpdate, METHOD);
+        }
+        Optional<WebAuthnCredentialRepository.Refusal> refused = credentials.add(tenantId, userId, result, label, now,
+                userUpdate.toTransactItem());
+        if (refused.isPresent()) {
+            registrationFailed(actor, refused.get() == WebAuthnCredentialRepository.Refusal.TAKEN
+                    ? "credential_taken" : "account_changed");
+            throw new ProblemException(ErrorCode.CONFLICT, refused.get() == WebAuthnCredentialRepository.Refusal.TAKEN
+                    ? "This authenticator is already registered." : "The account changed meanwhile; start again.");
         }
         WebAuthnCredential stored = credentials.find(tenantId, userId, result.getKeyId().getId().getBase64Url())
                 .orElseThrow();
@@ -213,10 +227,26 @@ public final class WebAuthnService {
                 .orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No such credential."));
     }
 
-    /** {@code DELETE /v1/me/webauthn/credentials/{id}}: 404 when the caller has no such credential. */
+    /**
+     * {@code DELETE /v1/me/webauthn/credentials/{id}}: 404 when the caller has no such credential.
+     * Removing the last one also removes {@code "webauthn"} from the user's MFA methods.
+     */
     public void remove(String tenantId, String userId, String credentialId, Origin origin) {
-        if (!credentials.remove(tenantId, userId, credentialId)) {
+        List<WebAuthnCredential> owned = credentials.list(tenantId, userId);
+        if (owned.stream().noneMatch(c -> c.credentialId().equals(credentialId))) {
             throw new ProblemException(ErrorCode.NOT_FOUND, "No such credential.");
+        }
+        List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> alongWith = new java.util.ArrayList<>();
+        if (owned.size() == 1) {
+            Optional<UserAccount> user = users.loadById(tenantId, userId).user();
+            int index = user.map(u -> u.mfaMethods().indexOf(METHOD)).orElse(-1);
+            if (index >= 0) {
+                alongWith.add(UserWrites.removeMfaMethod(ItemUpdate.of(tables.identity(),
+                        Keys.user(tenantId, user.get().username())), index, METHOD).toTransactItem());
+            }
+        }
+        if (!credentials.remove(tenantId, userId, credentialId, alongWith)) {
+            throw new ProblemException(ErrorCode.CONFLICT, "The credentials changed meanwhile; try again.");
         }
         audit.record(AuditEventType.WEBAUTHN_REMOVED, new Actor(tenantId, userId, null, origin.sourceIp(),
                 origin.userAgent()), "webauthn", "remove", "success", Map.of("credential_id", credentialId));
@@ -341,6 +371,80 @@ public final class WebAuthnService {
         audit.record(AuditEventType.WEBAUTHN_CLONE_SUSPECTED, actor, "webauthn", "assert", "refused",
                 Map.of("credential_id", credential.credentialId(), "stored_sign_count", credential.signCount(),
                         "received_sign_count", received, "aaguid", credential.aaguid()));
+    }
+
+    // ------------------------------------------------------------------ second factor (MFA step of a login)
+
+    /** An assertion request for the second step: the JSON to keep with the MFA challenge and the browser's options. */
+    public record SecondFactorOptions(String requestJson, String publicKeyJson) {
+    }
+
+    /**
+     * Options for the MFA step ({@code POST /v1/auth/mfa/webauthn}): allowed credentials are the
+     * user's own; empty when the user has none.
+     */
+    public Optional<SecondFactorOptions> secondFactorOptions(Tenant tenant, UserAccount user) {
+        if (credentials.list(tenant.id(), user.userId()).isEmpty()) {
+            return Optional.empty();
+        }
+        AssertionRequest request = relyingParty(tenant.id(), tenant.name(), tenant.settings())
+                .startAssertion(StartAssertionOptions.builder().username(user.username())
+                        .userVerification(UserVerificationRequirement.DISCOURAGED)
+                        .timeout(WebAuthnCeremonies.LIFETIME.toMillis()).build());
+        try {
+            return Optional.of(new SecondFactorOptions(request.toJson(), request.toCredentialsGetJson()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The library's assertion request did not serialise", e);
+        }
+    }
+
+    /** The outcome of a second-factor assertion. */
+    public sealed interface SecondFactor {
+        /** Verified: {@code write} records the use (counter, conditional) in the login's transaction. */
+        record Verified(software.amazon.awssdk.services.dynamodb.model.TransactWriteItem write, String amr,
+                String credentialId) implements SecondFactor {
+        }
+
+        /** Not verified, for {@code reason} (audit only). */
+        record Failed(String reason) implements SecondFactor {
+        }
+    }
+
+    /**
+     * Verifies a second-factor assertion against the request kept with the MFA challenge. A
+     * counter regression is audited as a possible clone and fails. The caller counts the failure
+     * on the challenge and the lockout, and consumes the challenge with {@link SecondFactor.Verified#write()}.
+     */
+    public SecondFactor verifySecondFactor(Tenant tenant, UserAccount user, String requestJson, String credentialJson,
+            Actor actor) {
+        PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
+        try {
+            response = PublicKeyCredential.parseAssertionResponseJson(credentialJson);
+        } catch (IOException | RuntimeException e) {
+            return new SecondFactor.Failed("malformed_credential");
+        }
+        String credentialId = response.getId().getBase64Url();
+        Optional<WebAuthnCredential> credential = credentials.find(tenant.id(), user.userId(), credentialId);
+        if (credential.isEmpty()) {
+            return new SecondFactor.Failed("unknown_credential");
+        }
+        AssertionResult result;
+        try {
+            result = relyingParty(tenant.id(), tenant.name(), tenant.settings()).finishAssertion(
+                    FinishAssertionOptions.builder().request(AssertionRequest.fromJson(requestJson))
+                            .response(response).build());
+        } catch (AssertionFailedException | IOException e) {
+            return new SecondFactor.Failed("assertion_failed");
+        }
+        if (!result.isSuccess() || !user.username().equals(result.getUsername())) {
+            return new SecondFactor.Failed("assertion_failed");
+        }
+        if (!result.isSignatureCounterValid()) {
+            cloneSuspected(actor, credential.get(), result.getSignatureCount());
+            return new SecondFactor.Failed("sign_count_regression");
+        }
+        return new SecondFactor.Verified(credentials.recordUse(credential.get(), result.getSignatureCount(),
+                clock.instant()), result.isBackupEligible() ? "swk" : "hwk", credentialId);
     }
 
     // ------------------------------------------------------------------ shared steps

@@ -2,6 +2,7 @@ package io.tollgate.webauthn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,12 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
+import io.tollgate.login.LoginCommand;
+import io.tollgate.login.LoginResult;
+import io.tollgate.login.LoginServices;
 import io.tollgate.mfa.MfaCompletion;
+import io.tollgate.mfa.MfaServices;
+import io.tollgate.mfa.MfaVerificationService;
 import io.tollgate.testing.SoftwareAuthenticator;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
@@ -29,6 +35,7 @@ class WebAuthnServiceIT {
 
     private static final String ORIGIN = "http://localhost:3000";
     private static final WebAuthnService.Origin FROM = new WebAuthnService.Origin("198.51.100.7", "it");
+    private static final MfaVerificationService.Origin MFA_FROM = new MfaVerificationService.Origin("198.51.100.7", "it");
 
     private Testbed testbed;
     private WebAuthnService webauthn;
@@ -230,6 +237,81 @@ class WebAuthnServiceIT {
         assertThrows(ProblemException.class, () -> webauthn.finishPasskeyLogin(start.ceremonyId(),
                 key.authenticate(start.publicKeyJson(), ORIGIN), FROM));
         assertTrue(testbed.audit.ofType("login_success").isEmpty());
+    }
+
+    private String loginExpectingMfa() {
+        LoginResult result = LoginServices.create(testbed.services).login(new LoginCommand(alice.tenantId(),
+                alice.username(), Testbed.PASSWORD, "198.51.100.7", "it"));
+        LoginResult.MfaRequired required = assertInstanceOf(LoginResult.MfaRequired.class, result);
+        assertTrue(required.methods().contains("webauthn"), required.methods().toString());
+        return required.mfaToken();
+    }
+
+    private List<String> mfaMethods() {
+        return new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).findByUsername(alice.tenantId(), alice.username())
+                .orElseThrow().mfaMethods();
+    }
+
+    @Test
+    void secondFactorWhenSecurityKeyAnswersThenSessionWithPasswordAndHardwareKeyAmr() {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
+        assertEquals(List.of("webauthn"), mfaMethods());
+        MfaVerificationService mfa = MfaServices.verification(testbed.services);
+        String mfaToken = loginExpectingMfa();
+
+        String options = mfa.startWebAuthn(mfaToken, MFA_FROM);
+        assertTrue(options.contains(key.credentialId()), "the user's credential is allowed");
+        MfaCompletion completion = mfa.verifyWebAuthn(mfaToken, key.authenticate(options, ORIGIN), MFA_FROM);
+
+        assertEquals(List.of("pwd", "hwk"), completion.amr());
+        assertEquals(2, webauthn.get(alice.tenantId(), alice.userId(), key.credentialId()).signCount());
+        assertEquals("webauthn", testbed.audit.ofType("mfa_verified").get(0).additionalData().get("method"));
+        // Single use: the challenge is gone.
+        assertThrows(ProblemException.class, () -> mfa.verifyWebAuthn(mfaToken, key.authenticate(options, ORIGIN),
+                MFA_FROM));
+    }
+
+    @Test
+    void secondFactorWhenAuthenticatorIsClonedThenRefusedAuditedAndCounted() {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
+        SoftwareAuthenticator clone = key.cloned();
+        MfaVerificationService mfa = MfaServices.verification(testbed.services);
+        String first = loginExpectingMfa();
+        mfa.verifyWebAuthn(first, key.authenticate(mfa.startWebAuthn(first, MFA_FROM), ORIGIN), MFA_FROM);
+        String second = loginExpectingMfa();
+
+        String options = mfa.startWebAuthn(second, MFA_FROM);
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> mfa.verifyWebAuthn(second, clone.authenticate(options, ORIGIN), MFA_FROM));
+
+        assertEquals(ErrorCode.MFA_INVALID, refused.errorCode());
+        assertEquals(1, testbed.audit.ofType("webauthn_clone_suspected").size());
+        assertEquals("sign_count_regression", testbed.audit.ofType("mfa_failed").get(0).additionalData().get("reason"));
+        assertEquals(1, failures());
+    }
+
+    @Test
+    void secondFactorWhenOriginIsWrongThenMfaInvalid() {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
+        MfaVerificationService mfa = MfaServices.verification(testbed.services);
+        String mfaToken = loginExpectingMfa();
+        String options = mfa.startWebAuthn(mfaToken, MFA_FROM);
+
+        assertThrows(ProblemException.class, () -> mfa.verifyWebAuthn(mfaToken,
+                key.authenticate(options, "https://phish.example"), MFA_FROM));
+        assertEquals("assertion_failed", testbed.audit.ofType("mfa_failed").get(0).additionalData().get("reason"));
+    }
+
+    @Test
+    void removeWhenLastCredentialThenWebAuthnNoLongerAnMfaMethod() {
+        SoftwareAuthenticator first = registered(SoftwareAuthenticator.securityKey());
+        SoftwareAuthenticator second = registered(SoftwareAuthenticator.syncedPasskey());
+        assertEquals(List.of("webauthn"), mfaMethods());
+
+        webauthn.remove(alice.tenantId(), alice.userId(), first.credentialId(), FROM);
+        assertEquals(List.of("webauthn"), mfaMethods());
+        webauthn.remove(alice.tenantId(), alice.userId(), second.credentialId(), FROM);
+        assertEquals(List.of(), mfaMethods());
     }
 
     @Test
