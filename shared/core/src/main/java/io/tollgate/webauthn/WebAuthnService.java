@@ -54,7 +54,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -463,18 +462,9 @@ public final class WebAuthnService {
     }
 
     private UserAccount usableUser(MfaCredentialRepository.Snapshot snapshot, SecuritySettings settings, Actor actor) {
-        String reason = null;
-        if (snapshot.tenant().isEmpty() || snapshot.tenant().get().status() != Tenant.Status.ACTIVE) {
-            reason = "tenant_unavailable";
-        } else if (snapshot.user().isEmpty()) {
-            reason = "unknown_user";
-        } else if (!snapshot.user().get().active()) {
-            reason = "account_disabled";
-        } else if (new LockoutPolicy(settings.lockout()).isLocked(snapshot.user().get().failures(), clock.instant())) {
-            reason = "account_locked";
-        }
-        if (reason != null) {
-            throw refuse(actor, reason, Map.of());
+        Optional<String> refusal = snapshot.refusal(settings, clock.instant());
+        if (refusal.isPresent()) {
+            throw refuse(actor, refusal.get(), Map.of());
         }
         return snapshot.user().get();
     }
@@ -499,11 +489,11 @@ public final class WebAuthnService {
         LockoutPolicy policy = new LockoutPolicy(settings.lockout());
         FailureCounter.Target target = new FailureCounter.Target(tables.identity(),
                 Keys.user(user.tenantId(), user.username()), true, Optional.empty());
-        OptionalLong count = counter.recordFailure(target, user.failures(), policy, now);
-        if (count.isPresent() && policy.mustLock(count.getAsLong(), user.failures(), now)
-                && counter.lock(target, policy.lockEnd(now), now)) {
+        FailureCounter.Counted counted = counter.countAndLock(target, user.failures(), policy, now);
+        if (counted.lockedNow()) {
             audit.record(AuditEventType.ACCOUNT_LOCKED, actor, "user", "lock", "locked",
-                    Map.of("failures", count.getAsLong(), "window_seconds", settings.lockout().window().toSeconds(),
+                    Map.of("failures", counted.count().getAsLong(), "window_seconds",
+                            settings.lockout().window().toSeconds(),
                             "locked_seconds", settings.lockout().duration().toSeconds(), "step", "passkey"));
         }
         return refuse(actor, reason, details);
