@@ -44,6 +44,8 @@ class PasskeyFlowIT {
     private static final TestClock CLOCK = new TestClock(Instant.now());
     private static LocalRuntime runtime;
     private static LocalHttp http;
+    /** Every ceremony id, challenge and signature the tests handled: none may reach an audit event. */
+    private static final List<String> SECRETS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -53,7 +55,34 @@ class PasskeyFlowIT {
 
     @AfterAll
     static void stop() throws Exception {
-        runtime.close();
+        try {
+            String audited = Json.mapper().writeValueAsString(AUDIT.events());
+            for (String secret : SECRETS) {
+                assertFalse(audited.contains(secret), "an audit event carries a ceremony id, challenge or signature");
+            }
+            assertFalse(SECRETS.isEmpty());
+        } finally {
+            runtime.close();
+        }
+    }
+
+    private static JsonNode remember(JsonNode ceremony) {
+        if (ceremony.hasNonNull("ceremony_id")) {
+            SECRETS.add(ceremony.get("ceremony_id").asText());
+        }
+        String challenge = ceremony.at("/publicKey/challenge").asText();
+        assertFalse(challenge.isEmpty(), "the options carry a challenge");
+        SECRETS.add(challenge);
+        return ceremony;
+    }
+
+    private static String rememberSignature(String assertion) {
+        try {
+            SECRETS.add(Json.mapper().readTree(assertion).at("/response/signature").asText());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return assertion;
     }
 
     private static HttpResponse<String> send(String method, String path, Object body, String bearer) {
@@ -84,7 +113,7 @@ class PasskeyFlowIT {
     private static SoftwareAuthenticator register(String bearer, SoftwareAuthenticator key) {
         HttpResponse<String> options = send("POST", "/v1/me/webauthn/registrations", null, bearer);
         assertEquals(200, options.statusCode(), options.body());
-        JsonNode created = LocalHttp.json(options);
+        JsonNode created = remember(LocalHttp.json(options));
         ObjectNode finish = answer("ceremony_id", created.get("ceremony_id").asText(),
                 key.register(publicKey(created), ORIGIN)).put("name", "Desk key");
         HttpResponse<String> registered = send("POST", "/v1/me/webauthn/registrations/finish", finish, bearer);
@@ -95,9 +124,9 @@ class PasskeyFlowIT {
     private static HttpResponse<String> passkeyLogin(SoftwareAuthenticator key, String origin) {
         HttpResponse<String> options = send("POST", "/v1/auth/passkey/options", "{\"tenant\":\"acme\"}", null);
         assertEquals(200, options.statusCode(), options.body());
-        JsonNode get = LocalHttp.json(options);
-        return send("POST", "/v1/auth/passkey/verify",
-                answer("ceremony_id", get.get("ceremony_id").asText(), key.authenticate(publicKey(get), origin)), null);
+        JsonNode get = remember(LocalHttp.json(options));
+        return send("POST", "/v1/auth/passkey/verify", answer("ceremony_id", get.get("ceremony_id").asText(),
+                rememberSignature(key.authenticate(publicKey(get), origin))), null);
     }
 
     private static List<String> strings(JsonNode array) {
@@ -129,8 +158,9 @@ class PasskeyFlowIT {
         HttpResponse<String> mfaOptions = send("POST", "/v1/auth/mfa/webauthn",
                 Json.mapper().createObjectNode().put("mfa_token", mfaToken), null);
         assertEquals(200, mfaOptions.statusCode(), mfaOptions.body());
+        SECRETS.add(mfaToken);
         HttpResponse<String> verified = send("POST", "/v1/auth/mfa/verify", answer("mfa_token", mfaToken,
-                key.authenticate(publicKey(LocalHttp.json(mfaOptions)), ORIGIN)), null);
+                rememberSignature(key.authenticate(publicKey(remember(LocalHttp.json(mfaOptions))), ORIGIN))), null);
         assertEquals(200, verified.statusCode(), verified.body());
         assertEquals(List.of("pwd", "hwk"),
                 strings(LocalHttp.claims(LocalHttp.json(verified).get("access_token").asText()).get("amr")));

@@ -314,6 +314,61 @@ class WebAuthnServiceIT {
         assertEquals(List.of(), mfaMethods());
     }
 
+    private static List<Object> race(java.util.concurrent.Callable<Object> first, java.util.concurrent.Callable<Object> second)
+            throws Exception {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            List<java.util.concurrent.Future<Object>> futures = new java.util.ArrayList<>();
+            for (var call : List.of(first, second)) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return call.call();
+                    } catch (ProblemException refused) {
+                        return refused;
+                    }
+                }));
+            }
+            go.countDown();
+            List<Object> outcomes = new java.util.ArrayList<>();
+            for (var future : futures) {
+                outcomes.add(future.get());
+            }
+            return outcomes;
+        }
+    }
+
+    @Test
+    void passkeyLoginWhenOneCeremonyAnsweredTwiceConcurrentlyThenExactlyOneSession() throws Exception {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
+        WebAuthnService.CeremonyStart start = webauthn.startPasskeyLogin(alice.tenantId());
+        String one = key.authenticate(start.publicKeyJson(), ORIGIN);
+        String two = key.authenticate(start.publicKeyJson(), ORIGIN);
+
+        List<Object> outcomes = race(() -> webauthn.finishPasskeyLogin(start.ceremonyId(), one, FROM),
+                () -> webauthn.finishPasskeyLogin(start.ceremonyId(), two, FROM));
+
+        assertEquals(1, outcomes.stream().filter(MfaCompletion.class::isInstance).count(), outcomes.toString());
+        assertEquals(1, testbed.audit.ofType("login_success").size());
+    }
+
+    @Test
+    void passkeyLoginWhenOriginalAndCloneRaceWithOneCounterValueThenExactlyOneSession() throws Exception {
+        SoftwareAuthenticator original = registered(SoftwareAuthenticator.securityKey());
+        SoftwareAuthenticator clone = original.cloned();
+        WebAuthnService.CeremonyStart first = webauthn.startPasskeyLogin(alice.tenantId());
+        WebAuthnService.CeremonyStart second = webauthn.startPasskeyLogin(alice.tenantId());
+        String fromOriginal = original.authenticate(first.publicKeyJson(), ORIGIN);
+        String fromClone = clone.authenticate(second.publicKeyJson(), ORIGIN);
+
+        List<Object> outcomes = race(() -> webauthn.finishPasskeyLogin(first.ceremonyId(), fromOriginal, FROM),
+                () -> webauthn.finishPasskeyLogin(second.ceremonyId(), fromClone, FROM));
+
+        assertEquals(1, outcomes.stream().filter(MfaCompletion.class::isInstance).count(), outcomes.toString());
+        assertEquals(1, testbed.audit.ofType("webauthn_clone_suspected").size());
+        assertEquals(2, webauthn.get(alice.tenantId(), alice.userId(), original.credentialId()).signCount());
+    }
+
     @Test
     void removeWhenCredentialIsAnotherUsersThenNotFoundAndKept() {
         SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
