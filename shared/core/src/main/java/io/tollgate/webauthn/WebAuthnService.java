@@ -152,7 +152,8 @@ public final class WebAuthnService {
      * {@code POST /v1/me/webauthn/registrations/finish}: verifies the authenticator's answer and
      * stores the credential. 400 naming {@code ceremony_id} when the ceremony is unknown, used,
      * expired or not the caller's; 400 naming {@code credential} when the answer does not verify
-     * (wrong origin, wrong challenge, bad signature...); 409 when the credential id is taken.
+     * (wrong origin, wrong challenge, bad signature...); 409 when the credential id is taken. An
+     * answer that is not a registration response at all is refused before the ceremony is touched.
      */
     public WebAuthnCredential finishRegistration(String tenantId, String userId, String ceremonyId,
             String credentialJson, String name, Origin origin) {
@@ -161,19 +162,19 @@ public final class WebAuthnService {
         if (!NAME.matcher(label).matches()) {
             throw invalid("name", "invalid", "The name must be 1 to 64 letters, digits, spaces or . _ ' ( ) -.");
         }
-        Optional<WebAuthnCeremonies.Ceremony> ceremony = ceremonies.consume(ceremonyId,
-                WebAuthnCeremonies.Kind.REGISTRATION)
-                .filter(c -> c.tenantId().equals(tenantId) && c.userId().equals(Optional.of(userId)));
-        if (ceremony.isEmpty()) {
-            registrationFailed(actor, "unknown_ceremony");
-            throw invalid("ceremony_id", "unknown", "The ceremony is unknown, used or expired; start again.");
-        }
         PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
         try {
             response = PublicKeyCredential.parseRegistrationResponseJson(credentialJson);
         } catch (IOException | RuntimeException e) {
             registrationFailed(actor, "malformed_credential");
             throw invalid("credential", "malformed", "The credential is not a WebAuthn registration response.");
+        }
+        Optional<WebAuthnCeremonies.Ceremony> ceremony = ceremonies.consume(ceremonyId,
+                WebAuthnCeremonies.Kind.REGISTRATION)
+                .filter(c -> c.tenantId().equals(tenantId) && c.userId().equals(Optional.of(userId)));
+        if (ceremony.isEmpty()) {
+            registrationFailed(actor, "unknown_ceremony");
+            throw invalid("ceremony_id", "unknown", "The ceremony is unknown, used or expired; start again.");
         }
         Account account = account(tenantId, userId);
         RelyingParty rp = relyingParty(tenantId, account.tenant().name(), account.settings());
@@ -281,6 +282,12 @@ public final class WebAuthnService {
      * for a synced (backup-eligible) passkey (RFC 8176; user verification was required).
      */
     public MfaCompletion finishPasskeyLogin(String ceremonyId, String credentialJson, Origin origin) {
+        PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
+        try {
+            response = PublicKeyCredential.parseAssertionResponseJson(credentialJson);
+        } catch (IOException | RuntimeException e) {
+            throw invalid("credential", "malformed", "The credential is not a WebAuthn assertion response.");
+        }
         Optional<WebAuthnCeremonies.Ceremony> ceremony = ceremonies.consume(ceremonyId,
                 WebAuthnCeremonies.Kind.PASSKEY_LOGIN);
         if (ceremony.isEmpty()) {
@@ -289,12 +296,6 @@ public final class WebAuthnService {
         }
         String tenantId = ceremony.get().tenantId();
         Actor anonymous = new Actor(tenantId, null, null, origin.sourceIp(), origin.userAgent());
-        PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response;
-        try {
-            response = PublicKeyCredential.parseAssertionResponseJson(credentialJson);
-        } catch (IOException | RuntimeException e) {
-            throw invalid("credential", "malformed", "The credential is not a WebAuthn assertion response.");
-        }
         Optional<ByteArray> handle = response.getResponse().getUserHandle();
         if (handle.isEmpty() || handle.get().size() > 64) {
             throw refuse(anonymous, "no_user_handle", Map.of());

@@ -110,6 +110,20 @@ class WebAuthnServiceIT {
     }
 
     @Test
+    void registerWhenCredentialIsMalformedThenRefusedNamingItAndCeremonyStillUsable() {
+        WebAuthnService.CeremonyStart start = webauthn.startRegistration(alice.tenantId(), alice.userId(), FROM);
+
+        ProblemException refused = assertThrows(ProblemException.class, () -> webauthn.finishRegistration(
+                alice.tenantId(), alice.userId(), start.ceremonyId(), "{\"id\":\"AQ\",\"type\":\"public-key\"}", "Key",
+                FROM));
+
+        assertEquals("credential", refused.errors().get(0).field());
+        webauthn.finishRegistration(alice.tenantId(), alice.userId(), start.ceremonyId(),
+                SoftwareAuthenticator.securityKey().register(start.publicKeyJson(), ORIGIN), "Key", FROM);
+        assertEquals(1, webauthn.list(alice.tenantId(), alice.userId()).size());
+    }
+
+    @Test
     void registerWhenCeremonyIsOlderThanFiveMinutesThenRefused() {
         WebAuthnService.CeremonyStart start = webauthn.startRegistration(alice.tenantId(), alice.userId(), FROM);
         String answer = SoftwareAuthenticator.securityKey().register(start.publicKeyJson(), ORIGIN);
