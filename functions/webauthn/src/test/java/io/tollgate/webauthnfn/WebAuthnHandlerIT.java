@@ -101,11 +101,11 @@ class WebAuthnHandlerIT {
     }
 
     @Test
-    void finishWhenSampleEventCarriesAnUnknownCeremonyThenRefusedNamingTheField() throws Exception {
+    void finishWhenSampleEventAsShippedThenRefusedNamingTheCredential() throws Exception {
         APIGatewayV2HTTPResponse response = invoke("me-webauthn-registration-finish.json", null, null);
 
         assertEquals(400, response.getStatusCode());
-        assertEquals("ceremony_id", json(response).at("/errors/0/field").asText());
+        assertEquals("credential", json(response).at("/errors/0/field").asText());
         assertEquals(0, json(invoke("me-webauthn-credentials.json", null, null)).get("credentials").size());
     }
 
@@ -127,8 +127,22 @@ class WebAuthnHandlerIT {
     }
 
     @Test
-    void passkeyVerifyWhenSampleEventHasNoLiveCeremonyThenInvalidCredentials() throws Exception {
+    void passkeyVerifyWhenSampleEventAsShippedThenRefusedNamingTheCredential() throws Exception {
         APIGatewayV2HTTPResponse response = invoke("passkey-verify.json", null, null);
+
+        assertEquals(400, response.getStatusCode());
+        assertEquals("credential", json(response).at("/errors/0/field").asText());
+    }
+
+    @Test
+    void passkeyVerifyWhenCeremonyIsUnknownThenInvalidCredentials() throws Exception {
+        SoftwareAuthenticator key = SoftwareAuthenticator.securityKey();
+        APIGatewayV2HTTPResponse start = invoke("me-webauthn-registration-start.json", null, null);
+        key.register(publicKey(json(start)), ORIGIN);
+        JsonNode get = json(invoke("passkey-options.json", Map.of("tenant", alice.tenantId()), null));
+
+        APIGatewayV2HTTPResponse response = invoke("passkey-verify.json",
+                answer("not-a-ceremony", key.authenticate(publicKey(get), ORIGIN)), null);
 
         assertEquals(401, response.getStatusCode());
         assertEquals("invalid_credentials", json(response).get("code").asText());
