@@ -31,6 +31,9 @@ build-AuthorizerFunction:
 build-MfaVerifyFunction:
 	$(call build_function,mfa-verify)
 
+build-WebAuthnFunction:
+	$(call build_function,webauthn)
+
 build-AuditIngestFunction:
 	$(call build_function,audit-ingest)
 

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
@@ -12,6 +13,7 @@ import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
 import io.tollgate.http.ProblemException.FieldError;
 import io.tollgate.http.TokenResponses;
+import io.tollgate.json.Json;
 import io.tollgate.mfa.MfaCompletion;
 import io.tollgate.mfa.MfaServices;
 import io.tollgate.mfa.MfaVerificationService;
@@ -25,7 +27,8 @@ import java.util.Optional;
 
 /**
  * The second step of a login (SPEC.md §3): {@code POST /v1/auth/mfa/verify},
- * {@code POST /v1/auth/mfa/email}, and, for tenants that require MFA, enrolment with the
+ * {@code POST /v1/auth/mfa/email}, {@code POST /v1/auth/mfa/webauthn} (assertion options for a
+ * security key or passkey as second factor), and, for tenants that require MFA, enrolment with the
  * login's challenge ({@code POST /v1/auth/mfa/enrolment/totp[/activate]}). Adapts the events to
  * {@link MfaVerificationService}; holds no business rule.
  */
@@ -53,8 +56,11 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
         this.service = Objects.requireNonNull(service, "service");
     }
 
-    /** {@code {"mfa_token", "code"}}; unknown fields are refused. */
-    record CodeRequest(@JsonProperty("mfa_token") String mfaToken, String code) {
+    /**
+     * {@code {"mfa_token", "code"}}, or {@code {"mfa_token", "credential"}} with a WebAuthn
+     * assertion; unknown fields are refused.
+     */
+    record CodeRequest(@JsonProperty("mfa_token") String mfaToken, String code, JsonNode credential) {
         @Override
         public String toString() {
             return "CodeRequest[<redacted>]";
@@ -75,8 +81,14 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
             Origin origin = new Origin(request.sourceIp(), request.userAgent());
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "POST /v1/auth/mfa/verify" -> {
-                    CodeRequest body = codeRequest(request);
-                    yield tokens(service.verify(body.mfaToken(), body.code(), origin));
+                    CodeRequest body = verifyRequest(request);
+                    yield tokens(body.credential() != null
+                            ? service.verifyWebAuthn(body.mfaToken(), body.credential().toString(), origin)
+                            : service.verify(body.mfaToken(), body.code(), origin));
+                }
+                case "POST /v1/auth/mfa/webauthn" -> {
+                    String publicKey = service.startWebAuthn(tokenRequest(request).mfaToken(), origin);
+                    yield ApiResponses.json(200, Map.of("publicKey", publicKeyOf(publicKey)));
                 }
                 case "POST /v1/auth/mfa/email" -> {
                     service.sendEmailCode(tokenRequest(request).mfaToken(), origin);
@@ -101,7 +113,10 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
     }
 
     private static CodeRequest codeRequest(ApiRequest request) {
-        CodeRequest body = request.body(CodeRequest.class);
+        return codeRequest(request.body(CodeRequest.class));
+    }
+
+    private static CodeRequest codeRequest(CodeRequest body) {
         List<FieldError> errors = new ArrayList<>();
         checkToken(body.mfaToken(), errors);
         if (body.code() == null || body.code().isBlank()) {
@@ -111,6 +126,32 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
         }
         reject(errors);
         return body;
+    }
+
+    /** A code, or a WebAuthn assertion ({@code credential}, a JSON object): exactly one. */
+    private static CodeRequest verifyRequest(ApiRequest request) {
+        CodeRequest body = request.body(CodeRequest.class);
+        if (body.credential() == null) {
+            return codeRequest(body);
+        }
+        List<FieldError> errors = new ArrayList<>();
+        checkToken(body.mfaToken(), errors);
+        if (!body.credential().isObject()) {
+            errors.add(new FieldError("credential", "wrong_type", "The credential must be a PublicKeyCredential object."));
+        }
+        if (body.code() != null) {
+            errors.add(new FieldError("code", "not_allowed", "Send either a code or a credential, not both."));
+        }
+        reject(errors);
+        return body;
+    }
+
+    private static JsonNode publicKeyOf(String credentialsGetJson) {
+        try {
+            return Json.mapper().readTree(credentialsGetJson).get("publicKey");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("The assertion options are not JSON", e);
+        }
     }
 
     private static TokenRequest tokenRequest(ApiRequest request) {

@@ -106,7 +106,11 @@ class MfaVerifyHandlerIT {
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
-        return Json.mapper().readTree(response.getBody());
+        return json(response.getBody());
+    }
+
+    private static JsonNode json(String body) throws Exception {
+        return Json.mapper().readTree(body);
     }
 
     private long attempts() {
@@ -157,6 +161,35 @@ class MfaVerifyHandlerIT {
             assertEquals(400, response.getStatusCode(), body);
         }
         assertEquals(0, attempts(), "refused input counts no attempt");
+    }
+
+    @Test
+    void webauthnOptionsWhenUserHasNoSecurityKeyThenMfaInvalid() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke("mfa-webauthn-options.json", "{\"mfa_token\":\"" + mfaToken + "\"}");
+
+        assertEquals(401, response.getStatusCode(), response.getBody());
+        assertEquals("mfa_invalid", json(response).get("code").asText());
+    }
+
+    @Test
+    void verifyWhenAssertionWithoutOptionsThenMfaInvalidAndOneAttemptCounted() throws Exception {
+        JsonNode sample = json(EventLoader.loadApiGatewayHttpEvent("../../events/mfa-verify-webauthn.json").getBody());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) sample).put("mfa_token", mfaToken);
+
+        APIGatewayV2HTTPResponse response = invoke("mfa-verify-webauthn.json", sample.toString());
+
+        assertEquals(401, response.getStatusCode(), response.getBody());
+        assertEquals(1, attempts());
+    }
+
+    @Test
+    void verifyWhenCodeAndCredentialBothThen400NamingCodeAndNoAttemptCounted() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke("mfa-verify-webauthn.json", "{\"mfa_token\":\"" + mfaToken
+                + "\",\"code\":\"123456\",\"credential\":{\"id\":\"AQ\"}}");
+
+        assertEquals(400, response.getStatusCode());
+        assertEquals("code", json(response).at("/errors/0/field").asText());
+        assertEquals(0, attempts());
     }
 
     @Test

@@ -174,7 +174,7 @@ class TemplateChecksTest {
                 || String.valueOf(s.get("Action")).contains("GenerateDataKey") && !viaSqs.equals(s.get("Condition"))),
                 "login neither mails nor encrypts (other than the SQS audit messages)");
         Map<String, Object> routes = (Map<String, Object>) properties(resources.get("MfaVerifyFunction")).get("Events");
-        assertEquals(4, routes.size());
+        assertEquals(5, routes.size());
     }
 
     @SuppressWarnings("unchecked")

@@ -99,6 +99,21 @@ public final class FailureCounter {
         return 1;
     }
 
+    /** The outcome of {@link #countAndLock}: the count after the failure (empty when not counted) and whether this call locked. */
+    public record Counted(OptionalLong count, boolean lockedNow) {
+    }
+
+    /**
+     * Counts a failure on {@code target} and locks it when {@code policy} says so (of concurrent
+     * callers exactly one reports {@code lockedNow}, to audit the lock once).
+     */
+    public Counted countAndLock(Target target, FailureState observed, LockoutPolicy policy, Instant now) {
+        OptionalLong count = recordFailure(target, observed, policy, now);
+        boolean lockedNow = count.isPresent() && policy.mustLock(count.getAsLong(), observed, now)
+                && lock(target, policy.lockEnd(now), now);
+        return new Counted(count, lockedNow);
+    }
+
     /**
      * Locks the subject until {@code until} unless a lock is already in force; true when this
      * call set the lock (so exactly one concurrent caller reports it).

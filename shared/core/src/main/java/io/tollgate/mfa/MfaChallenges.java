@@ -161,6 +161,27 @@ public final class MfaChallenges {
     }
 
     /**
+     * Records the WebAuthn assertion request issued for this challenge (a new one replaces the
+     * previous one) on condition that the challenge is alive; false when it is not.
+     */
+    public boolean recordWebAuthnRequest(MfaChallenge challenge, String requestJson) {
+        Instant now = clock.instant();
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tables.security())
+                    .key(Keys.mfaChallenge(challenge.tokenHash()))
+                    .updateExpression("SET #request = :request")
+                    .conditionExpression("attribute_exists(#pk) AND #expires > :now AND #attempts < #max")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#request", "webauthn_request",
+                            "#expires", "expires_at", "#attempts", "attempts", "#max", "max_attempts"))
+                    .expressionAttributeValues(Map.of(":request", Attributes.s(requestJson),
+                            ":now", Attributes.epochMillis(now))));
+            return true;
+        } catch (ConditionalCheckFailedException refused) {
+            return false;
+        }
+    }
+
+    /**
      * The transaction part that consumes the challenge: a delete on condition that it still
      * exists (and, for an e-mail code, that the code answered is still the current one).
      */

@@ -1,5 +1,7 @@
 package io.tollgate.mfa;
 
+import io.tollgate.lockout.LockoutPolicy;
+import io.tollgate.settings.SecuritySettings;
 import io.tollgate.otp.BackupCodes;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
@@ -49,6 +51,23 @@ public final class MfaCredentialRepository {
         @Override
         public String toString() {
             return "Snapshot[user=" + user + ", totp=" + totp.map(TotpCredential::status) + "]";
+        }
+
+        /**
+         * Why this user may not complete a sign-in now ({@code tenant_unavailable},
+         * {@code unknown_user}, {@code account_disabled}, {@code account_locked}); empty when it may.
+         */
+        public Optional<String> refusal(SecuritySettings settings, Instant now) {
+            if (tenant.isEmpty() || tenant.get().status() != Tenant.Status.ACTIVE) {
+                return Optional.of("tenant_unavailable");
+            } else if (user.isEmpty()) {
+                return Optional.of("unknown_user");
+            } else if (!user.get().active()) {
+                return Optional.of("account_disabled");
+            } else if (new LockoutPolicy(settings.lockout()).isLocked(user.get().failures(), now)) {
+                return Optional.of("account_locked");
+            }
+            return Optional.empty();
         }
     }
 

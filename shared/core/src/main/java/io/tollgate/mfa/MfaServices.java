@@ -38,6 +38,7 @@ public final class MfaServices {
                 tables,
                 services.random(),
                 services.clock(),
-                services.defaultSettings());
+                services.defaultSettings(),
+                io.tollgate.webauthn.WebAuthnServices.webauthn(services));
     }
 }

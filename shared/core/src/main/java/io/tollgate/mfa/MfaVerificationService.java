@@ -20,6 +20,7 @@ import io.tollgate.storage.TableNames;
 import io.tollgate.storage.UserWrites;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.user.UserAccount;
+import io.tollgate.webauthn.WebAuthnService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -83,11 +84,12 @@ public final class MfaVerificationService {
     private final SecureRandom random;
     private final Clock clock;
     private final SecuritySettings unknownTenantSettings;
+    private final WebAuthnService webauthn;
 
     public MfaVerificationService(MfaChallenges challenges, MfaCredentialRepository repository,
             MfaEnrolmentService enrolment, TotpVerifier verifier, BackupCodes backupCodes, SessionIssuer sessions,
             FailureCounter counter, MailSender mail, AuditRecorder audit, TableNames tables, SecureRandom random,
-            Clock clock, SecuritySettings unknownTenantSettings) {
+            Clock clock, SecuritySettings unknownTenantSettings, WebAuthnService webauthn) {
         this.challenges = Objects.requireNonNull(challenges, "challenges");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.enrolment = Objects.requireNonNull(enrolment, "enrolment");
@@ -101,6 +103,7 @@ public final class MfaVerificationService {
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.unknownTenantSettings = Objects.requireNonNull(unknownTenantSettings, "unknownTenantSettings");
+        this.webauthn = Objects.requireNonNull(webauthn, "webauthn");
     }
 
     /** Where a request comes from. */
@@ -111,25 +114,22 @@ public final class MfaVerificationService {
 
     /** {@code POST /v1/auth/mfa/verify}. */
     public MfaCompletion verify(String mfaToken, String code, Origin origin) {
-        MfaChallenge challenge = liveChallenge(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
-        Actor actor = actor(challenge, origin);
-        OptionalInt attempt = challenges.countAttempt(challenge);
-        if (attempt.isEmpty()) {
-            throw refuse(actor, "challenge_exhausted", Optional.empty());
-        }
-        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
-                challenge.userId());
-        SecuritySettings settings = settings(snapshot);
-        UserAccount user = usableUser(snapshot, settings, challenge, actor);
+        Answer answer = answer(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
+        MfaChallenge challenge = answer.challenge();
+        Actor actor = answer.actor();
+        int attempt = answer.attempt();
+        MfaCredentialRepository.Snapshot snapshot = answer.snapshot();
+        SecuritySettings settings = answer.settings();
+        UserAccount user = answer.user();
 
         Optional<Factor> factor = match(challenge, mfaToken, code, snapshot, actor);
         String tried = attemptedMethod(code, snapshot);
         if (factor.isEmpty()) {
-            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor, "wrong_code", tried, true);
+            throw wrongAnswer(challenge, attempt, user, settings, actor, "wrong_code", tried, true);
         }
         Factor used = factor.get();
         if (used.replayed()) {
-            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor, "code_replayed", used.method(), true);
+            throw wrongAnswer(challenge, attempt, user, settings, actor, "code_replayed", used.method(), true);
         }
         List<TransactWriteItem> alongWith = new ArrayList<>();
         alongWith.add(challenges.consume(challenge, used.emailCodeHash()));
@@ -139,7 +139,7 @@ public final class MfaVerificationService {
         try {
             opened = openSession(challenge, user, settings, amr, alongWith, update -> { }, origin);
         } catch (FactorRejected rejected) {
-            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor,
+            throw wrongAnswer(challenge, attempt, user, settings, actor,
                     used.method().equals(TOTP) ? "code_replayed" : "backup_code_used", used.method(), true);
         }
         audit.record(AuditEventType.MFA_VERIFIED, actor, "auth", "mfa_verify", "success",
@@ -215,6 +215,66 @@ public final class MfaVerificationService {
         return BACKUP;
     }
 
+    // ------------------------------------------------------------------ WebAuthn as second factor
+
+    /**
+     * {@code POST /v1/auth/mfa/webauthn}: assertion options for the user's own credentials, kept
+     * with the challenge (a new call replaces them); answered through {@link #verifyWebAuthn}.
+     */
+    public String startWebAuthn(String mfaToken, Origin origin) {
+        MfaChallenge challenge = liveChallenge(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
+        Actor actor = actor(challenge, origin);
+        if (!challenge.methods().contains(WebAuthnService.METHOD)) {
+            throw refuse(actor, "webauthn_not_offered", Optional.empty());
+        }
+        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
+                challenge.userId());
+        UserAccount user = usableUser(snapshot, settings(snapshot), challenge, actor);
+        WebAuthnService.SecondFactorOptions options = webauthn.secondFactorOptions(snapshot.tenant().orElseThrow(), user)
+                .orElseThrow(() -> refuse(actor, "no_webauthn_credential", Optional.empty()));
+        if (!challenges.recordWebAuthnRequest(challenge, options.requestJson())) {
+            throw refuse(actor, "challenge_exhausted", Optional.empty());
+        }
+        return options.publicKeyJson();
+    }
+
+    /**
+     * {@code POST /v1/auth/mfa/verify} with {@code credential} instead of {@code code}: the
+     * assertion must answer the options of {@link #startWebAuthn} for this challenge. Counts an
+     * attempt and, when wrong, the lockout, like a code; success gives {@code amr ["pwd","hwk"]}
+     * ({@code "swk"} for a synced passkey).
+     */
+    public MfaCompletion verifyWebAuthn(String mfaToken, String credentialJson, Origin origin) {
+        Answer a = answer(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
+        if (!a.challenge().methods().contains(WebAuthnService.METHOD) || a.challenge().webAuthnRequest().isEmpty()) {
+            throw wrongAnswer(a, "no_webauthn_request");
+        }
+        WebAuthnService.SecondFactor factor = webauthn.verifySecondFactor(a.snapshot().tenant().orElseThrow(), a.user(),
+                a.challenge().webAuthnRequest().get(), credentialJson, a.actor());
+        if (factor instanceof WebAuthnService.SecondFactor.Failed failed) {
+            throw wrongAnswer(a, failed.reason());
+        }
+        WebAuthnService.SecondFactor.Verified verified = (WebAuthnService.SecondFactor.Verified) factor;
+        List<TransactWriteItem> alongWith = List.of(challenges.consume(a.challenge(), Optional.empty()), verified.write());
+        List<String> amr = List.of("pwd", verified.amr());
+        SessionIssuer.OpenedSession opened;
+        try {
+            opened = openSession(a.challenge(), a.user(), a.settings(), amr, alongWith, update -> { }, origin);
+        } catch (FactorRejected concurrent) {
+            throw wrongAnswer(a, "sign_count_regression");
+        }
+        audit.record(AuditEventType.MFA_VERIFIED, a.actor(), "auth", "mfa_verify", "success",
+                Map.of("method", WebAuthnService.METHOD, "amr", amr, "credential_id", verified.credentialId()));
+        loggedIn(opened, a.settings(), a.actor(), amr);
+        return new MfaCompletion(opened.tokens(), delivery(a.challenge()), a.settings().sessions().absoluteLifetime(),
+                amr, List.of());
+    }
+
+    private ProblemException wrongAnswer(Answer a, String reason) {
+        return wrongAnswer(a.challenge(), a.attempt(), a.user(), a.settings(), a.actor(), reason, WebAuthnService.METHOD,
+                true);
+    }
+
     // ------------------------------------------------------------------ e-mail codes
 
     /** {@code POST /v1/auth/mfa/email}: sends a fresh 6-digit code to the user's address. */
@@ -281,20 +341,17 @@ public final class MfaVerificationService {
      * code and completes the login ({@code amr = ["pwd","otp"]}), returning the backup codes once.
      */
     public MfaCompletion finishEnrolment(String mfaToken, String code, Origin origin) {
-        MfaChallenge challenge = liveChallenge(mfaToken, MfaChallenge.Purpose.ENROLMENT, origin);
-        Actor actor = actor(challenge, origin);
-        OptionalInt attempt = challenges.countAttempt(challenge);
-        if (attempt.isEmpty()) {
-            throw refuse(actor, "challenge_exhausted", Optional.empty());
-        }
-        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
-                challenge.userId());
-        SecuritySettings settings = settings(snapshot);
-        UserAccount user = usableUser(snapshot, settings, challenge, actor);
+        Answer answer = answer(mfaToken, MfaChallenge.Purpose.ENROLMENT, origin);
+        MfaChallenge challenge = answer.challenge();
+        Actor actor = answer.actor();
+        int attempt = answer.attempt();
+        MfaCredentialRepository.Snapshot snapshot = answer.snapshot();
+        SecuritySettings settings = answer.settings();
+        UserAccount user = answer.user();
         Optional<MfaEnrolmentService.Activation> activation = enrolment.prepareActivation(snapshot, user, code, actor);
         if (activation.isEmpty()) {
             // The caller holds the secret it is typing from: a typo, not a guess; only the attempts count.
-            throw wrongAnswer(challenge, attempt.getAsInt(), user, settings, actor, "wrong_code", TOTP, false);
+            throw wrongAnswer(challenge, attempt, user, settings, actor, "wrong_code", TOTP, false);
         }
         List<TransactWriteItem> alongWith = new ArrayList<>();
         alongWith.add(challenges.consume(challenge, Optional.empty()));
@@ -318,6 +375,26 @@ public final class MfaVerificationService {
 
     // ------------------------------------------------------------------ shared steps
 
+    /** The common start of an answer: the live challenge, its counted attempt and the user as stored now. */
+    private record Answer(MfaChallenge challenge, Actor actor, int attempt, MfaCredentialRepository.Snapshot snapshot,
+            SecuritySettings settings, UserAccount user) {
+    }
+
+    /** Finds the live challenge, counts one attempt (refused when none is left) and loads a usable user. */
+    private Answer answer(String mfaToken, MfaChallenge.Purpose purpose, Origin origin) {
+        MfaChallenge challenge = liveChallenge(mfaToken, purpose, origin);
+        Actor actor = actor(challenge, origin);
+        OptionalInt attempt = challenges.countAttempt(challenge);
+        if (attempt.isEmpty()) {
+            throw refuse(actor, "challenge_exhausted", Optional.empty());
+        }
+        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
+                challenge.userId());
+        SecuritySettings settings = settings(snapshot);
+        return new Answer(challenge, actor, attempt.getAsInt(), snapshot, settings,
+                usableUser(snapshot, settings, challenge, actor));
+    }
+
     private MfaChallenge liveChallenge(String mfaToken, MfaChallenge.Purpose purpose, Origin origin) {
         Optional<MfaChallenge> challenge = challenges.find(mfaToken);
         if (challenge.isEmpty()) {
@@ -336,19 +413,10 @@ public final class MfaVerificationService {
 
     private UserAccount usableUser(MfaCredentialRepository.Snapshot snapshot, SecuritySettings settings,
             MfaChallenge challenge, Actor actor) {
-        String reason = null;
-        if (snapshot.tenant().isEmpty() || snapshot.tenant().get().status() != Tenant.Status.ACTIVE) {
-            reason = "tenant_unavailable";
-        } else if (snapshot.user().isEmpty()) {
-            reason = "unknown_user";
-        } else if (!snapshot.user().get().active()) {
-            reason = "account_disabled";
-        } else if (new LockoutPolicy(settings.lockout()).isLocked(snapshot.user().get().failures(), clock.instant())) {
-            reason = "account_locked";
-        }
-        if (reason != null) {
+        Optional<String> refusal = snapshot.refusal(settings, clock.instant());
+        if (refusal.isPresent()) {
             challenges.discard(challenge);
-            throw refuse(actor, reason, Optional.empty());
+            throw refuse(actor, refusal.get(), Optional.empty());
         }
         return snapshot.user().get();
     }
@@ -433,14 +501,13 @@ public final class MfaVerificationService {
             LockoutPolicy policy = new LockoutPolicy(settings.lockout());
             FailureCounter.Target target = new FailureCounter.Target(tables.identity(),
                     Keys.user(user.tenantId(), user.username()), true, Optional.empty());
-            OptionalLong count = counter.recordFailure(target, user.failures(), policy, now);
-            if (count.isPresent() && count.getAsLong() >= settings.lockout().threshold()) {
-                locked = true;
-                if (policy.mustLock(count.getAsLong(), user.failures(), now) && counter.lock(target, policy.lockEnd(now), now)) {
-                    audit.record(AuditEventType.ACCOUNT_LOCKED, actor, "user", "lock", "locked",
-                            Map.of("failures", count.getAsLong(), "window_seconds", settings.lockout().window().toSeconds(),
-                                    "locked_seconds", settings.lockout().duration().toSeconds(), "step", "mfa"));
-                }
+            FailureCounter.Counted counted = counter.countAndLock(target, user.failures(), policy, now);
+            locked = counted.count().isPresent() && counted.count().getAsLong() >= settings.lockout().threshold();
+            if (counted.lockedNow()) {
+                audit.record(AuditEventType.ACCOUNT_LOCKED, actor, "user", "lock", "locked",
+                        Map.of("failures", counted.count().getAsLong(), "window_seconds",
+                                settings.lockout().window().toSeconds(),
+                                "locked_seconds", settings.lockout().duration().toSeconds(), "step", "mfa"));
             }
         }
         if (locked || attemptsUsed >= challenge.maxAttempts()) {

@@ -19,7 +19,8 @@ public record SecuritySettings(
         TokenSettings tokens,
         SessionSettings sessions,
         int rateLimitPerMinute,
-        MfaSettings mfa) {
+        MfaSettings mfa,
+        WebAuthnSettings webauthn) {
 
     public SecuritySettings {
         Objects.requireNonNull(password, "password");
@@ -31,6 +32,16 @@ public record SecuritySettings(
         require(rateLimitPerMinute >= 1 && rateLimitPerMinute <= 1_000_000, "rateLimitPerMinute out of range");
         // Tenants stored before the MFA issue have no "mfa" member: they get the default.
         mfa = mfa == null ? MfaSettings.defaults() : mfa;
+        // Tenants stored before passkeys have no "webauthn" member: they get the local defaults.
+        webauthn = webauthn == null ? WebAuthnSettings.defaults() : webauthn;
+    }
+
+    /** Settings without a WebAuthn member: {@link WebAuthnSettings#defaults()}. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
+            MfaSettings mfa) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                WebAuthnSettings.defaults());
     }
 
     /** Settings without an MFA member: {@link MfaSettings#defaults()}. */
@@ -41,7 +52,14 @@ public record SecuritySettings(
 
     /** A copy with {@code mfa} replaced. */
     public SecuritySettings withMfa(MfaSettings mfa) {
-        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa);
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                webauthn);
+    }
+
+    /** A copy with {@code webauthn} replaced. */
+    public SecuritySettings withWebAuthn(WebAuthnSettings webauthn) {
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                webauthn);
     }
 
     /** Seed 000 defaults: see the table in SPEC.md §5. */
@@ -150,6 +168,35 @@ public record SecuritySettings(
     public record MfaSettings(boolean required) {
         public static MfaSettings defaults() {
             return new MfaSettings(false);
+        }
+    }
+
+    /**
+     * The WebAuthn relying party of a tenant (W3C WebAuthn Level 2 §5.1.3/§7; ADR 0040): the RP id
+     * (a registrable domain suffix of the origins, e.g. {@code bank.example}) and the exact origins
+     * the browser may report in {@code clientDataJSON}. The defaults fit only the local runtime
+     * ({@code localhost}, {@code http://localhost:3000}); a deployed tenant sets its own. Origins
+     * must be {@code https://}, except {@code http://localhost[:port]} for development.
+     */
+    public record WebAuthnSettings(String rpId, List<String> origins) {
+
+        public WebAuthnSettings {
+            require(rpId != null && rpId.matches("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?"),
+                    "webauthn.rpId must be a lower-case host name");
+            require(origins != null && !origins.isEmpty() && origins.size() <= 10, "webauthn.origins must list 1..10 origins");
+            origins = List.copyOf(origins);
+            for (String origin : origins) {
+                require(origin != null && (origin.matches("https://[a-z0-9.-]+(:[0-9]{1,5})?")
+                        || origin.matches("http://localhost(:[0-9]{1,5})?")),
+                        "webauthn.origins must be https:// origins (http only for localhost)");
+                String host = origin.replaceFirst("^https?://", "").replaceFirst(":[0-9]+$", "");
+                require(host.equals(rpId) || host.endsWith("." + rpId),
+                        "webauthn.origins must be the rpId or one of its subdomains");
+            }
+        }
+
+        public static WebAuthnSettings defaults() {
+            return new WebAuthnSettings("localhost", List.of("http://localhost:3000"));
         }
     }
 }

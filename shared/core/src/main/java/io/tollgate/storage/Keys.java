@@ -75,6 +75,27 @@ public final class Keys {
         return key(userSessionsPartition(tenantId, userId), "MFA#BACKUP_CODES");
     }
 
+    /** A user's WebAuthn credential (identity table), next to the other factors; {@code credentialId} base64url. */
+    public static Map<String, AttributeValue> webauthnCredential(String tenantId, String userId, String credentialId) {
+        return key(userSessionsPartition(tenantId, userId), WEBAUTHN_PREFIX + credentialId);
+    }
+
+    /** Sort-key prefix of a user's WebAuthn credentials. */
+    public static final String WEBAUTHN_PREFIX = "WEBAUTHN#";
+
+    /**
+     * The tenant-wide owner of a WebAuthn credential id: written with the credential on condition
+     * that it does not exist, so one credential id is registered once per tenant.
+     */
+    public static Map<String, AttributeValue> webauthnCredentialOwner(String tenantId, String credentialId) {
+        return key(tenantPk(tenantId) + "#" + WEBAUTHN_PREFIX + credentialId, "OWNER");
+    }
+
+    /** An open WebAuthn ceremony (security table), keyed by the hash of its {@code ceremony_id}. */
+    public static Map<String, AttributeValue> webauthnCeremony(String ceremonyHash) {
+        return key(WEBAUTHN_PREFIX + ceremonyHash, "CEREMONY");
+    }
+
     /** The public signing keys in force, written by the key rotation, read by authorizer and jwks. */
     public static Map<String, AttributeValue> publishedSigningKeys() {
         return key("SIGNING_KEYS", "PUBLISHED");

@@ -37,6 +37,8 @@ public final class Testbed {
     public final TestClock clock = TestClock.startingNow();
     public final RecordingAuditPublisher audit = new RecordingAuditPublisher();
     public final RecordingMetrics metrics = new RecordingMetrics();
+    /** Mail the services sent (the outbox of these tests). */
+    public final java.util.List<io.tollgate.mail.MailMessage> mails = new java.util.concurrent.CopyOnWriteArrayList<>();
     public final TollgateServices services;
 
     public Testbed() {
@@ -50,6 +52,7 @@ public final class Testbed {
                 .auditPublisher(audit)
                 .metrics(metrics)
                 .clock(clock)
+                .mailSender(mails::add)
                 .build();
     }
 
