@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.AuditRecorder.Actor;
@@ -17,6 +18,8 @@ import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
 import io.tollgate.mfa.MfaEnrolmentService;
 import io.tollgate.mfa.MfaServices;
+import io.tollgate.password.PasswordChangeService;
+import io.tollgate.password.PasswordChangeService.PasswordChange;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRecord;
 import io.tollgate.session.SessionService;
@@ -31,7 +34,9 @@ import java.util.regex.Pattern;
 
 /**
  * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, my API keys,
- * and my second factor (TOTP enrolment and activation, backup codes, TOTP removal). The
+ * my password (change, and the public {@code POST /v1/auth/password/expired} that a login with an
+ * expired password leads to; ADR 0025) and my second factor (TOTP enrolment and activation, backup
+ * codes, TOTP removal). The
  * caller is always the principal the authorizer verified; no route here takes a user id from the
  * request, so nobody can reach another user's sessions.
  */
@@ -47,6 +52,30 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final ApiKeys generator;
     private final AuditRecorder audit;
     private final MfaEnrolmentService mfa;
+    private final PasswordChangeService passwords;
+
+    /** The longest password field accepted (the policy's own maximum is at most 256 characters). */
+    private static final int MAX_PASSWORD_CHARS = 1024;
+
+    private static final String EXPIRED_PASSWORD_ROUTE = "POST /v1/auth/password/expired";
+
+    /** {@code {"password_change_token","new_password"}} of {@code POST /v1/auth/password/expired}. */
+    record ExpiredPasswordChangeRequest(@JsonProperty("password_change_token") String passwordChangeToken,
+            @JsonProperty("new_password") String newPassword) {
+        @Override
+        public String toString() {
+            return "ExpiredPasswordChangeRequest[<redacted>]";
+        }
+    }
+
+    /** {@code {"current_password","new_password"}} of {@code POST /v1/me/password}. */
+    record PasswordChangeRequest(@JsonProperty("current_password") String currentPassword,
+            @JsonProperty("new_password") String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordChangeRequest[<redacted>]";
+        }
+    }
 
     /** {@code {"code"}} of TOTP activation. */
     record ActivationRequest(String code) {
@@ -64,12 +93,14 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     /** Used by the local runtime and tests. */
     public AccountHandler(TollgateServices services) {
         this(SessionServices.create(services), MfaServices.enrolment(services), new ApiKeyRepository(services.dynamoDb(),
-                services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit());
+                services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit(),
+                PasswordChangeService.create(services));
     }
 
     /** Used by tests. */
     public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyRepository apiKeys, ApiKeys generator,
-            AuditRecorder audit) {
+            AuditRecorder audit, PasswordChangeService passwords) {
+        this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.mfa = Objects.requireNonNull(mfa, "mfa");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
@@ -84,6 +115,24 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpEndpoint.handle(event, request -> {
+            if (EXPIRED_PASSWORD_ROUTE.equals(event.getRouteKey())) {
+                // Public: the one-time ticket of a login with an expired password stands for the caller.
+                ExpiredPasswordChangeRequest body = request.body(ExpiredPasswordChangeRequest.class);
+                List<FieldError> errors = new ArrayList<>();
+                if (body.passwordChangeToken() == null || body.passwordChangeToken().isEmpty()) {
+                    errors.add(new FieldError("password_change_token", "required", "The token is required."));
+                } else if (body.passwordChangeToken().length() > 128) {
+                    errors.add(new FieldError("password_change_token", "too_long",
+                            "The token has at most 128 characters."));
+                }
+                passwordField("new_password", body.newPassword(), errors);
+                if (!errors.isEmpty()) {
+                    throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+                }
+                passwords.changeExpired(body.passwordChangeToken(), body.newPassword(), request.sourceIp(),
+                        request.userAgent());
+                return ApiResponses.empty(204);
+            }
             ApiRequest.Principal me = request.requirePrincipal();
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "GET /v1/me" -> ApiResponses.json(200, whoami(me));
@@ -115,6 +164,10 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                         mfa.activate(actor(request, me), activationCode(request)));
                 case "DELETE /v1/me/mfa/totp" -> {
                     mfa.disable(actor(request, me));
+                    yield ApiResponses.empty(204);
+                }
+                case "POST /v1/me/password" -> {
+                    passwords.change(actor(request, me), passwordChange(request));
                     yield ApiResponses.empty(204);
                 }
                 case "POST /v1/me/mfa/backup-codes" -> ApiResponses.json(200,
@@ -183,6 +236,26 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                     List.of(new FieldError("code", "too_long", "The code has at most 16 characters.")));
         }
         return body.code();
+    }
+
+    private static PasswordChange passwordChange(ApiRequest request) {
+        PasswordChangeRequest body = request.body(PasswordChangeRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        passwordField("current_password", body.currentPassword(), errors);
+        passwordField("new_password", body.newPassword(), errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+        }
+        return new PasswordChange(body.currentPassword(), body.newPassword());
+    }
+
+    private static void passwordField(String name, String value, List<FieldError> errors) {
+        if (value == null || value.isEmpty()) {
+            errors.add(new FieldError(name, "required", "The " + name + " is required."));
+        } else if (value.length() > MAX_PASSWORD_CHARS) {
+            errors.add(new FieldError(name, "too_long", "The " + name + " has at most " + MAX_PASSWORD_CHARS
+                    + " characters."));
+        }
     }
 
     private static Map<String, Object> whoami(ApiRequest.Principal me) {

@@ -10,13 +10,17 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.json.Json;
 import io.tollgate.login.LoginCommand;
+import io.tollgate.login.LoginResult;
 import io.tollgate.login.LoginServices;
 import io.tollgate.otp.Base32;
 import io.tollgate.otp.TotpVerifier;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
+import io.tollgate.user.UserDirectory;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,5 +139,78 @@ class AccountHandlerIT {
                 null).getBody()).get("api_keys").get(0).get("status").asText());
         assertEquals(1, bed.audit.ofType("api_key_revoked").size());
     }
-}
 
+    private String storedHash() {
+        return new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).findByUsername(alice.tenantId(), "alice@acme.test")
+                .orElseThrow().passwordHash();
+    }
+
+    @Test
+    void passwordSampleWhenCurrentCorrectThen204AndSessionsRevokedAndNoticeMailedAndAudited() throws Exception {
+        login();
+        APIGatewayV2HTTPResponse changed = handler.handleRequest(sample("me-password.json", alice.userId()), null);
+        assertEquals(204, changed.getStatusCode(), changed.getBody());
+        assertEquals(0, Json.mapper().readTree(handler.handleRequest(sample("me-sessions.json", alice.userId()), null)
+                .getBody()).get("sessions").size(), "every session is revoked");
+        assertEquals(1, bed.mails.size());
+        assertEquals("alice@acme.test", bed.mails.get(0).to());
+        assertFalse(bed.mails.get(0).text().contains("Copper-Lantern"), "the notice carries no password");
+        assertEquals("success", bed.audit.ofType("password_changed").get(0).result());
+        assertFalse(bed.audit.events().toString().contains("Copper-Lantern"), "no password reaches the audit trail");
+
+        APIGatewayV2HTTPResponse again = handler.handleRequest(sample("me-password.json", alice.userId()), null);
+        assertEquals(401, again.getStatusCode(), "the old password is no longer the current one");
+        assertEquals("invalid_credentials", Json.mapper().readTree(again.getBody()).get("code").asText());
+    }
+
+    @Test
+    void passwordWhenBackToAnEarlierOneThen422ReusedAndNothingWritten() throws Exception {
+        APIGatewayV2HTTPResponse first = handler.handleRequest(sample("me-password.json", alice.userId()), null);
+        assertEquals(204, first.getStatusCode(), first.getBody());
+        String hashAfterFirst = storedHash();
+
+        APIGatewayV2HTTPEvent back = sample("me-password.json", alice.userId());
+        back.setBody("{\"current_password\":\"Copper-Lantern-Meadow-47!\",\"new_password\":\"" + Testbed.PASSWORD
+                + "\"}");
+        APIGatewayV2HTTPResponse refused = handler.handleRequest(back, null);
+        assertEquals(422, refused.getStatusCode(), refused.getBody());
+        JsonNode errors = Json.mapper().readTree(refused.getBody()).get("errors");
+        assertEquals("new_password", errors.get(0).get("field").asText());
+        assertEquals("reused", errors.get(0).get("code").asText());
+        assertEquals(hashAfterFirst, storedHash(), "nothing written");
+    }
+
+    @Test
+    void passwordWhenWeakThen422WithEveryBrokenRule() throws Exception {
+        APIGatewayV2HTTPEvent weak = sample("me-password.json", alice.userId());
+        weak.setBody("{\"current_password\":\"" + Testbed.PASSWORD + "\",\"new_password\":\"abc\"}");
+        APIGatewayV2HTTPResponse refused = handler.handleRequest(weak, null);
+        assertEquals(422, refused.getStatusCode(), refused.getBody());
+        JsonNode body = Json.mapper().readTree(refused.getBody());
+        assertEquals("password_policy_violated", body.get("code").asText());
+        Set<String> rules = new HashSet<>();
+        body.get("errors").forEach(e -> rules.add(e.get("code").asText()));
+        assertTrue(rules.containsAll(Set.of("min_length", "uppercase", "digit", "special")), rules.toString());
+        assertEquals(0, bed.mails.size());
+    }
+
+    @Test
+    void expiredPasswordSampleWhenTicketFromAnExpiredLoginThen204OnceAndWhenSampleTokenThen401() throws Exception {
+        APIGatewayV2HTTPEvent unknown = EventLoader.loadApiGatewayHttpEvent("../../events/auth-password-expired.json");
+        APIGatewayV2HTTPResponse refused = handler.handleRequest(unknown, null);
+        assertEquals(401, refused.getStatusCode(), "the sample's token was never issued");
+        assertEquals("token_invalid", Json.mapper().readTree(refused.getBody()).get("code").asText());
+
+        bed.clock.advance(Duration.ofDays(91));
+        LoginResult result = LoginServices.create(bed.services).login(new LoginCommand(alice.tenantId(),
+                "alice@acme.test", Testbed.PASSWORD, "203.0.113.10", "test-agent"));
+        String ticket = ((LoginResult.PasswordChangeRequired) result).passwordChangeToken();
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/auth-password-expired.json");
+        event.setBody("{\"password_change_token\":\"" + ticket + "\",\"new_password\":\"Copper-Lantern-Meadow-47!\"}");
+        APIGatewayV2HTTPResponse changed = handler.handleRequest(event, null);
+        assertEquals(204, changed.getStatusCode(), changed.getBody());
+        assertEquals(401, handler.handleRequest(event, null).getStatusCode(), "a ticket works once");
+        assertTrue(LoginServices.create(bed.services).login(new LoginCommand(alice.tenantId(), "alice@acme.test",
+                "Copper-Lantern-Meadow-47!", "203.0.113.10", "test-agent")) instanceof LoginResult.Authenticated);
+    }
+}

@@ -64,6 +64,9 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 case LoginResult.MfaEnrolmentRequired enrolment -> ApiResponses.json(200, Map.of(
                         "mfa_enrolment_required", true, "mfa_token", enrolment.mfaToken(),
                         "methods", enrolment.methods()));
+                case LoginResult.PasswordChangeRequired expired -> ApiResponses.json(200, Map.of(
+                        "password_change_required", true, "password_change_token", expired.passwordChangeToken(),
+                        "expires_in", expired.lifetime().toSeconds()));
             };
         });
     }

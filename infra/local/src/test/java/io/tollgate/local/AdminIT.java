@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditSeverity;
+import io.tollgate.otp.Base32;
+import io.tollgate.otp.TotpVerifier;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
@@ -327,6 +329,11 @@ class AdminIT {
         String token = login.get("access_token").asText();
         JsonNode key = json(callWith(token, "POST", "/v1/me/api-keys", "{\"name\":\"ci\"}"));
         String id = acmeIds.get("deleted@acme.test");
+        byte[] secret = Base32.decode(json(callWith(token, "POST", "/v1/me/mfa/totp", null)).get("secret").asText());
+        HttpResponse<String> activated = callWith(token, "POST", "/v1/me/mfa/totp/activate", "{\"code\":\""
+                + new TotpVerifier(CLOCK).codeAt(secret, CLOCK.instant()) + "\"}");
+        assertEquals(200, activated.statusCode(), activated.body());
+        assertFalse(item(tables.identity(), Keys.mfaBackupCodes("acme", id)).isEmpty(), "backup codes exist before");
 
         assertEquals(204, call("tina@acme.test", "DELETE", "/v1/users/" + id, null).statusCode());
 
@@ -341,6 +348,13 @@ class AdminIT {
 
         assertTrue(item(tables.identity(), Keys.user("acme", "deleted@acme.test")).isEmpty(), "user item purged");
         assertTrue(item(tables.identity(), Keys.userId("acme", id)).isEmpty(), "id pointer purged");
+        assertTrue(item(tables.identity(), Keys.mfaTotp("acme", id)).isEmpty(), "TOTP credential purged");
+        assertTrue(item(tables.identity(), Keys.mfaBackupCodes("acme", id)).isEmpty(), "backup codes purged");
+        Map<String, AttributeValue> marker = item(tables.identity(), Keys.userPurgeMarker("acme", id));
+        assertEquals("user_deleted", marker.get("reason").s(), "marked for the retention job");
+        assertTrue(Long.parseLong(marker.get("purge_after").n()) <= CLOCK.instant().toEpochMilli(), "due at once");
+        assertFalse(marker.values().stream().anyMatch(v -> "deleted@acme.test".equals(v.s())),
+                "the marker holds no personal data");
         assertTrue(item(tables.security(), Keys.apiKey(key.get("id").asText())).isEmpty(), "API key purged");
         assertTrue(item(tables.identity(), Keys.ownedApiKey("acme", id, key.get("id").asText())).isEmpty());
         assertEquals(0, runtime.dynamoDb().query(r -> r.tableName(tables.sessions())

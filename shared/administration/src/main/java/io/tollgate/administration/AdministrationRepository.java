@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -199,12 +200,26 @@ public final class AdministrationRepository {
     }
 
     /**
-     * The last step of a deletion: the user item (only while it is this user) and its id pointer are
-     * deleted; the revocation item keeps {@code disabled} and gets a TTL, so it outlives every token.
+     * The last step of a deletion, one transaction: the user item (only while it is this user), its
+     * id pointer and its MFA items (TOTP credential, backup codes) are deleted; the revocation item
+     * keeps {@code disabled} and gets a TTL, so it outlives every token; and a purge marker
+     * ({@link Keys#userPurgeMarker}, due now) tells the retention job to purge whatever else still
+     * names the user (ADR 0026). The marker holds ids and instants only, no personal data.
      */
     public boolean deleteIdentity(ManagedUser user, Instant revocationExpiry, Instant now) {
         Map<String, AttributeValue> pointer = Keys.userId(user.tenantId(), user.userId());
+        Map<String, AttributeValue> marker = new HashMap<>(Keys.userPurgeMarker(user.tenantId(), user.userId()));
+        marker.put("tenant_id", Attributes.s(user.tenantId()));
+        marker.put("user_id", Attributes.s(user.userId()));
+        marker.put("reason", Attributes.s("user_deleted"));
+        marker.put("requested_at", Attributes.epochMillis(now));
+        marker.put("purge_after", Attributes.epochMillis(now));
         return transact(List.of(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                        .key(Keys.mfaTotp(user.tenantId(), user.userId())).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                        .key(Keys.mfaBackupCodes(user.tenantId(), user.userId())).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(tables.identity()).item(marker).build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                         .key(userKey(user.tenantId(), user.username()))
                         .conditionExpression("user_id = :id")

@@ -28,6 +28,10 @@ public enum AuditEventType {
     ACCOUNT_LOCKED("account_locked", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     IP_BLOCKED("ip_blocked", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     BLOCKED_IP_REFUSED("blocked_ip_refused", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    /** HIGH (a credential change; seed 000 lists it with no severity). A change through {@code POST /v1/me/password}, successful or refused. */
+    PASSWORD_CHANGED("password_changed", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    /** A correct but expired password: the login got a password-change ticket, not tokens (ADR 0025). */
+    PASSWORD_EXPIRED("password_expired", AuditSeverity.MEDIUM, List.of("pci", "iso27001", "soc2")),
     PASSWORD_REHASHED("password_rehashed", AuditSeverity.LOW, List.of("pci")),
     TENANT_CREATED("tenant_created", AuditSeverity.HIGH, List.of("sox", "soc2")),
     ORGANIZATION_CREATED("organization_created", AuditSeverity.MEDIUM, List.of("sox", "soc2")),

@@ -5,7 +5,7 @@ import io.tollgate.session.TokenPair;
 import java.time.Duration;
 import java.util.List;
 
-/** What a successful password step leads to: tokens, or the MFA challenge. */
+/** What a successful password step leads to: tokens, the MFA challenge, or a password change. */
 public sealed interface LoginResult {
 
     /** Authenticated; no second factor required. */
@@ -29,6 +29,17 @@ public sealed interface LoginResult {
         @Override
         public String toString() {
             return "MfaEnrolmentRequired[methods=" + methods + "]";
+        }
+    }
+
+    /**
+     * Password correct but older than the tenant's maximum age: no tokens; the ticket only allows
+     * {@code POST /v1/auth/password/expired} (ADR 0025), after which the user logs in again.
+     */
+    record PasswordChangeRequired(String passwordChangeToken, Duration lifetime) implements LoginResult {
+        @Override
+        public String toString() {
+            return "PasswordChangeRequired[<redacted>]";
         }
     }
 }

@@ -11,6 +11,7 @@ import io.tollgate.lockout.LockoutPolicy;
 import io.tollgate.mfa.MfaChallenge;
 import io.tollgate.mfa.MfaChallenges;
 import io.tollgate.password.Argon2idPasswordHasher;
+import io.tollgate.password.PasswordChangeTickets;
 import io.tollgate.session.SessionIssuer;
 import io.tollgate.session.TokenDelivery;
 import io.tollgate.storage.ItemUpdate;
@@ -44,6 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *       on condition that no lock was set meanwhile. With a second factor enrolled it opens an MFA
  *       challenge instead and keeps the failure window (MFA failures count towards the lockout);
  *       when the tenant requires MFA and none is enrolled, an enrolment challenge (ADR 0011).</li>
+ *   <li>A correct password older than the tenant's maximum age opens neither: the answer is a
+ *       one-time password-change ticket (ADR 0025).</li>
  * </ul>
  * DynamoDB round trips: 2 on success, 3 on a failure (one more when it sets a lock or block).
  */
@@ -56,19 +59,22 @@ public final class LoginService {
     private final Argon2idPasswordHasher hasher;
     private final SessionIssuer sessions;
     private final MfaChallenges mfaChallenges;
+    private final PasswordChangeTickets passwordChangeTickets;
     private final AuditRecorder audit;
     private final TableNames tables;
     private final Clock clock;
     private final SecuritySettings unknownTenantSettings;
 
     public LoginService(LoginRepository repository, FailureCounter counter, Argon2idPasswordHasher hasher,
-            SessionIssuer sessions, MfaChallenges mfaChallenges, AuditRecorder audit, TableNames tables, Clock clock,
+            SessionIssuer sessions, MfaChallenges mfaChallenges, PasswordChangeTickets passwordChangeTickets,
+            AuditRecorder audit, TableNames tables, Clock clock,
             SecuritySettings unknownTenantSettings) {
         this.repository = Objects.requireNonNull(repository, "repository");
         this.counter = Objects.requireNonNull(counter, "counter");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.mfaChallenges = Objects.requireNonNull(mfaChallenges, "mfaChallenges");
+        this.passwordChangeTickets = Objects.requireNonNull(passwordChangeTickets, "passwordChangeTickets");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.tables = Objects.requireNonNull(tables, "tables");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -118,6 +124,9 @@ public final class LoginService {
         }
 
         UserAccount account = user.get();
+        if (expired(account, settings, now)) {
+            return passwordChangeOnly(account, command, snapshot, settings, counterTenant, actor, now);
+        }
         Optional<String> rehash = verification.needsRehash() ? Optional.of(hasher.hash(command.password()))
                 : Optional.empty();
         try {
@@ -139,6 +148,36 @@ public final class LoginService {
         } catch (AccountStateChanged changed) {
             throw fail("account_locked", command, snapshot, settings, counterTenant, actor, now);
         }
+    }
+
+    /** True when the tenant sets a maximum password age and the password is at least that old. */
+    static boolean expired(UserAccount account, SecuritySettings settings, Instant now) {
+        Duration maxAge = settings.password().maxAge();
+        return maxAge.isPositive() && !now.isBefore(account.passwordChangedAt().plus(maxAge));
+    }
+
+    /**
+     * A correct but expired password (ADR 0025): no session, only a one-time ticket for
+     * {@code POST /v1/auth/password/expired}, opened on the same conditions as a session (active,
+     * not locked). The failure window is kept: the login is not complete.
+     */
+    private LoginResult passwordChangeOnly(UserAccount account, LoginCommand command, LoginRepository.Snapshot snapshot,
+            SecuritySettings settings, String counterTenant, Actor actor, Instant now) {
+        ItemUpdate pending = UserWrites.passwordAcceptedPendingMfa(tables.identity(), account.tenantId(),
+                account.username(), now, Optional.empty());
+        String ticket;
+        try {
+            ticket = passwordChangeTickets.open(account, List.of(pending.toTransactItem()));
+        } catch (TransactionCanceledException cancelled) {
+            if (cancelled.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                throw fail("account_locked", command, snapshot, settings, counterTenant, actor, now);
+            }
+            throw cancelled;
+        }
+        audit.record(AuditEventType.PASSWORD_EXPIRED, actor, "auth", "login", "pending",
+                Map.of("password_changed_at", account.passwordChangedAt().toString(),
+                        "max_age_days", settings.password().maxAge().toDays()));
+        return new LoginResult.PasswordChangeRequired(ticket, PasswordChangeTickets.LIFETIME);
     }
 
     private LoginResult complete(UserAccount first, LoginCommand command, SecuritySettings settings,

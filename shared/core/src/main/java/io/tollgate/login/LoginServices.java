@@ -2,6 +2,7 @@ package io.tollgate.login;
 
 import io.tollgate.lockout.FailureCounter;
 import io.tollgate.mfa.MfaChallenges;
+import io.tollgate.password.PasswordChangeTickets;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionIssuer;
 import io.tollgate.token.AccessTokenIssuer;
@@ -23,6 +24,7 @@ public final class LoginServices {
                 services.passwordHasher(),
                 new SessionIssuer(services.dynamoDb(), tables, accessTokens, opaque, services.clock()),
                 new MfaChallenges(services.dynamoDb(), tables, opaque, services.clock()),
+                new PasswordChangeTickets(services.dynamoDb(), tables, opaque, services.clock()),
                 services.audit(),
                 tables,
                 services.clock(),

@@ -1,6 +1,7 @@
 package io.tollgate.mfa;
 
 import io.tollgate.storage.Attributes;
+import io.tollgate.storage.ExpiringItems;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
 import io.tollgate.token.OpaqueTokens;
@@ -24,10 +25,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * The second-step challenges opened after a correct password (SPEC.md §3): an opaque
@@ -94,14 +93,7 @@ public final class MfaChallenges {
         item.put("attempts", Attributes.n(0));
         item.put("max_attempts", Attributes.n(MAX_ATTEMPTS));
         item.put("email_sends", Attributes.n(0));
-        item.put("created_at", Attributes.epochMillis(now));
-        item.put("expires_at", Attributes.epochMillis(expires));
-        item.put(Keys.TTL, Attributes.epochSeconds(expires));
-        List<TransactWriteItem> writes = new ArrayList<>(alongWith);
-        writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tables.security()).item(item)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build());
-        dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
+        ExpiringItems.create(dynamoDb, tables.security(), item, now, expires, alongWith);
         return token;
     }
 

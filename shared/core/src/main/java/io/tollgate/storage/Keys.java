@@ -65,6 +65,19 @@ public final class Keys {
         return key("MFA#" + tokenHash, "MFA");
     }
 
+    /** The partition of purge markers the retention job reads (identity table, ADR 0026). */
+    public static final String PURGE_PARTITION = "PURGE#USER";
+
+    /** The purge marker of a deleted user: one partition, sorted by tenant then user id (ADR 0026). */
+    public static Map<String, AttributeValue> userPurgeMarker(String tenantId, String userId) {
+        return key(PURGE_PARTITION, tenantId + "#" + userId);
+    }
+
+    /** A password-change ticket of an expired password (security table, ADR 0025), by its token's hash. */
+    public static Map<String, AttributeValue> passwordChangeTicket(String tokenHash) {
+        return key("PWDCHG#" + tokenHash, "PWDCHG");
+    }
+
     /** A user's TOTP credential (identity table), keyed by the immutable user id. */
     public static Map<String, AttributeValue> mfaTotp(String tenantId, String userId) {
         return key(userSessionsPartition(tenantId, userId), "MFA#TOTP");

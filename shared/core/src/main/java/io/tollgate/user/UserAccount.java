@@ -12,10 +12,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * A user of a tenant as stored on its identity item: credentials, roles, organisation, status,
  * MFA methods and the login failure counter. {@code userId} (the token {@code sub}) is random
  * and never changes; the item is keyed by the normalised user name so login is one look-up.
+ * {@code passwordHistory} holds the Argon2id hashes of the previous passwords, newest first
+ * (ADR 0025); never plaintext.
  */
 public record UserAccount(String tenantId, String userId, String username, String organizationId,
         List<String> roles, Status status, String passwordHash, Instant passwordChangedAt,
-        List<String> mfaMethods, FailureState failures, Map<String, Instant> liveSessions, long sessionVersion) {
+        List<String> mfaMethods, FailureState failures, Map<String, Instant> liveSessions, long sessionVersion,
+        List<String> passwordHistory) {
 
     public enum Status {
         ACTIVE, DISABLED
@@ -31,6 +34,7 @@ public record UserAccount(String tenantId, String userId, String username, Strin
         mfaMethods = List.copyOf(mfaMethods);
         Objects.requireNonNull(failures, "failures");
         liveSessions = Map.copyOf(liveSessions);
+        passwordHistory = List.copyOf(passwordHistory);
     }
 
     public boolean active() {
@@ -44,7 +48,8 @@ public record UserAccount(String tenantId, String userId, String username, Strin
                 Attributes.requiredString(item, "password_hash"),
                 Attributes.instantMillis(item, "password_changed_at").orElse(Instant.EPOCH),
                 Attributes.stringList(item, "mfa_methods"), FailureState.from(item),
-                Attributes.instantMap(item, "live_sessions"), Attributes.number(item, "session_version").orElse(0L));
+                Attributes.instantMap(item, "live_sessions"), Attributes.number(item, "session_version").orElse(0L),
+                Attributes.stringList(item, "password_history"));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.tollgate.crypto.LocalKeyRing;
 import io.tollgate.devkit.DynamoDbLocalServer;
 import io.tollgate.devkit.SamTemplate;
 import io.tollgate.devkit.TableProvisioner;
+import io.tollgate.mail.MailMessage;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.platform.TollgateConfig;
 import io.tollgate.platform.TollgateServices;
@@ -20,6 +21,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -37,8 +39,8 @@ public final class Testbed {
     public final TestClock clock = TestClock.startingNow();
     public final RecordingAuditPublisher audit = new RecordingAuditPublisher();
     public final RecordingMetrics metrics = new RecordingMetrics();
-    /** Mail the services sent (the outbox of these tests). */
-    public final java.util.List<io.tollgate.mail.MailMessage> mails = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Mail the services sent, in order. */
+    public final List<MailMessage> mails = new CopyOnWriteArrayList<>();
     public final TollgateServices services;
 
     public Testbed() {
