@@ -1,14 +1,7 @@
 package io.tollgate.devkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -19,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,18 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code NotFoundException}, {@code DisabledException}, {@code ValidationException}) and a switch
  * that makes every call fail as an outage would. Private keys never leave the process. Never deployed.
  */
-public final class KmsLocalServer implements AutoCloseable {
+public final class KmsLocalServer extends AwsJsonProtocolServer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ARN_PREFIX = "arn:aws:kms:us-east-1:000000000000:";
     /** KMS's limit on a RAW message for Sign. */
     static final int MAX_MESSAGE_BYTES = 4096;
 
-    private final HttpServer server;
     private final Map<String, LocalKey> keys = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final AtomicInteger signCalls = new AtomicInteger();
-    private volatile boolean available = true;
 
     private static final class LocalKey {
         final String id;
@@ -61,26 +50,12 @@ public final class KmsLocalServer implements AutoCloseable {
     }
 
     private KmsLocalServer() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(DynamoDbLocalServer.HOST, 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the local KMS", e);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "kms-local");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.start();
+        super("KMS", "kms-local", 2);
+        serve();
     }
 
     public static KmsLocalServer start() {
         return new KmsLocalServer();
-    }
-
-    public URI endpoint() {
-        return URI.create("http://" + DynamoDbLocalServer.HOST + ":" + server.getAddress().getPort());
     }
 
     /** Creates an enabled {@code ECC_NIST_P256} signing key reachable as {@code alias/<alias>} too; returns its ARN. */
@@ -102,49 +77,18 @@ public final class KmsLocalServer implements AutoCloseable {
         resolve(keyId).enabled = false;
     }
 
-    /** Makes every call fail with HTTP 503, as an outage would. */
-    public void setAvailable(boolean available) {
-        this.available = available;
-    }
-
     /** How many Sign calls succeeded (to prove verification needs none). */
     public int signCalls() {
         return signCalls.get();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!available) {
-                respond(exchange, 503, error("ServiceUnavailableException", "local KMS is switched off"));
-                return;
-            }
-            String target = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
-            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            ObjectNode result;
-            try {
-                synchronized (this) {
-                    result = switch (target) {
-                        case "TrentService.Sign" -> sign(body);
-                        case "TrentService.GetPublicKey" -> getPublicKey(body);
-                        default -> throw new ApiError("UnsupportedOperationException", "Unsupported operation " + target);
-                    };
-                }
-            } catch (ApiError e) {
-                respond(exchange, 400, error(e.type, e.getMessage()));
-                return;
-            }
-            respond(exchange, 200, result);
-        }
-    }
-
-    private static final class ApiError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String type;
-
-        ApiError(String type, String message) {
-            super(message, null, false, false);
-            this.type = type;
-        }
+    @Override
+    synchronized ObjectNode operation(String target, JsonNode body) {
+        return switch (target) {
+            case "TrentService.Sign" -> sign(body);
+            case "TrentService.GetPublicKey" -> getPublicKey(body);
+            default -> throw new ApiError("UnsupportedOperationException", "Unsupported operation " + target);
+        };
     }
 
     private LocalKey resolve(String keyId) {
@@ -222,25 +166,5 @@ public final class KmsLocalServer implements AutoCloseable {
             throw new ApiError("ValidationException", field + " is required");
         }
         return value.asText();
-    }
-
-    private static ObjectNode error(String type, String message) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("__type", type);
-        out.put("message", message);
-        return out;
-    }
-
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }
