@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.audit.chain.ChainVerifier;
-import io.tollgate.audit.chain.VerificationReport;
 import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.audit.query.AuditEventQuery;
 import io.tollgate.audit.report.ComplianceReportHtml;
@@ -101,24 +100,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     private Map<String, Object> verify(ApiRequest request, String tenant) {
-        VerificationReport report = verifier.verify(tenant, instant(request, "from"), instant(request, "to"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("valid", report.valid());
-        body.put("events", report.eventsChecked());
-        body.put("from_seq", report.fromSeq());
-        body.put("to_seq", report.toSeq());
-        body.put("digests", report.digestsChecked());
-        body.put("head_seq", report.head().seq());
-        body.put("head", report.head().hash());
-        body.put("purged", report.eventsPurged());
-        body.put("retained_then_purged", report.purged().stream()
-                .map(range -> Map.of("from_seq", range.fromSeq(), "to_seq", range.toSeq())).toList());
-        report.broken().ifPresent(broken -> {
-            body.put("broken_at", broken.seq());
-            body.put("reason", broken.kind().wireName());
-            body.put("detail", broken.detail());
-        });
-        return body;
+        return verifier.verify(tenant, instant(request, "from"), instant(request, "to")).wire();
     }
 
     private static Optional<Instant> instant(ApiRequest request, String name) {

@@ -67,7 +67,8 @@ public final class LocalGateway implements AutoCloseable {
     private final FunctionFactory factory;
     private final Clock clock;
     private final ConcurrentMap<String, Object> warmHandlers = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, java.util.function.Supplier<LocalResponse>> localRoutes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, java.util.function.Function<byte[], LocalResponse>> localRoutes =
+            new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor;
     private final HttpServer server;
@@ -110,6 +111,15 @@ public final class LocalGateway implements AutoCloseable {
      * {@code POST /_local/rotate-keys}; paths must start with {@code /_local/}.
      */
     public void addLocalRoute(String method, String path, java.util.function.Supplier<LocalResponse> handler) {
+        Objects.requireNonNull(handler, "handler");
+        addLocalRoute(method, path, body -> handler.get());
+    }
+
+    /**
+     * Adds a local tool route that reads the request body (at most {@link #MAX_BODY_BYTES}), e.g.
+     * {@code POST /_local/invoke/{function}} with an event file.
+     */
+    public void addLocalRoute(String method, String path, java.util.function.Function<byte[], LocalResponse> handler) {
         if (!path.startsWith("/_local/")) {
             throw new IllegalArgumentException("Local routes live under /_local/");
         }
@@ -214,14 +224,14 @@ public final class LocalGateway implements AutoCloseable {
         if (method.equals("GET") && rawPath.equals("/health")) {
             return GatewayResponse.json(200, "{\"status\":\"ok\"}");
         }
-        java.util.function.Supplier<LocalResponse> local = localRoutes.get(method + " " + rawPath);
-        if (local != null) {
-            LocalResponse answer = local.get();
-            return GatewayResponse.json(answer.status(), answer.json());
-        }
         Optional<byte[]> body = readBody(exchange);
         if (body.isEmpty()) {
             return GatewayResponse.message(413, "Request Entity Too Large");
+        }
+        java.util.function.Function<byte[], LocalResponse> local = localRoutes.get(method + " " + rawPath);
+        if (local != null) {
+            LocalResponse answer = local.apply(body.get());
+            return GatewayResponse.json(answer.status(), answer.json());
         }
         Optional<RouteTable.Match> match = routes.match(method, rawPath);
         if (match.isEmpty()) {

@@ -1,15 +1,10 @@
 package io.tollgate.devkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 
 /**
  * A small Secrets Manager that speaks the AWS JSON 1.1 protocol on loopback, so the production
@@ -35,17 +29,14 @@ import java.util.concurrent.Executors;
  * Secrets Manager invokes the rotation Lambda. With a state file, secrets survive a restart; the file is
  * created owner-read/write only. Never deployed.
  */
-public final class SecretsManagerLocalServer implements AutoCloseable {
+public final class SecretsManagerLocalServer extends AwsJsonProtocolServer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CURRENT = "AWSCURRENT";
     private static final String PREVIOUS = "AWSPREVIOUS";
     private static final String PENDING = "AWSPENDING";
 
-    private final HttpServer server;
     private final Optional<Path> stateFile;
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
-    private volatile boolean available = true;
 
     private static final class Secret {
         String name;
@@ -60,20 +51,10 @@ public final class SecretsManagerLocalServer implements AutoCloseable {
     }
 
     private SecretsManagerLocalServer(Optional<Path> stateFile) {
+        super("Secrets Manager", "secrets-manager-local", 4);
         this.stateFile = stateFile;
         stateFile.filter(Files::exists).ifPresent(this::load);
-        try {
-            server = HttpServer.create(new InetSocketAddress(DynamoDbLocalServer.HOST, 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the local Secrets Manager", e);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "secrets-manager-local");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.start();
+        serve();
     }
 
     /** Secrets kept in memory only. */
@@ -86,54 +67,20 @@ public final class SecretsManagerLocalServer implements AutoCloseable {
         return new SecretsManagerLocalServer(Optional.of(file));
     }
 
-    public URI endpoint() {
-        return URI.create("http://" + DynamoDbLocalServer.HOST + ":" + server.getAddress().getPort());
-    }
-
-    /** Makes every call fail with HTTP 503, as an outage would. */
-    public void setAvailable(boolean available) {
-        this.available = available;
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!available) {
-                respond(exchange, 503, error("ServiceUnavailable", "local Secrets Manager is switched off"));
-                return;
-            }
-            String target = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Target")).orElse("");
-            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            String operation = target.startsWith("secretsmanager.") ? target.substring("secretsmanager.".length()) : target;
-            ObjectNode result;
-            synchronized (this) {
-                try {
-                    result = switch (operation) {
-                        case "CreateSecret" -> createSecret(body);
-                        case "DescribeSecret" -> describeSecret(body);
-                        case "GetSecretValue" -> getSecretValue(body);
-                        case "PutSecretValue" -> putSecretValue(body);
-                        case "UpdateSecretVersionStage" -> updateSecretVersionStage(body);
-                        case "RotateSecret" -> rotateSecret(body);
-                        default -> throw new ApiError("InvalidAction", "Unsupported operation " + operation);
-                    };
-                } catch (ApiError e) {
-                    respond(exchange, 400, error(e.type, e.getMessage()));
-                    return;
-                }
-                save();
-            }
-            respond(exchange, 200, result);
-        }
-    }
-
-    private static final class ApiError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String type;
-
-        ApiError(String type, String message) {
-            super(message, null, false, false);
-            this.type = type;
-        }
+    @Override
+    synchronized ObjectNode operation(String target, JsonNode body) {
+        String operation = target.startsWith("secretsmanager.") ? target.substring("secretsmanager.".length()) : target;
+        ObjectNode result = switch (operation) {
+            case "CreateSecret" -> createSecret(body);
+            case "DescribeSecret" -> describeSecret(body);
+            case "GetSecretValue" -> getSecretValue(body);
+            case "PutSecretValue" -> putSecretValue(body);
+            case "UpdateSecretVersionStage" -> updateSecretVersionStage(body);
+            case "RotateSecret" -> rotateSecret(body);
+            default -> throw new ApiError("InvalidAction", "Unsupported operation " + operation);
+        };
+        save();
+        return result;
     }
 
     private Secret secret(JsonNode body) {
@@ -314,21 +261,6 @@ public final class SecretsManagerLocalServer implements AutoCloseable {
         return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asText());
     }
 
-    private static ObjectNode error(String type, String message) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("__type", type);
-        out.put("message", message);
-        return out;
-    }
-
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
     private void load(Path file) {
         try {
             JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -382,10 +314,5 @@ public final class SecretsManagerLocalServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the local secrets file " + file, e);
         }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
     }
 }

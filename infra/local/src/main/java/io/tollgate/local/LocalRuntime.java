@@ -211,6 +211,13 @@ public final class LocalRuntime implements AutoCloseable {
             template.function(RETENTION_FUNCTION).ifPresent(retention -> gateway.addLocalRoute("POST",
                     "/_local/retention/dry-run", () -> new LocalGateway.LocalResponse(200,
                             runScheduled(retention, built, audit, events, Map.of("dry_run", true)))));
+            for (FunctionSpec function : template.functions()) {
+                gateway.addLocalRoute("POST", "/_local/invoke/" + function.logicalId(), body ->
+                        invokeWithEvent(function, built, audit, events, body));
+            }
+            if (audit != null) {
+                gateway.addLocalRoute("POST", "/_local/audit/verify", body -> verifyChain(audit, body));
+            }
             gateway.addLocalRoute("POST", "/_local/rotate-keys", () -> {
                 try {
                     String version = rotateSigningKeys(secrets, secretId, rotation);
@@ -414,6 +421,90 @@ public final class LocalRuntime implements AutoCloseable {
             return Json.mapper().writeValueAsString(answer == null ? Map.of() : answer);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Function " + function.logicalId() + " answered something not JSON", e);
+        }
+    }
+
+    /**
+     * {@code ./tollgate invoke <function> --event <file>}: runs the function once with the event
+     * file, read into its handler's event type; 200 with the answer, 400 for an event that does not
+     * fit, 500 with the Lambda-style {@code errorType}/{@code errorMessage} when the handler throws.
+     */
+    static LocalGateway.LocalResponse invokeWithEvent(FunctionSpec function, TollgateServices services,
+            AuditServices audit, EventSources events, byte[] body) {
+        Object handler = events.handlers.computeIfAbsent(function.logicalId(), id -> instantiate(function, services, audit));
+        Method method = LocalInvocation.handlerMethod(handler.getClass(), function.handlerMethod(), function.logicalId());
+        Object event;
+        try {
+            event = LocalInvocation.readEvent(body, method.getParameterTypes()[0]);
+        } catch (IllegalArgumentException e) {
+            return new LocalGateway.LocalResponse(400, LocalInvocation.error(e));
+        }
+        Object[] arguments = method.getParameterCount() == 2
+                ? new Object[] {event, new LocalLambdaContext(java.util.UUID.randomUUID().toString(),
+                        function.logicalId(), Duration.ofMinutes(1), Clock.systemUTC())}
+                : new Object[] {event};
+        try {
+            return new LocalGateway.LocalResponse(200, LocalInvocation.writeAnswer(method.invoke(handler, arguments)));
+        } catch (InvocationTargetException e) {
+            return new LocalGateway.LocalResponse(500, LocalInvocation.error(e.getCause()));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Function " + function.logicalId() + " cannot be invoked", e);
+        }
+    }
+
+    /**
+     * {@code ./tollgate audit verify --tenant T [--from I] [--to I]}: body
+     * {@code {"tenant":"T","from":"2026-01-01T00:00:00Z","to":...}}; answers the verification
+     * report (as {@code GET /v1/audit/verify} does for the caller's tenant), 400 for bad input.
+     */
+    static LocalGateway.LocalResponse verifyChain(AuditServices audit, byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode request;
+        try {
+            request = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            return badVerifyRequest("body", "the body must be a JSON object");
+        }
+        if (request == null || !request.isObject()) {
+            return badVerifyRequest("body", "the body must be a JSON object");
+        }
+        com.fasterxml.jackson.databind.JsonNode tenant = request.path("tenant");
+        if (!tenant.isTextual() || tenant.asText().isBlank()) {
+            return badVerifyRequest("tenant", "tenant is required");
+        }
+        Optional<java.time.Instant> from;
+        Optional<java.time.Instant> to;
+        try {
+            from = optionalInstant(request, "from");
+        } catch (java.time.format.DateTimeParseException e) {
+            return badVerifyRequest("from", "from must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
+        }
+        try {
+            to = optionalInstant(request, "to");
+        } catch (java.time.format.DateTimeParseException e) {
+            return badVerifyRequest("to", "to must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("tenant", tenant.asText());
+        report.putAll(audit.verifier().verify(tenant.asText(), from, to).wire());
+        return new LocalGateway.LocalResponse(200, jsonObject(report));
+    }
+
+    private static Optional<java.time.Instant> optionalInstant(com.fasterxml.jackson.databind.JsonNode request,
+            String name) {
+        com.fasterxml.jackson.databind.JsonNode value = request.path(name);
+        return value.isMissingNode() || value.isNull() ? Optional.empty()
+                : Optional.of(java.time.Instant.parse(value.asText()));
+    }
+
+    private static LocalGateway.LocalResponse badVerifyRequest(String field, String detail) {
+        return new LocalGateway.LocalResponse(400, jsonObject(Map.of("field", field, "detail", detail)));
+    }
+
+    private static String jsonObject(Map<String, Object> value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a JSON object", e);
         }
     }
 

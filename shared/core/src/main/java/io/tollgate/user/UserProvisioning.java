@@ -25,8 +25,9 @@ import java.util.UUID;
  */
 public final class UserProvisioning {
 
-    /** Seed 000's five roles, the default role profile. */
-    public static final Set<String> DEFAULT_ROLES = Set.of("super_admin", "tenant_admin", "org_admin", "org_member", "user");
+    /** Seed 000's five roles, plus {@code audit_writer}, the service role of API keys that submit audit events (ADR 0035). */
+    public static final Set<String> DEFAULT_ROLES = Set.of("super_admin", "tenant_admin", "org_admin", "org_member", "user",
+            "audit_writer");
 
     private final UserDirectory directory;
     private final Argon2idPasswordHasher hasher;

@@ -47,6 +47,30 @@ public record VerificationReport(long fromSeq, long toSeq, long eventsChecked, i
         return broken.isEmpty();
     }
 
+    /**
+     * The report as the API and {@code ./tollgate audit verify} show it: {@code valid}, the counts
+     * and positions, the head, and for a break {@code broken_at}, {@code reason}, {@code detail}.
+     */
+    public java.util.Map<String, Object> wire() {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("valid", valid());
+        body.put("events", eventsChecked);
+        body.put("from_seq", fromSeq);
+        body.put("to_seq", toSeq);
+        body.put("digests", digestsChecked);
+        body.put("head_seq", head.seq());
+        body.put("head", head.hash());
+        body.put("purged", eventsPurged());
+        body.put("retained_then_purged", purged().stream()
+                .map(range -> java.util.Map.of("from_seq", range.fromSeq(), "to_seq", range.toSeq())).toList());
+        broken.ifPresent(b -> {
+            body.put("broken_at", b.seq());
+            body.put("reason", b.kind().wireName());
+            body.put("detail", b.detail());
+        });
+        return body;
+    }
+
     /** What is wrong at a position. */
     public enum Kind {
         /** The event's content no longer matches its hash (or no longer forms an event). */
