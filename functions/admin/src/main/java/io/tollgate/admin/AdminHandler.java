@@ -123,6 +123,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         out.put("id", created.tenant().id());
         out.put("name", created.tenant().name());
         out.put("status", created.tenant().status().name());
+        out.put("role_profile", created.tenant().roleProfile());
         out.put("settings", SettingsDocument.write(created.tenant().settings()));
         created.admin().ifPresent(admin -> out.put("admin", admin.view(clock.instant())));
         return out;

@@ -4,17 +4,18 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
-import io.tollgate.authz.AccessPolicy;
 import io.tollgate.authz.AccessTokenValidator;
 import io.tollgate.authz.ApiKeyRepository;
 import io.tollgate.authz.DynamoDbWindowCounter;
 import io.tollgate.authz.RateLimiter;
 import io.tollgate.authz.RequestAuthorizer;
 import io.tollgate.authz.RouteCatalog;
+import io.tollgate.authz.TenantPolicies;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.observability.Metrics;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRevocations;
+import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.token.PublishedSigningKeys;
@@ -114,7 +115,12 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
             return item == null || item.isEmpty() ? services.defaultSettings().rateLimitPerMinute()
                     : Tenant.fromItem(item).settings().rateLimitPerMinute();
         }, services.clock(), Duration.ofMinutes(5));
-        return new RequestAuthorizer(RouteCatalog.load(), AccessPolicy.load("default"), validator,
+        // A tenant's role profile never changes (ADR 0039): read once per tenant and container.
+        var policies = TenantPolicies.bundled(tenant -> Optional.ofNullable(services.dynamoDb().getItem(r -> r
+                .tableName(tables.identity()).key(Keys.tenant(tenant))
+                .projectionExpression(Tenant.ROLE_PROFILE_ATTRIBUTE)).item())
+                .flatMap(item -> Attributes.string(item, Tenant.ROLE_PROFILE_ATTRIBUTE)));
+        return new RequestAuthorizer(RouteCatalog.load(), policies, validator,
                 new SessionRevocations(services.dynamoDb(), tables, services.clock(), SessionRevocations.DEFAULT_MAX_AGE,
                         10_000),
                 apiKeys, new RateLimiter(new DynamoDbWindowCounter(services.dynamoDb(), tables), services.clock(),

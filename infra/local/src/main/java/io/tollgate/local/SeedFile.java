@@ -19,7 +19,9 @@ public record SeedFile(List<SeedTenant> tenants) {
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
     }
 
-    public record SeedTenant(String id, String name, List<SeedOrganization> organizations, List<SeedUser> users) {
+    /** {@code role_profile}: {@code default} (seed 000's roles) when absent, or {@code simple} (seed 001's). */
+    public record SeedTenant(String id, String name, @JsonProperty("role_profile") String roleProfile,
+            List<SeedOrganization> organizations, List<SeedUser> users) {
         public SeedTenant {
             organizations = organizations == null ? List.of() : List.copyOf(organizations);
             users = users == null ? List.of() : List.copyOf(users);

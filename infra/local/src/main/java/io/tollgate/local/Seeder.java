@@ -1,5 +1,6 @@
 package io.tollgate.local;
 
+import io.tollgate.authz.AccessPolicy;
 import io.tollgate.http.ProblemException;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.password.PasswordPolicy;
@@ -34,7 +35,7 @@ final class Seeder {
         this.directory = new UserDirectory(services.dynamoDb(), services.config().tables());
         this.commonPasswords = CommonPasswords.load();
         this.provisioning = new UserProvisioning(directory, services.passwordHasher(), commonPasswords,
-                services.audit(), services.clock());
+                services.audit(), services.clock(), profile -> AccessPolicy.load(profile).roles());
     }
 
     /** What seeding did, for the start-up banner. */
@@ -44,7 +45,8 @@ final class Seeder {
     Outcome seed(SeedFile file) {
         List<String> lines = new ArrayList<>();
         for (SeedFile.SeedTenant seedTenant : file.tenants()) {
-            Tenant tenant = ensureTenant(seedTenant.id(), seedTenant.name() == null ? seedTenant.id() : seedTenant.name());
+            Tenant tenant = ensureTenant(seedTenant.id(), seedTenant.name() == null ? seedTenant.id() : seedTenant.name(),
+                    seedTenant.roleProfile() == null ? Tenant.DEFAULT_ROLE_PROFILE : seedTenant.roleProfile());
             for (SeedFile.SeedOrganization org : seedTenant.organizations()) {
                 try {
                     provisioning.createOrganization(tenant.id(), org.id(), org.name() == null ? org.id() : org.name(),
@@ -79,7 +81,7 @@ final class Seeder {
 
     /** The demo tenant and its super_admin, created with a random password unless they exist. */
     Outcome seedDemo() {
-        Tenant tenant = ensureTenant(DEMO_TENANT, "Demo Bank");
+        Tenant tenant = ensureTenant(DEMO_TENANT, "Demo Bank", Tenant.DEFAULT_ROLE_PROFILE);
         try {
             provisioning.createOrganization(DEMO_TENANT, "hq", "Head office", UserProvisioning.Requester.system(DEMO_TENANT));
         } catch (UserDirectory.AlreadyExistsException exists) {
@@ -96,12 +98,17 @@ final class Seeder {
         }
     }
 
-    private Tenant ensureTenant(String id, String name) {
+    private Tenant ensureTenant(String id, String name, String roleProfile) {
         Optional<Tenant> existing = directory.tenant(id);
         if (existing.isPresent()) {
             return existing.get();
         }
-        return provisioning.createTenant(id, name, services.defaultSettings(), UserProvisioning.Requester.system(id));
+        if (!AccessPolicy.bundledProfiles().contains(roleProfile)) {
+            throw new IllegalArgumentException("Seed tenant " + id + ": unknown role_profile " + roleProfile
+                    + "; use one of " + AccessPolicy.bundledProfiles().stream().sorted().toList());
+        }
+        return provisioning.createTenant(id, name, services.defaultSettings(), roleProfile,
+                UserProvisioning.Requester.system(id));
     }
 
     private String randomPassword(SecuritySettings settings) {

@@ -94,7 +94,8 @@ class AdminIT {
     }
 
     private static String tenantOf(String username) {
-        return username.endsWith("@ops.test") ? "ops" : username.endsWith("@globex.test") ? "globex" : "acme";
+        return username.endsWith("@ops.test") ? "ops" : username.endsWith("@globex.test") ? "globex"
+                : username.endsWith("@initech.test") ? "initech" : "acme";
     }
 
     /** One login per admin for the whole class (the session cap is 3). */
@@ -422,6 +423,41 @@ class AdminIT {
                 .filter(e -> id.equals(e.additionalData().get("target_user_id")) && "success".equals(e.result()))
                 .findFirst().orElseThrow();
         assertEquals(Boolean.TRUE, unlocked.additionalData().get("was_locked"));
+    }
+
+    @Test
+    void createTenantWhenSimpleRoleProfileThenSeed001RolesDecideInAuthorizerAndAdministration() {
+        HttpResponse<String> unknown = call("root@ops.test", "POST", "/v1/tenants",
+                "{\"id\":\"nowhere\",\"name\":\"Nowhere\",\"role_profile\":\"flat\"}");
+        assertProblem(unknown, 400, "validation_failed");
+        assertEquals("role_profile", json(unknown).get("errors").get(0).get("field").asText());
+        assertTrue(item(tables.identity(), Keys.tenant("nowhere")).isEmpty(), "nothing written");
+
+        HttpResponse<String> created = call("root@ops.test", "POST", "/v1/tenants", """
+                {"id":"initech","name":"Initech","role_profile":"simple",
+                 "admin":{"username":"ada@initech.test","password":"%s"}}""".formatted(PASSWORD));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("simple", json(created).get("role_profile").asText());
+        assertEquals(List.of("admin"), listOf(json(created).get("admin").get("roles")),
+                "the first administrator gets the profile's tenant administrator role");
+
+        HttpResponse<String> analyst = call("ada@initech.test", "POST", "/v1/users",
+                "{\"username\":\"ann@initech.test\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"analyst\"]}");
+        assertEquals(201, analyst.statusCode(), analyst.body());
+        HttpResponse<String> foreignRole = call("ada@initech.test", "POST", "/v1/users",
+                "{\"username\":\"tom@initech.test\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"tenant_admin\"]}");
+        assertProblem(foreignRole, 400, "validation_failed");
+        assertEquals("roles", json(foreignRole).get("errors").get(0).get("field").asText(),
+                "seed 000's roles do not exist in a simple-profile tenant");
+        assertEquals(200, call("ada@initech.test", "GET", "/v1/users", null).statusCode(),
+                "admin holds user:*:own_tenant in the simple profile");
+        assertProblem(call("ann@initech.test", "GET", "/v1/users", null), 403, "forbidden");
+        String annId = json(analyst).get("id").asText();
+        HttpResponse<String> promoted = call("ada@initech.test", "PUT", "/v1/users/" + annId + "/roles",
+                "{\"roles\":[\"admin\"]}");
+        assertEquals(200, promoted.statusCode(), promoted.body());
+        assertEquals("simple", Attributes.string(item(tables.identity(), Keys.tenant("initech")), "role_profile")
+                .orElseThrow());
     }
 
     @Test

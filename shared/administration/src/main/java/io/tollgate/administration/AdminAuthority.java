@@ -5,6 +5,7 @@ import io.tollgate.authz.Decision;
 import io.tollgate.authz.Permission;
 import io.tollgate.authz.Principal;
 import io.tollgate.authz.ResourceRef;
+import io.tollgate.authz.TenantPolicies;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
 import java.util.Collection;
@@ -21,15 +22,39 @@ import java.util.Set;
  *
  * <p>The caller's roles are the intersection of the token's (or API key's) roles and the roles
  * stored now: a demoted administrator loses the power at once, not when the token expires.
+ *
+ * <p>Roles are read in their tenant's role profile (ADR 0039): the caller's roles in the caller's
+ * tenant's profile, a target user's roles in the target tenant's profile.
  */
 public final class AdminAuthority {
 
-    private final AccessPolicy policy;
+    private final TenantPolicies policies;
     private final AdministrationRepository repository;
 
+    /** One policy for every tenant. */
     public AdminAuthority(AccessPolicy policy, AdministrationRepository repository) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this(TenantPolicies.single(policy), repository);
+    }
+
+    public AdminAuthority(TenantPolicies policies, AdministrationRepository repository) {
+        this.policies = Objects.requireNonNull(policies, "policies");
         this.repository = Objects.requireNonNull(repository, "repository");
+    }
+
+    /** The bundled profiles, each tenant's read from its tenant item. */
+    public static AdminAuthority bundled(AdministrationRepository repository) {
+        return new AdminAuthority(TenantPolicies.bundled(tenant -> repository.tenant(tenant)
+                .map(io.tollgate.tenant.Tenant::roleProfile)), repository);
+    }
+
+    /** The policy of {@code tenantId}'s role profile. */
+    public AccessPolicy policy(String tenantId) {
+        return policies.forTenant(tenantId);
+    }
+
+    /** The bundled profile named {@code profile}, if there is one. */
+    public Optional<AccessPolicy> profile(String profile) {
+        return policies.profile(profile);
     }
 
     /**
@@ -49,28 +74,38 @@ public final class AdminAuthority {
 
     /** The complete decision: allowed, and no scope left to check. */
     public boolean allows(Principal principal, Permission permission, ResourceRef target) {
-        Decision decision = policy.decide(principal, permission, target);
+        Decision decision = policy(principal.tenant()).decide(principal, permission, target);
         return decision.allowed() && decision.constraints().isEmpty();
     }
 
     /** The decision as the policy gives it (a listing applies remaining constraints per item). */
     public Decision decide(Principal principal, Permission permission, ResourceRef target) {
-        return policy.decide(principal, permission, target);
+        return policy(principal.tenant()).decide(principal, permission, target);
     }
 
-    /** Whether {@code principal} may give {@code role} (no role above its own highest). */
-    public boolean canGrant(Principal principal, String role) {
-        return policy.canGrant(principal.roles(), role);
+    /**
+     * Whether {@code principal} may give {@code role} of {@code tenantId}'s profile to someone: the
+     * role exists there, and its rank is not above the principal's highest (read in its own profile).
+     */
+    public boolean canGrant(Principal principal, String tenantId, String role) {
+        return canGrant(principal, policy(tenantId), role);
     }
 
-    /** The highest rank among {@code roles} (0 for none or unknown roles). */
-    public int highestRank(Collection<String> roles) {
+    /** {@link #canGrant(Principal, String, String)} for a tenant about to use {@code targetPolicy}. */
+    public boolean canGrant(Principal principal, AccessPolicy targetPolicy, String role) {
+        Optional<Integer> rank = targetPolicy.rank(role);
+        return rank.isPresent() && rank.get() <= highestRank(principal.tenant(), principal.roles());
+    }
+
+    /** The highest rank among {@code roles} in {@code tenantId}'s profile (0 for none or unknown roles). */
+    public int highestRank(String tenantId, Collection<String> roles) {
+        AccessPolicy policy = policy(tenantId);
         return roles.stream().map(policy::rank).flatMap(Optional::stream).mapToInt(Integer::intValue).max().orElse(0);
     }
 
-    /** The role names of the policy profile. */
-    public Set<String> roles() {
-        return policy.roles();
+    /** The role names of {@code tenantId}'s profile. */
+    public Set<String> roles(String tenantId) {
+        return policy(tenantId).roles();
     }
 
     /** Where a stored user sits, with nothing unknown. */

@@ -8,12 +8,10 @@ import io.tollgate.session.SessionServices;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
 import java.util.Objects;
+import java.util.Set;
 
 /** The administration services of a container, built once from its {@link TollgateServices}. */
 public record AdministrationServices(UserAdministration users, TenantAdministration tenants) {
-
-    /** The role profile the authorizer decides with (ADR 0013); both must use the same one. */
-    public static final String ROLE_PROFILE = "default";
 
     public AdministrationServices {
         Objects.requireNonNull(users, "users");
@@ -22,11 +20,11 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
 
     public static AdministrationServices create(TollgateServices services) {
         AdministrationRepository repository = new AdministrationRepository(services.dynamoDb(), services.config().tables());
-        AdminAuthority authority = new AdminAuthority(AccessPolicy.load(ROLE_PROFILE), repository);
+        AdminAuthority authority = AdminAuthority.bundled(repository);
         CommonPasswords commonPasswords = CommonPasswords.load();
         UserProvisioning provisioning = new UserProvisioning(new UserDirectory(services.dynamoDb(),
                 services.config().tables()), services.passwordHasher(), commonPasswords, services.audit(),
-                services.clock());
+                services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
         UserAdministration users = new UserAdministration(authority, repository, provisioning,
                 SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
                         services.clock()), services.audit(), services.clock());

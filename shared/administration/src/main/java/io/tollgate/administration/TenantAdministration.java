@@ -1,8 +1,10 @@
 package io.tollgate.administration;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditRecorder;
+import io.tollgate.authz.AccessPolicy;
 import io.tollgate.authz.Permission;
 import io.tollgate.authz.Principal;
 import io.tollgate.authz.ResourceRef;
@@ -46,7 +48,6 @@ public final class TenantAdministration {
     static final Permission TENANT_UPDATE = Permission.required("tenant:update");
     static final Permission ORGANIZATION_CREATE = Permission.required("organization:create");
     static final Permission ORGANIZATION_READ = Permission.required("organization:read");
-    static final String FIRST_ADMIN_ROLE = "tenant_admin";
 
     private final AdminAuthority authority;
     private final AdministrationRepository repository;
@@ -68,8 +69,15 @@ public final class TenantAdministration {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** {@code POST /v1/tenants}; {@code settings} defaults to the platform defaults. */
-    public record NewTenant(String id, String name, JsonNode settings, FirstAdmin admin) {
+    /**
+     * {@code POST /v1/tenants}; {@code settings} defaults to the platform defaults, {@code roleProfile}
+     * to {@code default} (seed 000's roles; {@code simple} is seed 001's admin/analyst/user).
+     */
+    public record NewTenant(String id, String name, JsonNode settings, FirstAdmin admin,
+            @JsonProperty("role_profile") String roleProfile) {
+        public NewTenant(String id, String name, JsonNode settings, FirstAdmin admin) {
+            this(id, name, settings, admin, null);
+        }
     }
 
     /** The new tenant's first {@code tenant_admin}. */
@@ -105,6 +113,12 @@ public final class TenantAdministration {
             UserFields.password(admin.password(), adminErrors);
             adminErrors.forEach(e -> errors.add(new FieldError("admin." + e.field(), e.code(), e.message())));
         }
+        String profileName = request.roleProfile() == null ? Tenant.DEFAULT_ROLE_PROFILE : request.roleProfile();
+        Optional<AccessPolicy> profile = authority.profile(profileName);
+        if (profile.isEmpty()) {
+            errors.add(new FieldError("role_profile", "unknown_role_profile",
+                    "Unknown role profile; use one of " + AccessPolicy.bundledProfiles().stream().sorted().toList() + "."));
+        }
         String safeId = errors.stream().anyMatch(e -> e.field().equals("id")) ? null : request.id();
         if (!errors.isEmpty()) {
             throw invalid(AuditEventType.TENANT_CREATED, caller, "tenant", "create", safeId, errors);
@@ -115,10 +129,11 @@ public final class TenantAdministration {
         } catch (ProblemException e) {
             throw refused(AuditEventType.TENANT_CREATED, caller, "tenant", "create", safeId, "invalid", e);
         }
+        String firstAdminRole = profile.get().tenantAdminRole();
         if (admin != null) {
-            if (!authority.canGrant(actor, FIRST_ADMIN_ROLE)) {
+            if (!authority.canGrant(actor, profile.get(), firstAdminRole)) {
                 audit.record(AuditEventType.PRIVILEGE_ESCALATION, caller.actor(), "tenant", "create", "denied",
-                        Map.of("reason", "role_above_caller", "requested_roles", List.of(FIRST_ADMIN_ROLE),
+                        Map.of("reason", "role_above_caller", "requested_roles", List.of(firstAdminRole),
                                 "caller_roles", actor.roles()));
                 throw new ProblemException(ErrorCode.FORBIDDEN, "Nobody grants a role above their own.");
             }
@@ -137,7 +152,7 @@ public final class TenantAdministration {
                 caller.ipAddress());
         Tenant tenant;
         try {
-            tenant = provisioning.createTenant(request.id(), request.name(), settings, requester);
+            tenant = provisioning.createTenant(request.id(), request.name(), settings, profileName, requester);
         } catch (UserDirectory.AlreadyExistsException e) {
             throw refused(AuditEventType.TENANT_CREATED, caller, "tenant", "create", request.id(), "exists",
                     new ProblemException(ErrorCode.CONFLICT, "This tenant id is taken."));
@@ -145,7 +160,7 @@ public final class TenantAdministration {
         Optional<ManagedUser> created = Optional.empty();
         if (admin != null) {
             String userId = provisioning.createUser(tenant, new UserProvisioning.NewUserRequest(admin.username(),
-                    admin.email(), admin.password(), List.of(FIRST_ADMIN_ROLE), null), requester);
+                    admin.email(), admin.password(), List.of(firstAdminRole), null), requester);
             created = repository.findUser(tenant.id(), userId);
         }
         return new CreatedTenant(tenant, created);

@@ -100,7 +100,7 @@ public final class UserAdministration {
         UserFields.username(request.username(), errors);
         UserFields.email("email", request.email(), false, errors);
         UserFields.password(request.password(), errors);
-        UserFields.roles(request.roles(), authority.roles(), errors);
+        UserFields.roles(request.roles(), authority.roles(actor.tenant()), errors);
         UserFields.identifier("org", request.org(), false, errors);
         if (!errors.isEmpty()) {
             throw invalid(AuditEventType.USER_CREATED, caller, "create", null, errors);
@@ -253,7 +253,7 @@ public final class UserAdministration {
     public ManagedUser replaceRoles(Caller caller, String userId, RoleAssignment assignment) {
         Principal actor = authority.current(caller);
         List<FieldError> errors = new ArrayList<>();
-        UserFields.roles(assignment.roles(), authority.roles(), errors);
+        UserFields.roles(assignment.roles(), authority.roles(actor.tenant()), errors);
         if (!errors.isEmpty()) {
             throw invalid(AuditEventType.ROLE_CHANGE, caller, "update_roles", userId, errors);
         }
@@ -316,7 +316,7 @@ public final class UserAdministration {
     }
 
     private void requireNotOutranked(Principal actor, Caller caller, ManagedUser user, String action) {
-        if (authority.highestRank(user.roles()) > authority.highestRank(actor.roles())) {
+        if (authority.highestRank(user.tenantId(), user.roles()) > authority.highestRank(actor.tenant(), actor.roles())) {
             audit.record(AuditEventType.PRIVILEGE_ESCALATION, caller.actor(), "user", action, "denied",
                     Map.of("target_user_id", user.userId(), "reason", "target_outranks_caller",
                             "caller_roles", actor.roles(), "target_roles", user.roles()));
@@ -325,7 +325,7 @@ public final class UserAdministration {
     }
 
     private void requireGrantable(Principal actor, Caller caller, List<String> roles, String action, String userId) {
-        List<String> above = roles.stream().filter(role -> !authority.canGrant(actor, role)).toList();
+        List<String> above = roles.stream().filter(role -> !authority.canGrant(actor, actor.tenant(), role)).toList();
         if (!above.isEmpty()) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("reason", "role_above_caller");

@@ -44,17 +44,20 @@ public final class AccessPolicy {
     }
 
     private final String profile;
+    private final String tenantAdminRole;
     private final Map<String, RoleDefinition> roles;
 
-    private AccessPolicy(String profile, Map<String, RoleDefinition> roles) {
+    private AccessPolicy(String profile, String tenantAdminRole, Map<String, RoleDefinition> roles) {
         this.profile = profile;
+        this.tenantAdminRole = tenantAdminRole;
         this.roles = roles;
     }
 
     record RoleFile(int rank, Boolean global, List<String> permissions) {
     }
 
-    record ProfileFile(String source, Map<String, RoleFile> roles) {
+    record ProfileFile(String source, @JsonProperty("tenant_admin_role") String tenantAdminRole,
+            Map<String, RoleFile> roles) {
     }
 
     record ProfilesFile(@JsonProperty("profiles") Map<String, ProfileFile> profiles) {
@@ -99,7 +102,29 @@ public final class AccessPolicy {
             }
             roles.put(name, new RoleDefinition(role.rank(), global, grants));
         });
-        return new AccessPolicy(profile, Map.copyOf(roles));
+        if (chosen.tenantAdminRole() == null || !roles.containsKey(chosen.tenantAdminRole())
+                || roles.get(chosen.tenantAdminRole()).global()) {
+            throw new IllegalArgumentException("Role profile " + profile
+                    + " needs a tenant_admin_role naming one of its non-global roles");
+        }
+        return new AccessPolicy(profile, chosen.tenantAdminRole(), Map.copyOf(roles));
+    }
+
+    /** The names of every profile of the bundled role-profiles file. */
+    public static Set<String> bundledProfiles() {
+        try (InputStream in = AccessPolicy.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing classpath resource " + RESOURCE);
+            }
+            return Set.copyOf(Json.mapper().readValue(in, ProfilesFile.class).profiles().keySet());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + RESOURCE, e);
+        }
+    }
+
+    /** The role a tenant's first administrator gets ({@code tenant_admin} in seed 000, {@code admin} in seed 001). */
+    public String tenantAdminRole() {
+        return tenantAdminRole;
     }
 
     /** The profile name. */

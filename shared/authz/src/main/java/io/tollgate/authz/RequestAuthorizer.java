@@ -28,7 +28,7 @@ public final class RequestAuthorizer {
     private static final String BEARER = "bearer ";
 
     private final RouteCatalog routes;
-    private final AccessPolicy policy;
+    private final TenantPolicies policies;
     private final AccessTokenValidator tokens;
     private final SessionRevocations revocations;
     private final ApiKeyLookup apiKeys;
@@ -40,10 +40,17 @@ public final class RequestAuthorizer {
         Optional<ApiKeyRepository.ApiKeyRecord> find(String prefix);
     }
 
+    /** One policy for every tenant. */
     public RequestAuthorizer(RouteCatalog routes, AccessPolicy policy, AccessTokenValidator tokens,
             SessionRevocations revocations, ApiKeyLookup apiKeys, RateLimiter rateLimiter, Clock clock) {
+        this(routes, TenantPolicies.single(policy), tokens, revocations, apiKeys, rateLimiter, clock);
+    }
+
+    /** Each principal's roles read in its own tenant's role profile (ADR 0039). */
+    public RequestAuthorizer(RouteCatalog routes, TenantPolicies policies, AccessTokenValidator tokens,
+            SessionRevocations revocations, ApiKeyLookup apiKeys, RateLimiter rateLimiter, Clock clock) {
         this.routes = Objects.requireNonNull(routes, "routes");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.policies = Objects.requireNonNull(policies, "policies");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
@@ -95,7 +102,7 @@ public final class RequestAuthorizer {
             return Outcome.refuse(Verdict.TOKEN_INVALID, "credential_invalid");
         }
         Authenticated who = caller.get();
-        Decision decision = match.get().decide(policy, who.principal());
+        Decision decision = match.get().decide(policies.forTenant(who.principal().tenant()), who.principal());
         if (!decision.allowed()) {
             return Outcome.refuse(Verdict.FORBIDDEN, decision.reason().name().toLowerCase(Locale.ROOT));
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.UUID;
 
 /**
@@ -34,9 +35,22 @@ public final class UserProvisioning {
     private final CommonPasswords commonPasswords;
     private final AuditRecorder audit;
     private final Clock clock;
+    private final Function<String, Set<String>> rolesOfProfile;
 
+    /** Provisioning that knows the {@code default} role profile only ({@link #DEFAULT_ROLES}). */
     public UserProvisioning(UserDirectory directory, Argon2idPasswordHasher hasher, CommonPasswords commonPasswords,
             AuditRecorder audit, Clock clock) {
+        this(directory, hasher, commonPasswords, audit, clock,
+                profile -> Tenant.DEFAULT_ROLE_PROFILE.equals(profile) ? DEFAULT_ROLES : Set.of());
+    }
+
+    /**
+     * @param rolesOfProfile the role names of a role profile (ADR 0039); a user's roles must be roles of
+     *                       its tenant's profile
+     */
+    public UserProvisioning(UserDirectory directory, Argon2idPasswordHasher hasher, CommonPasswords commonPasswords,
+            AuditRecorder audit, Clock clock, Function<String, Set<String>> rolesOfProfile) {
+        this.rolesOfProfile = Objects.requireNonNull(rolesOfProfile, "rolesOfProfile");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.commonPasswords = Objects.requireNonNull(commonPasswords, "commonPasswords");
@@ -52,13 +66,19 @@ public final class UserProvisioning {
     }
 
     public Tenant createTenant(String tenantId, String name, SecuritySettings settings, Requester requester) {
+        return createTenant(tenantId, name, settings, Tenant.DEFAULT_ROLE_PROFILE, requester);
+    }
+
+    /** Creates a tenant whose users' roles are read in {@code roleProfile} (validated by the caller). */
+    public Tenant createTenant(String tenantId, String name, SecuritySettings settings, String roleProfile,
+            Requester requester) {
         if (!Tenant.ID.matcher(tenantId).matches()) {
             throw invalid("tenant", "invalid_format", "Use 1-63 lower-case letters, digits or dashes.");
         }
-        Tenant tenant = new Tenant(tenantId, name, Tenant.Status.ACTIVE, settings);
+        Tenant tenant = new Tenant(tenantId, name, Tenant.Status.ACTIVE, settings, roleProfile);
         directory.createTenant(tenant, clock.instant());
         audit.record(AuditEventType.TENANT_CREATED, actor(tenantId, requester), "tenant", "create", "success",
-                Map.of("tenant", tenantId));
+                Map.of("tenant", tenantId, "role_profile", roleProfile));
         return tenant;
     }
 
@@ -85,8 +105,9 @@ public final class UserProvisioning {
         if (request.username() == null || request.username().isBlank() || request.username().length() > 254) {
             throw invalid("username", "invalid_length", "A user name of 1-254 characters is required.");
         }
+        Set<String> known = rolesOfProfile.apply(tenant.roleProfile());
         for (String role : request.roles()) {
-            if (!DEFAULT_ROLES.contains(role)) {
+            if (!known.contains(role)) {
                 throw invalid("roles", "unknown_role", "Unknown role.");
             }
         }

@@ -2,9 +2,7 @@ package io.tollgate.retention;
 
 import io.tollgate.administration.AdminAuthority;
 import io.tollgate.administration.AdministrationRepository;
-import io.tollgate.administration.AdministrationServices;
 import io.tollgate.audit.chain.ChainPurge;
-import io.tollgate.authz.AccessPolicy;
 import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.platform.TollgateServices;
 import java.util.Map;
@@ -36,8 +34,7 @@ public final class RetentionServices {
                 new ChainPurge(platform.dynamoDb(), audit.chains().table()), platform.dynamoDb(),
                 platform.config().tables(), platform.audit(), platform.clock(), pageSize, budget);
         AdministrationRepository repository = new AdministrationRepository(platform.dynamoDb(), platform.config().tables());
-        this.administration = new RetentionAdministration(policy, settings, new AdminAuthority(
-                AccessPolicy.load(AdministrationServices.ROLE_PROFILE), repository), repository, platform.audit());
+        this.administration = new RetentionAdministration(policy, settings, AdminAuthority.bundled(repository), repository, platform.audit());
     }
 
     public static RetentionServices of(AuditServices audit, int pageSize, int budget) {
