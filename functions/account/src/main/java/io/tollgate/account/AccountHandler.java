@@ -58,6 +58,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private static final int MAX_PASSWORD_CHARS = 1024;
 
     private static final String EXPIRED_PASSWORD_ROUTE = "POST /v1/auth/password/expired";
+    private static final String SET_PASSWORD_ROUTE = "POST /v1/auth/password/set";
+
+    /** {@code {"token","new_password"}} of {@code POST /v1/auth/password/set} (the invitation link's token). */
+    record SetPasswordRequest(String token, @JsonProperty("new_password") String newPassword) {
+        @Override
+        public String toString() {
+            return "SetPasswordRequest[<redacted>]";
+        }
+    }
 
     /** {@code {"password_change_token","new_password"}} of {@code POST /v1/auth/password/expired}. */
     record ExpiredPasswordChangeRequest(@JsonProperty("password_change_token") String passwordChangeToken,
@@ -119,18 +128,25 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 // Public: the one-time ticket of a login with an expired password stands for the caller.
                 ExpiredPasswordChangeRequest body = request.body(ExpiredPasswordChangeRequest.class);
                 List<FieldError> errors = new ArrayList<>();
-                if (body.passwordChangeToken() == null || body.passwordChangeToken().isEmpty()) {
-                    errors.add(new FieldError("password_change_token", "required", "The token is required."));
-                } else if (body.passwordChangeToken().length() > 128) {
-                    errors.add(new FieldError("password_change_token", "too_long",
-                            "The token has at most 128 characters."));
-                }
+                ticketField("password_change_token", body.passwordChangeToken(), errors);
                 passwordField("new_password", body.newPassword(), errors);
                 if (!errors.isEmpty()) {
                     throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
                 }
                 passwords.changeExpired(body.passwordChangeToken(), body.newPassword(), request.sourceIp(),
                         request.userAgent());
+                return ApiResponses.empty(204);
+            }
+            if (SET_PASSWORD_ROUTE.equals(event.getRouteKey())) {
+                // Public: the invitation link's one-time token stands for the invited user (ADR 0045).
+                SetPasswordRequest body = request.body(SetPasswordRequest.class);
+                List<FieldError> errors = new ArrayList<>();
+                ticketField("token", body.token(), errors);
+                passwordField("new_password", body.newPassword(), errors);
+                if (!errors.isEmpty()) {
+                    throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+                }
+                passwords.setInvited(body.token(), body.newPassword(), request.sourceIp(), request.userAgent());
                 return ApiResponses.empty(204);
             }
             ApiRequest.Principal me = request.requirePrincipal();
@@ -249,6 +265,14 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         return new PasswordChange(body.currentPassword(), body.newPassword());
     }
 
+
+    private static void ticketField(String name, String value, List<FieldError> errors) {
+        if (value == null || value.isEmpty()) {
+            errors.add(new FieldError(name, "required", "The token is required."));
+        } else if (value.length() > 128) {
+            errors.add(new FieldError(name, "too_long", "The token has at most 128 characters."));
+        }
+    }
     private static void passwordField(String name, String value, List<FieldError> errors) {
         if (value == null || value.isEmpty()) {
             errors.add(new FieldError(name, "required", "The " + name + " is required."));

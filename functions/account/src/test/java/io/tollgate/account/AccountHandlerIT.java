@@ -213,4 +213,29 @@ class AccountHandlerIT {
         assertTrue(LoginServices.create(bed.services).login(new LoginCommand(alice.tenantId(), "alice@acme.test",
                 "Copper-Lantern-Meadow-47!", "203.0.113.10", "test-agent")) instanceof LoginResult.Authenticated);
     }
+
+    @Test
+    void setPasswordSampleWhenInvitationTicketThen204OnceAndWhenSampleTokenThen401() throws Exception {
+        APIGatewayV2HTTPEvent unknown = EventLoader.loadApiGatewayHttpEvent("../../events/auth-password-set.json");
+        APIGatewayV2HTTPResponse refused = handler.handleRequest(unknown, null);
+        assertEquals(401, refused.getStatusCode(), "the sample's token was never issued");
+        assertEquals("token_invalid", Json.mapper().readTree(refused.getBody()).get("code").asText());
+
+        var directory = new io.tollgate.user.UserDirectory(Testbed.dynamoDb(), Testbed.TABLES);
+        var provisioning = new io.tollgate.user.UserProvisioning(directory, bed.services.passwordHasher(),
+                io.tollgate.password.CommonPasswords.load(), bed.services.audit(), bed.clock);
+        var tickets = new io.tollgate.password.PasswordChangeTickets(Testbed.dynamoDb(), Testbed.TABLES,
+                new io.tollgate.token.OpaqueTokens(bed.services.random()), bed.clock);
+        var invited = provisioning.invite(directory.tenant(alice.tenantId()).orElseThrow(),
+                new io.tollgate.user.UserProvisioning.NewUserRequest("ivy@acme.test", "ivy@acme.test", null,
+                        java.util.List.of("user"), "risk"),
+                io.tollgate.user.UserProvisioning.Requester.system(alice.tenantId()), tickets);
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/auth-password-set.json");
+        event.setBody("{\"token\":\"" + invited.ticket().token() + "\",\"new_password\":\"Copper-Lantern-Meadow-47!\"}");
+        APIGatewayV2HTTPResponse set = handler.handleRequest(event, null);
+        assertEquals(204, set.getStatusCode(), set.getBody());
+        assertEquals(401, handler.handleRequest(event, null).getStatusCode(), "an invitation works once");
+        assertTrue(LoginServices.create(bed.services).login(new LoginCommand(alice.tenantId(), "ivy@acme.test",
+                "Copper-Lantern-Meadow-47!", "203.0.113.10", "test-agent")) instanceof LoginResult.Authenticated);
+    }
 }

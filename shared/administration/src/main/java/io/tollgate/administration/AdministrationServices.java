@@ -8,6 +8,9 @@ import io.tollgate.session.SessionServices;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
 import java.util.Objects;
+import java.util.Optional;
+import io.tollgate.password.PasswordChangeTickets;
+import io.tollgate.token.OpaqueTokens;
 import java.util.Set;
 
 /** The administration services of a container, built once from its {@link TollgateServices}. */
@@ -16,6 +19,16 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
     public AdministrationServices {
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(tenants, "tenants");
+    }
+
+    /** Invitations where the container sends mail (ADR 0045). */
+    private static Optional<Invitations> invitations(TollgateServices services) {
+        if (!services.sendsMail()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Invitations(new PasswordChangeTickets(services.dynamoDb(), services.config().tables(),
+                new OpaqueTokens(services.random()), services.clock()), services.mailSender(),
+                services.config().tokenIssuer()));
     }
 
     public static AdministrationServices create(TollgateServices services) {
@@ -27,7 +40,7 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                 services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
         UserAdministration users = new UserAdministration(authority, repository, provisioning,
                 SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
-                        services.clock()), services.audit(), services.clock());
+                        services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
                 services.defaultSettings(), services.audit(), services.clock());
         return new AdministrationServices(users, tenants);

@@ -9,6 +9,7 @@ import io.tollgate.authz.Principal;
 import io.tollgate.authz.ResourceRef;
 import io.tollgate.authz.Scope;
 import io.tollgate.http.ErrorCode;
+import io.tollgate.mail.MailSender;
 import io.tollgate.http.ProblemException;
 import io.tollgate.http.ProblemException.FieldError;
 import io.tollgate.session.SessionService;
@@ -64,10 +65,23 @@ public final class UserAdministration {
     private final ApiKeyRepository apiKeys;
     private final AuditRecorder audit;
     private final Clock clock;
+    private final Optional<Invitations> invitations;
 
+    /** Administration without invitations: every new user needs an initial password. */
     public UserAdministration(AdminAuthority authority, AdministrationRepository repository,
             UserProvisioning provisioning, SessionService sessions, ApiKeyRepository apiKeys, AuditRecorder audit,
             Clock clock) {
+        this(authority, repository, provisioning, sessions, apiKeys, audit, clock, Optional.empty());
+    }
+
+    /**
+     * @param invitations where present, a user created without a password is invited by mail
+     *                    (ADR 0045)
+     */
+    public UserAdministration(AdminAuthority authority, AdministrationRepository repository,
+            UserProvisioning provisioning, SessionService sessions, ApiKeyRepository apiKeys, AuditRecorder audit,
+            Clock clock, Optional<Invitations> invitations) {
+        this.invitations = Objects.requireNonNull(invitations, "invitations");
         this.authority = Objects.requireNonNull(authority, "authority");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.provisioning = Objects.requireNonNull(provisioning, "provisioning");
@@ -98,8 +112,11 @@ public final class UserAdministration {
         Principal actor = authority.current(caller);
         List<FieldError> errors = new ArrayList<>();
         UserFields.username(request.username(), errors);
-        UserFields.email("email", request.email(), false, errors);
-        UserFields.password(request.password(), errors);
+        boolean invite = request.password() == null && invitations.isPresent();
+        UserFields.email("email", request.email(), invite, errors);
+        if (!invite) {
+            UserFields.password(request.password(), errors);
+        }
         UserFields.roles(request.roles(), authority.roles(actor.tenant()), errors);
         UserFields.identifier("org", request.org(), false, errors);
         if (!errors.isEmpty()) {
@@ -120,9 +137,18 @@ public final class UserAdministration {
         }
         String userId;
         try {
-            userId = provisioning.createUser(tenant, new UserProvisioning.NewUserRequest(request.username(),
-                    request.email(), request.password(), request.roles(), org),
-                    new UserProvisioning.Requester(actor.tenant(), actor.userId(), caller.ipAddress()));
+            UserProvisioning.NewUserRequest newUser = new UserProvisioning.NewUserRequest(request.username(),
+                    request.email(), request.password(), request.roles(), org);
+            UserProvisioning.Requester requester = new UserProvisioning.Requester(actor.tenant(), actor.userId(),
+                    caller.ipAddress());
+            if (invite) {
+                UserProvisioning.Invited invited = provisioning.invite(tenant, newUser, requester,
+                        invitations.get().tickets());
+                userId = invited.userId();
+                sendInvitation(caller, tenant, request, invited);
+            } else {
+                userId = provisioning.createUser(tenant, newUser, requester);
+            }
         } catch (UserDirectory.AlreadyExistsException e) {
             throw refused(AuditEventType.USER_CREATED, caller, "create", null, "username_taken",
                     new ProblemException(ErrorCode.CONFLICT, "This user name is taken in this tenant."));
@@ -131,6 +157,20 @@ public final class UserAdministration {
         }
         return repository.findUser(actor.tenant(), userId)
                 .orElseThrow(() -> new IllegalStateException("A created user cannot be read back"));
+    }
+
+    private void sendInvitation(Caller caller, Tenant tenant, NewUser request, UserProvisioning.Invited invited) {
+        String result;
+        try {
+            invitations.get().send(request.email(), request.username(), tenant.name(), invited.ticket().token(),
+                    invited.ticket().expiresAt());
+            result = "success";
+        } catch (MailSender.MailUnavailableException | IllegalArgumentException e) {
+            // The account stands (unusable without the link); the administrator sees the failure in the trail.
+            result = "failure";
+        }
+        audit.record(AuditEventType.USER_INVITED, caller.actor(), "user", "invite", result,
+                Map.of("target_user_id", invited.userId(), "expires_at", invited.ticket().expiresAt().toString()));
     }
 
     /** Callers limited to their organisation create in it unless they name one. */

@@ -72,7 +72,7 @@ class RouteCatalogTest {
         assertEquals(Set.of("POST /v1/auth/login", "POST /v1/auth/mfa/verify", "POST /v1/auth/mfa/email",
                 "POST /v1/auth/mfa/enrolment/totp", "POST /v1/auth/mfa/enrolment/totp/activate",
                 "POST /v1/auth/mfa/sms", "POST /v1/auth/mfa/webauthn", "POST /v1/auth/token/refresh",
-                "POST /v1/auth/logout", "POST /v1/auth/password/expired",
+                "POST /v1/auth/logout", "POST /v1/auth/password/expired", "POST /v1/auth/password/set",
                 "POST /v1/auth/passkey/options", "POST /v1/auth/passkey/verify", "GET /.well-known/jwks.json",
                 "GET /.well-known/openid-configuration"), publicRoutes);
     }

@@ -36,6 +36,8 @@ public enum AuditEventType {
     TENANT_CREATED("tenant_created", AuditSeverity.HIGH, List.of("sox", "soc2")),
     ORGANIZATION_CREATED("organization_created", AuditSeverity.MEDIUM, List.of("sox", "soc2")),
     USER_CREATED("user_creation", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2")),
+    /** A set-password link mailed to a user created without a password (ADR 0045). */
+    USER_INVITED("user_invited", AuditSeverity.MEDIUM, List.of("sox", "gdpr", "soc2")),
     /** Seed 000: CRITICAL. An attempt to grant a role above one's own, or to act on a user who outranks the actor. */
     PRIVILEGE_ESCALATION("privilege_escalation", AuditSeverity.CRITICAL, List.of("sox", "pci", "iso27001", "soc2")),
     /** Seed 000: HIGH. */

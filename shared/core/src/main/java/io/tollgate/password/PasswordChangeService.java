@@ -157,7 +157,24 @@ public final class PasswordChangeService {
      *     changed since), 422 password_policy_violated (the ticket stays usable), 409 conflict
      */
     public List<String> changeExpired(String ticketToken, String newPassword, String sourceIp, String userAgent) {
-        Optional<PasswordChangeTickets.Ticket> ticket = tickets.find(ticketToken);
+        return changeWithTicket(ticketToken, PasswordChangeTickets.Purpose.EXPIRED_PASSWORD, newPassword, sourceIp,
+                userAgent);
+    }
+
+    /**
+     * {@code POST /v1/auth/password/set}: the first password of a user an administrator invited
+     * (ADR 0045). The 24-hour invitation ticket stands for the unusable random password the account
+     * was created with; it is consumed with the change, so the link works once.
+     *
+     * @throws ProblemException 401 token_invalid, 422 password_policy_violated (the link stays usable)
+     */
+    public void setInvited(String ticketToken, String newPassword, String sourceIp, String userAgent) {
+        changeWithTicket(ticketToken, PasswordChangeTickets.Purpose.INVITATION, newPassword, sourceIp, userAgent);
+    }
+
+    private List<String> changeWithTicket(String ticketToken, PasswordChangeTickets.Purpose purpose, String newPassword,
+            String sourceIp, String userAgent) {
+        Optional<PasswordChangeTickets.Ticket> ticket = tickets.find(ticketToken, purpose);
         MfaCredentialRepository.Snapshot snapshot = ticket.map(t -> users.loadById(t.tenantId(), t.userId()))
                 .orElse(null);
         Optional<UserAccount> account = snapshot == null ? Optional.empty() : snapshot.user()
@@ -185,7 +202,8 @@ public final class PasswordChangeService {
             errors.add(new ProblemException.FieldError("new_password", REUSED_RULE,
                     "Use a password that differs from your last " + remembered + " passwords."));
         }
-        String via = ticket.isPresent() ? "expired_password_ticket" : "current_password";
+        boolean invitation = ticket.map(t -> t.purpose() == PasswordChangeTickets.Purpose.INVITATION).orElse(false);
+        String via = invitation ? "invitation" : ticket.isPresent() ? "expired_password_ticket" : "current_password";
         if (!errors.isEmpty()) {
             audit.record(AuditEventType.PASSWORD_CHANGED, actor, "user", "password_change", "failure",
                     Map.of("reason", "policy", "via", via,
@@ -195,7 +213,8 @@ public final class PasswordChangeService {
         }
 
         List<String> newHistory = new ArrayList<>();
-        if (remembered > 1) {
+        // An invitation's random placeholder is nobody's password: it is not remembered.
+        if (remembered > 1 && !invitation) {
             newHistory.add(account.passwordHash());
             newHistory.addAll(history.subList(0, Math.min(history.size(), remembered - 2)));
         }
@@ -203,8 +222,10 @@ public final class PasswordChangeService {
         List<String> revoked = sessions.revokeAll(account.tenantId(), account.userId(), "password_change", actor);
         audit.record(AuditEventType.PASSWORD_CHANGED, actor, "user", "password_change", "success",
                 Map.of("via", via, "sessions_revoked", revoked.size()));
-        snapshot.email().ifPresent(to -> notify(to, snapshot.tenant().map(Tenant::name).orElse(account.tenantId()),
-                now));
+        if (!invitation) {
+            snapshot.email().ifPresent(to -> notify(to, snapshot.tenant().map(Tenant::name)
+                    .orElse(account.tenantId()), now));
+        }
         return revoked;
     }
 

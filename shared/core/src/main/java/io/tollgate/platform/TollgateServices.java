@@ -196,6 +196,11 @@ public final class TollgateServices {
         return encryptor;
     }
 
+    /** Whether this container sends mail ({@link #mailSender()} would not throw). */
+    public boolean sendsMail() {
+        return mailSender != null;
+    }
+
     /** Outgoing mail: SES v2 in AWS, the outbox locally. */
     public MailSender mailSender() {
         if (mailSender == null) {

@@ -29,14 +29,25 @@ public final class ExpiringItems {
      */
     public static void create(DynamoDbClient dynamoDb, String table, Map<String, AttributeValue> item, Instant now,
             Instant expires, List<TransactWriteItem> alongWith) {
+        List<TransactWriteItem> writes = new ArrayList<>(alongWith);
+        writes.add(newItem(table, withInstants(item, now, expires)));
+        dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
+    }
+
+    /** {@code item} with {@code created_at}, {@code expires_at} and the TTL attribute. */
+    public static Map<String, AttributeValue> withInstants(Map<String, AttributeValue> item, Instant now,
+            Instant expires) {
         Map<String, AttributeValue> stored = new HashMap<>(item);
         stored.put("created_at", Attributes.epochMillis(now));
         stored.put("expires_at", Attributes.epochMillis(expires));
         stored.put(Keys.TTL, Attributes.epochSeconds(expires));
-        List<TransactWriteItem> writes = new ArrayList<>(alongWith);
-        writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(stored)
+        return stored;
+    }
+
+    /** The transaction put of {@code item} on condition that its key is free. */
+    public static TransactWriteItem newItem(String table, Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build());
-        dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
+                .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build();
     }
 }

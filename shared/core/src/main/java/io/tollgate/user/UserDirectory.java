@@ -72,6 +72,14 @@ public final class UserDirectory {
 
     /** Creates the user item and its id pointer in one transaction; the user name must be free. */
     public void createUser(NewUser user, Instant now) {
+        createUser(user, now, List.of());
+    }
+
+    /**
+     * {@link #createUser(NewUser, Instant)} with {@code alongWith} in the same transaction (an
+     * invitation ticket); a failed condition of those is reported as it is, not as a taken name.
+     */
+    public void createUser(NewUser user, Instant now, List<TransactWriteItem> alongWith) {
         Map<String, AttributeValue> item = new HashMap<>(Keys.user(user.tenantId(), user.username()));
         item.put("tenant_id", Attributes.s(user.tenantId()));
         item.put("user_id", Attributes.s(user.userId()));
@@ -91,10 +99,11 @@ public final class UserDirectory {
         Map<String, AttributeValue> pointer = new HashMap<>(Keys.userId(user.tenantId(), user.userId()));
         pointer.put("username", Attributes.s(Keys.normaliseUsername(user.username())));
         try {
-            dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                    newItem(item), newItem(pointer)).build());
+            List<TransactWriteItem> writes = new java.util.ArrayList<>(List.of(newItem(item), newItem(pointer)));
+            writes.addAll(alongWith);
+            dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
         } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+            if (e.cancellationReasons().stream().limit(2).anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
                 throw new AlreadyExistsException("User " + user.username());
             }
             throw e;

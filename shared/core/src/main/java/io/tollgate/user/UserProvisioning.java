@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.security.SecureRandom;
+import java.util.Base64;
+import io.tollgate.password.PasswordChangeTickets;
 import java.util.function.Function;
 import java.util.UUID;
 
@@ -36,6 +39,7 @@ public final class UserProvisioning {
     private final AuditRecorder audit;
     private final Clock clock;
     private final Function<String, Set<String>> rolesOfProfile;
+    private static final SecureRandom PLACEHOLDER_RANDOM = new SecureRandom();
 
     /** Provisioning that knows the {@code default} role profile only ({@link #DEFAULT_ROLES}). */
     public UserProvisioning(UserDirectory directory, Argon2idPasswordHasher hasher, CommonPasswords commonPasswords,
@@ -102,15 +106,7 @@ public final class UserProvisioning {
 
     /** Creates the user and returns its id; 422 with every broken password rule. */
     public String createUser(Tenant tenant, NewUserRequest request, Requester requester) {
-        if (request.username() == null || request.username().isBlank() || request.username().length() > 254) {
-            throw invalid("username", "invalid_length", "A user name of 1-254 characters is required.");
-        }
-        Set<String> known = rolesOfProfile.apply(tenant.roleProfile());
-        for (String role : request.roles()) {
-            if (!known.contains(role)) {
-                throw invalid("roles", "unknown_role", "Unknown role.");
-            }
-        }
+        checkIdentity(tenant, request);
         PasswordPolicy policy = new PasswordPolicy(tenant.settings().password(), commonPasswords);
         List<PasswordRuleViolation> violations = policy.check(request.password(),
                 List.of(request.username(), request.email() == null ? "" : request.email(), tenant.id()));
@@ -126,6 +122,48 @@ public final class UserProvisioning {
         audit.record(AuditEventType.USER_CREATED, actor(tenant.id(), requester), "user", "create", "success",
                 Map.of("created_user_id", userId, "roles", request.roles()));
         return userId;
+    }
+
+    /** What {@link #invite} made: the user id and the set-password ticket (its token is shown once, in the mail). */
+    public record Invited(String userId, PasswordChangeTickets.Issued ticket) {
+    }
+
+    /**
+     * Creates a user without a password (ADR 0045): the account gets the Argon2id hash of a random
+     * 256-bit secret that is thrown away at once, so no password logs in, and in the same
+     * transaction an {@linkplain PasswordChangeTickets.Purpose#INVITATION invitation ticket} that
+     * lets the holder of the mailed link choose the first password within 24 hours, once.
+     */
+    public Invited invite(Tenant tenant, NewUserRequest request, Requester requester, PasswordChangeTickets tickets) {
+        checkIdentity(tenant, request);
+        if (request.email() == null) {
+            throw invalid("email", "required", "An invited user needs an email address for the set-password link.");
+        }
+        byte[] secret = new byte[32];
+        PLACEHOLDER_RANDOM.nextBytes(secret);
+        String placeholderHash = hasher.hash(Base64.getEncoder().encodeToString(secret));
+        java.util.Arrays.fill(secret, (byte) 0);
+        String userId = UUID.randomUUID().toString();
+        PasswordChangeTickets.Issued ticket = tickets.issue(tenant.id(), userId, placeholderHash,
+                PasswordChangeTickets.Purpose.INVITATION);
+        directory.createUser(new UserDirectory.NewUser(tenant.id(), userId, request.username(), request.email(),
+                request.organizationId(), request.roles(), placeholderHash), clock.instant(), List.of(ticket.put()));
+        audit.record(AuditEventType.USER_CREATED, actor(tenant.id(), requester), "user", "create", "success",
+                Map.of("created_user_id", userId, "roles", request.roles(), "invitation", true,
+                        "invitation_expires_at", ticket.expiresAt().toString()));
+        return new Invited(userId, ticket);
+    }
+
+    private void checkIdentity(Tenant tenant, NewUserRequest request) {
+        if (request.username() == null || request.username().isBlank() || request.username().length() > 254) {
+            throw invalid("username", "invalid_length", "A user name of 1-254 characters is required.");
+        }
+        Set<String> known = rolesOfProfile.apply(tenant.roleProfile());
+        for (String role : request.roles()) {
+            if (!known.contains(role)) {
+                throw invalid("roles", "unknown_role", "Unknown role.");
+            }
+        }
     }
 
     private static AuditRecorder.Actor actor(String tenantId, Requester requester) {
