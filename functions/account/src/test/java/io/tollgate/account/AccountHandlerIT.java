@@ -221,7 +221,7 @@ class AccountHandlerIT {
         assertEquals(401, refused.getStatusCode(), "the sample's token was never issued");
         assertEquals("token_invalid", Json.mapper().readTree(refused.getBody()).get("code").asText());
 
-        var directory = new io.tollgate.user.UserDirectory(Testbed.dynamoDb(), Testbed.TABLES);
+        var directory = bed.services.userDirectory();
         var provisioning = new io.tollgate.user.UserProvisioning(directory, bed.services.passwordHasher(),
                 io.tollgate.password.CommonPasswords.load(), bed.services.audit(), bed.clock);
         var tickets = new io.tollgate.password.PasswordChangeTickets(Testbed.dynamoDb(), Testbed.TABLES,

@@ -21,6 +21,7 @@ import io.tollgate.http.ProblemException;
 import io.tollgate.platform.TollgateServices;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -81,8 +82,22 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                         users.create(caller, request.body(UserAdministration.NewUser.class)).view(clock.instant()));
                 case "GET /v1/users" -> {
                     Instant now = clock.instant();
+                    Map<String, String> query = event.getQueryStringParameters() == null ? Map.of()
+                            : event.getQueryStringParameters();
+                    if (query.containsKey("email")) {
+                        Map<String, String> rest = new HashMap<>(query);
+                        String email = rest.remove("email");
+                        if (!rest.isEmpty()) {
+                            // A look-up by address is one answer: no paging parameters with it.
+                            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                                    java.util.List.of(new ProblemException.FieldError(rest.keySet().iterator().next(),
+                                            "not_with_email", "email is not combined with other parameters.")));
+                        }
+                        yield ApiResponses.json(200, page("users", new Page<>(users.findByEmail(caller, email),
+                                Optional.empty()), u -> u.view(now)));
+                    }
                     yield ApiResponses.json(200, page("users",
-                            users.list(caller, PageRequest.fromQuery(event.getQueryStringParameters())), u -> u.view(now)));
+                            users.list(caller, PageRequest.fromQuery(query)), u -> u.view(now)));
                 }
                 case "GET /v1/users/{id}" -> ApiResponses.json(200, users.get(caller, userId(event)).view(clock.instant()));
                 case "PATCH /v1/users/{id}" -> ApiResponses.json(200, users.update(caller, userId(event),

@@ -48,7 +48,7 @@ class AdminHandlerIT {
     void setUp() {
         bed = new Testbed();
         alice = bed.newTenant();
-        directory = new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES);
+        directory = bed.services.userDirectory();
         provisioning = new UserProvisioning(directory, bed.services.passwordHasher(), CommonPasswords.load(),
                 bed.services.audit(), bed.clock);
         provisioning.createOrganization(alice.tenantId(), "audit", "Audit", UserProvisioning.Requester.system(alice.tenantId()));

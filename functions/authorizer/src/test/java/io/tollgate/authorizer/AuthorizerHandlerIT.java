@@ -52,7 +52,7 @@ class AuthorizerHandlerIT {
     }
 
     private String tenantAdmin() {
-        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES),
+        UserProvisioning provisioning = new UserProvisioning(bed.services.userDirectory(),
                 bed.services.passwordHasher(), CommonPasswords.load(), bed.services.audit(), bed.clock);
         Tenant tenant = new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).tenant(alice.tenantId()).orElseThrow();
         provisioning.createUser(tenant, new UserProvisioning.NewUserRequest("admin@acme.test", null, Testbed.PASSWORD,

@@ -78,10 +78,12 @@ class MfaVerifyHandlerIT {
                 .auditPublisher(new RecordingAuditPublisher()).clock(clock).random(random)
                 .defaultSettings(TestSettings.fastHashing())
                 .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
-                .mailSender(mails::add).build();
+                .mailSender(mails::add)
+                .emailIndexKey("email-index-key-of-at-least-16-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build();
         handler = new MfaVerifyHandler(services);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(dynamoDb, TABLES),
+        UserProvisioning provisioning = new UserProvisioning(services.userDirectory(),
                 services.passwordHasher(), CommonPasswords.load(), services.audit(), clock);
         Tenant created = provisioning.createTenant(tenant, "Acme", TestSettings.fastHashing(),
                 UserProvisioning.Requester.system(tenant));

@@ -37,7 +37,7 @@ class RetentionAdminHandlerIT {
     @BeforeEach
     void setUp() {
         alice = testbed.newTenant();
-        UserDirectory directory = new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES);
+        UserDirectory directory = testbed.services.userDirectory();
         UserProvisioning provisioning = new UserProvisioning(directory, testbed.services.passwordHasher(),
                 CommonPasswords.load(), testbed.services.audit(), testbed.clock);
         provisioning.createUser(directory.tenant(alice.tenantId()).orElseThrow(), new UserProvisioning.NewUserRequest(

@@ -65,6 +65,17 @@ class LocalQueueTest {
 
     @Test
     void subscribeWhenMessageFailsThenRetriedBeforeLaterOnesOfItsGroupAndThenDeadLettered() throws Exception {
+        // A retry delay long enough that the other group's delivery (no delay) comes first even on a loaded machine.
+        LocalQueue queue = new LocalQueue(new QueueSpec("Q", true, Optional.of("Dlq"), 3, Duration.ofSeconds(30)),
+                Optional.of(deadLetter), Duration.ofMillis(300), Clock.systemUTC());
+        try {
+            poisonThenOthers(queue);
+        } finally {
+            queue.close();
+        }
+    }
+
+    private void poisonThenOthers(LocalQueue queue) throws Exception {
         queue.send("poison", Optional.of("acme"), "p", Map.of());
         queue.send("after", Optional.of("acme"), "a", Map.of());
         queue.send("other", Optional.of("globex"), "o", Map.of());

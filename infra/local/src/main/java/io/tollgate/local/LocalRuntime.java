@@ -184,7 +184,9 @@ public final class LocalRuntime implements AutoCloseable {
                     .orElseGet(LocalRuntime::temporaryOutbox), LOCAL_MAIL_FROM, clock);
             preset.encryptor(EnvelopeEncryptor.withDefaultCache(keyRing, clock, random))
                     .mailSender(outbox)
-                    .backupCodePepper(localPepper(secrets, random));
+                    .backupCodePepper(localSecret(secrets, random, LOCAL_PEPPER_SECRET, "Tollgate backup-code pepper (local)"))
+                    .emailIndexKey(localSecret(secrets, random, LOCAL_EMAIL_INDEX_SECRET,
+                            "Tollgate e-mail blind-index key (local)"));
             for (QueueSpec queue : deadLetterQueuesFirst(template)) {
                 events.queues.put(queue.logicalId(), new LocalQueue(queue,
                         queue.deadLetterQueue().map(events.queues::get), QUEUE_RETRY_DELAY, Clock.systemUTC()));
@@ -249,19 +251,20 @@ public final class LocalRuntime implements AutoCloseable {
     static final String LOCAL_MAIL_FROM = "no-reply@tollgate.local";
     /** The local Secrets Manager secret holding the backup-code pepper (ADR 0009), created at first start. */
     static final String LOCAL_PEPPER_SECRET = "tollgate-local-mfa-pepper";
+    /** The local secret holding the e-mail blind-index key (ADR 0046), created at first start. */
+    static final String LOCAL_EMAIL_INDEX_SECRET = "tollgate-local-email-index-key";
 
-    /** The backup-code pepper, from the local Secrets Manager as in AWS (created with 256 random bits if absent). */
-    private static byte[] localPepper(SecretsManagerClient secrets, SecureRandom random) {
+    /** A local secret (the pepper, the index key), from the local Secrets Manager as in AWS; 256 random bits if absent. */
+    private static byte[] localSecret(SecretsManagerClient secrets, SecureRandom random, String name,
+            String description) {
         try {
-            return secrets.getSecretValue(r -> r.secretId(LOCAL_PEPPER_SECRET)).secretString()
-                    .getBytes(StandardCharsets.UTF_8);
+            return secrets.getSecretValue(r -> r.secretId(name)).secretString().getBytes(StandardCharsets.UTF_8);
         } catch (ResourceNotFoundException absent) {
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
-            String pepper = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            secrets.createSecret(r -> r.name(LOCAL_PEPPER_SECRET).description("Tollgate backup-code pepper (local)")
-                    .secretString(pepper));
-            return pepper.getBytes(StandardCharsets.UTF_8);
+            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            secrets.createSecret(r -> r.name(name).description(description).secretString(value));
+            return value.getBytes(StandardCharsets.UTF_8);
         }
     }
 

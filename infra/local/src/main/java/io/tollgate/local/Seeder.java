@@ -32,7 +32,7 @@ final class Seeder {
 
     Seeder(TollgateServices services) {
         this.services = services;
-        this.directory = new UserDirectory(services.dynamoDb(), services.config().tables());
+        this.directory = services.userDirectory();
         this.commonPasswords = CommonPasswords.load();
         this.provisioning = new UserProvisioning(directory, services.passwordHasher(), commonPasswords,
                 services.audit(), services.clock(), profile -> AccessPolicy.load(profile).roles());

@@ -461,6 +461,50 @@ class AdminIT {
     }
 
     @Test
+    void emailWhenStoredThenEncryptedFoundByBlindIndexMovedOnChangeAndGoneOnDelete() {
+        HttpResponse<String> created = call("tina@globex.test", "POST", "/v1/users",
+                "{\"username\":\"eve@globex.test\",\"email\":\"Eve.Adams@Globex.test\",\"password\":\"" + PASSWORD
+                        + "\",\"roles\":[\"user\"],\"org\":\"risk\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String eve = json(created).get("id").asText();
+        assertEquals("Eve.Adams@Globex.test", json(created).get("email").asText(), "shown decrypted to administrators");
+
+        Map<String, AttributeValue> stored = item(tables.identity(), Keys.user("globex", "eve@globex.test"));
+        assertFalse(stored.containsKey("email"), "no address in clear");
+        assertTrue(stored.containsKey("email_enc") && stored.containsKey("email_index"));
+        stored.forEach((name, value) -> assertFalse(String.valueOf(value.s()).toLowerCase().contains("adams"), name));
+
+        JsonNode found = json(call("tina@globex.test", "GET", "/v1/users?email=eve.adams@globex.TEST", null)).get("users");
+        assertEquals(1, found.size(), "case-insensitive look-up through the blind index");
+        assertEquals(eve, found.get(0).get("id").asText());
+        assertEquals(0, json(call("tina@acme.test", "GET", "/v1/users?email=eve.adams@globex.test", null))
+                .get("users").size(), "another tenant's index never matches");
+
+        HttpResponse<String> changed = call("tina@globex.test", "PATCH", "/v1/users/" + eve,
+                "{\"email\":\"eve@elsewhere.test\"}");
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(0, json(call("tina@globex.test", "GET", "/v1/users?email=eve.adams@globex.test", null))
+                .get("users").size(), "the old pointer is gone");
+        assertEquals(eve, json(call("tina@globex.test", "GET", "/v1/users?email=eve@elsewhere.test", null))
+                .get("users").get(0).get("id").asText());
+
+        assertProblem(call("tina@globex.test", "GET", "/v1/users?email=not-an-email", null), 400, "validation_failed");
+        assertProblem(call("tina@globex.test", "GET", "/v1/users?email=eve@elsewhere.test&limit=2", null), 400,
+                "validation_failed");
+        assertProblem(call("uma@globex.test", "GET", "/v1/users?email=eve@elsewhere.test", null), 403, "forbidden");
+
+        assertEquals(204, call("tina@globex.test", "DELETE", "/v1/users/" + eve, null).statusCode());
+        assertEquals(0, json(call("tina@globex.test", "GET", "/v1/users?email=eve@elsewhere.test", null))
+                .get("users").size());
+        List<Map<String, AttributeValue>> pointers = runtime.dynamoDb().query(r -> r.tableName(tables.identity())
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :p)").expressionAttributeValues(Map.of(
+                        ":pk", AttributeValue.fromS("TENANT#globex"), ":p", AttributeValue.fromS("EMAIL#")))).items();
+        assertTrue(pointers.stream().noneMatch(p -> eve.equals(p.get("user_id").s())), "no pointer outlives the user");
+        assertTrue(AUDIT.ofType("data_query").stream().noneMatch(e -> String.valueOf(e.additionalData())
+                .contains("elsewhere")), "the looked-up address is not audited in clear");
+    }
+
+    @Test
     void createUserWhenInvalidFieldsThen400NamingTheFieldAndNothingWritten() {
         String valid = "\"password\":\"" + PASSWORD + "\",\"roles\":[\"user\"]";
         Map<String, String> cases = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.tollgate.administration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.json.Json;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.storage.Attributes;
@@ -8,7 +9,9 @@ import io.tollgate.storage.ItemUpdate;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
+import io.tollgate.user.EmailProtection;
 import io.tollgate.user.UserAccount;
+import io.tollgate.user.UserDirectory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,12 +43,80 @@ public final class AdministrationRepository {
     private static final String USER_PREFIX = "USER#";
     private static final String ORG_PREFIX = "ORG#";
 
+    private static final String EMAIL_PREFIX = "EMAIL#";
+
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
+    private final Optional<EmailProtection> emails;
+    private final Optional<EnvelopeEncryptor> reader;
 
+    /** A repository that neither reads nor writes e-mail addresses (users with one cannot be read). */
     public AdministrationRepository(DynamoDbClient dynamoDb, TableNames tables) {
+        this(dynamoDb, tables, Optional.empty());
+    }
+
+    /** A repository that stores e-mail addresses encrypted with a blind index (ADR 0046). */
+    public AdministrationRepository(DynamoDbClient dynamoDb, TableNames tables, EmailProtection emails) {
+        this(dynamoDb, tables, Optional.of(emails));
+    }
+
+    private AdministrationRepository(DynamoDbClient dynamoDb, TableNames tables, Optional<EmailProtection> emails) {
+        this(dynamoDb, tables, emails, Optional.empty());
+    }
+
+    /** Reading an address needs only the envelope encryption; writing and look-up need the index key too. */
+    private AdministrationRepository(DynamoDbClient dynamoDb, TableNames tables, Optional<EmailProtection> emails,
+            Optional<EnvelopeEncryptor> reader) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.tables = Objects.requireNonNull(tables, "tables");
+        this.emails = emails;
+        this.reader = reader;
+    }
+
+    /** The repository of a container: with e-mail protection where it is configured. */
+    public static AdministrationRepository of(io.tollgate.platform.TollgateServices services) {
+        return new AdministrationRepository(services.dynamoDb(), services.config().tables(),
+                services.emailProtectionIfConfigured(), services.encryptorIfConfigured());
+    }
+
+    private EmailProtection emails() {
+        return emails.orElseThrow(() -> new IllegalStateException("This repository has no e-mail protection"));
+    }
+
+    /** A user as read, its e-mail address decrypted (the projection holds the ciphertext only). */
+    private ManagedUser user(Map<String, AttributeValue> item) {
+        String tenantId = Attributes.requiredString(item, "tenant_id");
+        Optional<String> email = Optional.empty();
+        if (item.containsKey(EmailProtection.CIPHERTEXT)) {
+            email = emails.isPresent() ? emails.get().email(tenantId, item) : EmailProtection.email(reader.orElseThrow(
+                    () -> new IllegalStateException("This repository cannot decrypt e-mail addresses")), tenantId, item);
+        }
+        return ManagedUser.from(item, email);
+    }
+
+    /**
+     * The users of the tenant whose e-mail address is {@code email} (after normalisation), found by
+     * the blind index alone: the address is never compared or stored in clear.
+     */
+    public List<ManagedUser> usersByEmail(String tenantId, String email) {
+        String prefix = Keys.emailPointerPrefix(emails().blindIndex(tenantId, email));
+        List<ManagedUser> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse response = dynamoDb.query(r -> r.tableName(tables.identity()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+                    .expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.tenantPartition(tenantId)),
+                            ":prefix", Attributes.s(prefix)))
+                    .exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> pointer : response.items()) {
+                findUser(tenantId, Attributes.requiredString(pointer, "user_id")).ifPresent(found::add);
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null && found.size() < PageRequest.MAX_LIMIT);
+        return found;
     }
 
     /** The user item's key from the normalised name the id pointer stores (no second normalisation). */
@@ -74,7 +145,7 @@ public final class AdministrationRepository {
         if (item == null || item.isEmpty() || !userId.equals(Attributes.string(item, "user_id").orElse(""))) {
             return Optional.empty();
         }
-        return Optional.of(ManagedUser.from(item));
+        return Optional.of(user(item));
     }
 
     /** A page of the tenant's users in user-name order, optionally only those of one organisation. */
@@ -89,7 +160,7 @@ public final class AdministrationRepository {
             query.filterExpression("#org_id = :org");
         });
         query.expressionAttributeNames(names).expressionAttributeValues(values);
-        return page(query.build(), ManagedUser::from);
+        return page(query.build(), this::user);
     }
 
     /** A page of the tenant's organisations in id order. */
@@ -182,8 +253,19 @@ public final class AdministrationRepository {
      */
     public boolean update(ManagedUser user, Optional<String> email, Optional<UserAccount.Status> status, Instant now) {
         ItemUpdate update = userUpdate(user, now);
-        email.ifPresent(value -> update.value(":email", Attributes.s(value)).set("email = :email"));
         List<TransactWriteItem> writes = new ArrayList<>();
+        email.ifPresent(value -> {
+            // The new ciphertext and index, the old look-up pointer out and the new one in, atomically.
+            Map<String, AttributeValue> stored = emails().attributes(user.tenantId(), value);
+            update.name("#email_enc", EmailProtection.CIPHERTEXT).name("#email_index", EmailProtection.INDEX)
+                    .value(":email_enc", stored.get(EmailProtection.CIPHERTEXT))
+                    .value(":email_index", stored.get(EmailProtection.INDEX))
+                    .set("#email_enc = :email_enc").set("#email_index = :email_index");
+            emailPointerDelete(user).ifPresent(writes::add);
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(tables.identity())
+                    .item(UserDirectory.emailPointer(user.tenantId(), stored.get(EmailProtection.INDEX).s(),
+                            user.userId())).build()).build());
+        });
         status.ifPresent(value -> {
             update.name("#status", "status").value(":status", Attributes.s(value.name())).set("#status = :status");
             writes.add(revocationUpdate(user, now).value(":disabled", Attributes.bool(value == UserAccount.Status.DISABLED))
@@ -214,7 +296,7 @@ public final class AdministrationRepository {
         marker.put("reason", Attributes.s("user_deleted"));
         marker.put("requested_at", Attributes.epochMillis(now));
         marker.put("purge_after", Attributes.epochMillis(now));
-        return transact(List.of(
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                         .key(Keys.mfaTotp(user.tenantId(), user.userId())).build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
@@ -228,6 +310,15 @@ public final class AdministrationRepository {
                 revocationUpdate(user, now).name("#ttl", Keys.TTL).value(":ttl", Attributes.epochSeconds(revocationExpiry))
                         .value(":disabled", Attributes.bool(true))
                         .set("disabled = :disabled").set("#ttl = :ttl").toTransactItem()));
+        emailPointerDelete(user).ifPresent(writes::add);
+        return transact(writes);
+    }
+
+    /** The delete of the user's current e-mail look-up pointer, if it has an address. */
+    private Optional<TransactWriteItem> emailPointerDelete(ManagedUser user) {
+        return user.email().map(old -> TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                .key(Keys.emailPointer(user.tenantId(), emails().blindIndex(user.tenantId(), old), user.userId()))
+                .build()).build());
     }
 
     /** Replaces the tenant's settings; false when the tenant does not exist. */

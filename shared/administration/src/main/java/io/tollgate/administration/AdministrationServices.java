@@ -5,7 +5,6 @@ import io.tollgate.authz.ApiKeyRepository;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
-import io.tollgate.user.UserDirectory;
 import io.tollgate.user.UserProvisioning;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,11 +31,10 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
     }
 
     public static AdministrationServices create(TollgateServices services) {
-        AdministrationRepository repository = new AdministrationRepository(services.dynamoDb(), services.config().tables());
+        AdministrationRepository repository = AdministrationRepository.of(services);
         AdminAuthority authority = AdminAuthority.bundled(repository);
         CommonPasswords commonPasswords = CommonPasswords.load();
-        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(services.dynamoDb(),
-                services.config().tables()), services.passwordHasher(), commonPasswords, services.audit(),
+        UserProvisioning provisioning = new UserProvisioning(services.userDirectory(), services.passwordHasher(), commonPasswords, services.audit(),
                 services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
         UserAdministration users = new UserAdministration(authority, repository, provisioning,
                 SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),

@@ -21,7 +21,7 @@ public record ManagedUser(String tenantId, String userId, String username, Optio
         long failedAttempts, List<String> mfaMethods, Optional<Instant> createdAt, Optional<Instant> lastLoginAt) {
 
     /** The attributes read for a user; everything else on the item (hashes, MFA secrets) stays in the table. */
-    static final List<String> PROJECTION = List.of("tenant_id", "user_id", "username", "email", "org_id", "roles",
+    static final List<String> PROJECTION = List.of("tenant_id", "user_id", "username", "email_enc", "org_id", "roles",
             "status", "locked_until", "fail_count", "mfa_methods", "created_at", "last_login_at");
 
     public ManagedUser {
@@ -33,9 +33,10 @@ public record ManagedUser(String tenantId, String userId, String username, Optio
         mfaMethods = List.copyOf(mfaMethods);
     }
 
-    static ManagedUser from(Map<String, AttributeValue> item) {
+    /** The user of {@code item}, with its e-mail address as the repository decrypted it. */
+    static ManagedUser from(Map<String, AttributeValue> item, Optional<String> email) {
         return new ManagedUser(Attributes.requiredString(item, "tenant_id"), Attributes.requiredString(item, "user_id"),
-                Attributes.requiredString(item, "username"), Attributes.string(item, "email"),
+                Attributes.requiredString(item, "username"), email,
                 Attributes.string(item, "org_id"), Attributes.stringList(item, "roles"),
                 UserAccount.Status.valueOf(Attributes.requiredString(item, "status")),
                 Attributes.instantMillis(item, "locked_until"), Attributes.number(item, "fail_count").orElse(0L),

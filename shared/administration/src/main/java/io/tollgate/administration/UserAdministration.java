@@ -198,6 +198,28 @@ public final class UserAdministration {
         return new Page<>(visible, raw.nextCursor());
     }
 
+    /**
+     * {@code GET /v1/users?email=}: the users with this address (normalised) the caller may read, found
+     * through the blind index (ADR 0046). The audit event records the look-up, not the address.
+     */
+    public List<ManagedUser> findByEmail(Caller caller, String email) {
+        Principal actor = authority.current(caller);
+        List<FieldError> errors = new ArrayList<>();
+        UserFields.email("email", email, true, errors);
+        if (!errors.isEmpty()) {
+            throw invalid(AuditEventType.DATA_QUERY, caller, "find_by_email", null, errors);
+        }
+        if (!authority.decide(actor, READ, ResourceRef.inTenant(actor.tenant())).allowed()) {
+            throw refused(AuditEventType.DATA_QUERY, caller, "find_by_email", null, "not_granted",
+                    new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+        }
+        List<ManagedUser> visible = repository.usersByEmail(actor.tenant(), email).stream()
+                .filter(user -> authority.allows(actor, READ, AdminAuthority.target(user))).toList();
+        audit.record(AuditEventType.DATA_QUERY, caller.actor(), "user", "find_by_email", "success",
+                Map.of("count", visible.size()));
+        return visible;
+    }
+
     /** {@code GET /v1/users/{id}}. */
     public ManagedUser get(Caller caller, String userId) {
         Principal actor = authority.current(caller);

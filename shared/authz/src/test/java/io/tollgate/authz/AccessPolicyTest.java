@@ -120,8 +120,13 @@ class AccessPolicyTest {
 
     @Test
     void fromJsonWhenUnknownProfileOrFieldThenRefused() {
-        String json = "{\"profiles\":{\"p\":{\"source\":\"t\",\"roles\":{\"r\":{\"rank\":1,\"permissions\":[\"user:read:own\"]}}}}}";
+        String json = "{\"profiles\":{\"p\":{\"source\":\"t\",\"tenant_admin_role\":\"r\",\"roles\":{\"r\":{\"rank\":1,\"permissions\":[\"user:read:own\"]}}}}}";
         assertEquals(Set.of("r"), AccessPolicy.fromJson(json, "p").roles());
+        assertEquals("r", AccessPolicy.fromJson(json, "p").tenantAdminRole());
+        assertThrows(IllegalArgumentException.class, () -> AccessPolicy.fromJson(json.replace(
+                "\"tenant_admin_role\":\"r\",", ""), "p"), "a profile names its tenant administrator role");
+        assertThrows(IllegalArgumentException.class, () -> AccessPolicy.fromJson(json.replace(
+                "\"tenant_admin_role\":\"r\"", "\"tenant_admin_role\":\"nobody\""), "p"));
         assertThrows(IllegalArgumentException.class, () -> AccessPolicy.fromJson(json, "q"));
         assertThrows(IllegalArgumentException.class, () -> AccessPolicy.fromJson(json.replace("\"rank\"", "\"rnak\""), "p"));
     }

@@ -3,7 +3,9 @@ package io.tollgate.mfa;
 import io.tollgate.lockout.LockoutPolicy;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.otp.BackupCodes;
+import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.storage.Attributes;
+import io.tollgate.user.EmailProtection;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
@@ -39,10 +41,22 @@ public final class MfaCredentialRepository {
 
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
+    private final Optional<EnvelopeEncryptor> encryptor;
 
+    /** A repository that cannot read e-mail addresses (reading a user that has one fails). */
     public MfaCredentialRepository(DynamoDbClient dynamoDb, TableNames tables) {
+        this(dynamoDb, tables, Optional.empty());
+    }
+
+    /** A repository that decrypts the user's e-mail address into the snapshot (ADR 0046). */
+    public MfaCredentialRepository(DynamoDbClient dynamoDb, TableNames tables, EnvelopeEncryptor encryptor) {
+        this(dynamoDb, tables, Optional.of(encryptor));
+    }
+
+    private MfaCredentialRepository(DynamoDbClient dynamoDb, TableNames tables, Optional<EnvelopeEncryptor> encryptor) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.tables = Objects.requireNonNull(tables, "tables");
+        this.encryptor = encryptor;
     }
 
     /** Tenant, user and MFA items of one user, read together. */
@@ -107,7 +121,15 @@ public final class MfaCredentialRepository {
         return new Snapshot(find(items, tenantKey).map(Tenant::fromItem), userItem.map(UserAccount::fromItem),
                 userItem.isEmpty() ? Optional.empty() : find(items, totpKey).map(TotpCredential::fromItem),
                 userItem.isEmpty() ? Optional.empty() : find(items, backupKey).map(MfaCredentialRepository::stored),
-                userItem.flatMap(item -> Attributes.string(item, "email")));
+                userItem.flatMap(item -> email(tenantId, item)));
+    }
+
+    private Optional<String> email(String tenantId, Map<String, AttributeValue> item) {
+        if (!item.containsKey(EmailProtection.CIPHERTEXT)) {
+            return Optional.empty();
+        }
+        return EmailProtection.email(encryptor.orElseThrow(() -> new IllegalStateException(
+                "This repository cannot decrypt e-mail addresses")), tenantId, item);
     }
 
     private static Optional<Map<String, AttributeValue>> find(List<Map<String, AttributeValue>> items,

@@ -15,7 +15,7 @@ public final class MfaServices {
 
     /** Enrolment of the caller's own TOTP and backup codes (account function). */
     public static MfaEnrolmentService enrolment(TollgateServices services) {
-        return new MfaEnrolmentService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables()),
+        return new MfaEnrolmentService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables(), services.encryptor()),
                 services.encryptor(), new TotpVerifier(services.clock()), services.backupCodes(), services.audit(),
                 services.config().tables(), services.random(), services.clock());
     }
@@ -27,7 +27,7 @@ public final class MfaServices {
         var accessTokens = new AccessTokenIssuer(services.signingKeys(), services.clock(), services.config().tokenIssuer());
         return new MfaVerificationService(
                 new MfaChallenges(services.dynamoDb(), tables, opaque, services.clock()),
-                new MfaCredentialRepository(services.dynamoDb(), tables),
+                new MfaCredentialRepository(services.dynamoDb(), tables, services.encryptor()),
                 enrolment(services),
                 new TotpVerifier(services.clock()),
                 services.backupCodes(),

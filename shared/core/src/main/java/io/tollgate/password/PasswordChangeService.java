@@ -96,7 +96,8 @@ public final class PasswordChangeService {
 
     /** The service of a container, built from its {@link TollgateServices} (needs a mail sender). */
     public static PasswordChangeService create(TollgateServices services) {
-        return new PasswordChangeService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables()),
+        return new PasswordChangeService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables(),
+                services.encryptor()),
                 new PasswordChangeTickets(services.dynamoDb(), services.config().tables(),
                         new OpaqueTokens(services.random()), services.clock()),
                 new FailureCounter(services.dynamoDb()), services.passwordHasher(), CommonPasswords.load(),

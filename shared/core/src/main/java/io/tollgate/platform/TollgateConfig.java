@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param mailFrom             sender address of Tollgate's mail ({@value #MAIL_FROM}); required by
  *                             functions that send mail (e-mail MFA codes)
  * @param mfaPepperSecretId    Secrets Manager secret holding the backup-code pepper (ADR 0009)
+ * @param emailIndexSecretId   Secrets Manager secret holding the e-mail blind-index key (ADR 0046)
  */
 public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
         Optional<String> endpointOverride, Optional<String> dataKeyId, Optional<String> mailFrom,
-        Optional<String> mfaPepperSecretId, Optional<String> auditQueueUrl) {
+        Optional<String> mfaPepperSecretId, Optional<String> auditQueueUrl, Optional<String> emailIndexSecretId) {
 
     public static final String IDENTITY_TABLE = "IDENTITY_TABLE";
     public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
@@ -28,6 +29,8 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
     public static final String DATA_KEY_ID = "DATA_KEY_ID";
     public static final String MAIL_FROM = "MAIL_FROM";
     public static final String MFA_PEPPER_SECRET_ID = "MFA_PEPPER_SECRET_ID";
+    /** Secrets Manager secret holding the e-mail blind-index key (ADR 0046). */
+    public static final String EMAIL_INDEX_SECRET_ID = "EMAIL_INDEX_SECRET_ID";
     /** The audit ingest queue (SQS FIFO); when absent, audit events go to the log only. */
     public static final String AUDIT_QUEUE_URL = "AUDIT_QUEUE_URL";
     /** Only for tests and the local runtime: send AWS calls to this endpoint. */
@@ -42,6 +45,15 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
         Objects.requireNonNull(mailFrom, "mailFrom");
         Objects.requireNonNull(mfaPepperSecretId, "mfaPepperSecretId");
         Objects.requireNonNull(auditQueueUrl, "auditQueueUrl");
+        Objects.requireNonNull(emailIndexSecretId, "emailIndexSecretId");
+    }
+
+    /** A configuration without the e-mail blind-index secret. */
+    public TollgateConfig(TableNames tables, String tokenIssuer, Optional<String> signingKeySecretId,
+            Optional<String> endpointOverride, Optional<String> dataKeyId, Optional<String> mailFrom,
+            Optional<String> mfaPepperSecretId, Optional<String> auditQueueUrl) {
+        this(tables, tokenIssuer, signingKeySecretId, endpointOverride, dataKeyId, mailFrom, mfaPepperSecretId,
+                auditQueueUrl, Optional.empty());
     }
 
     /** A configuration without encryption, mail, pepper or audit queue (tests, tools, the local runtime). */
@@ -60,7 +72,8 @@ public record TollgateConfig(TableNames tables, String tokenIssuer, Optional<Str
                 optional(env, DATA_KEY_ID),
                 optional(env, MAIL_FROM),
                 optional(env, MFA_PEPPER_SECRET_ID),
-                optional(env, AUDIT_QUEUE_URL));
+                optional(env, AUDIT_QUEUE_URL),
+                optional(env, EMAIL_INDEX_SECRET_ID));
     }
 
     private static String required(Map<String, String> env, String name) {

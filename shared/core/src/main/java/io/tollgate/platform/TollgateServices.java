@@ -17,6 +17,8 @@ import io.tollgate.audit.SqsAuditPublisher;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
+import io.tollgate.user.EmailProtection;
+import io.tollgate.user.UserDirectory;
 import io.tollgate.token.SigningKeyStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,8 @@ public final class TollgateServices {
     private final EnvelopeEncryptor encryptor;
     private final MailSender mailSender;
     private final BackupCodes backupCodes;
+    private final byte[] emailIndexKey;
+    private volatile EmailProtection emailProtection;
     private final Metrics metrics;
     private volatile Argon2idPasswordHasher passwordHasher;
 
@@ -69,6 +73,7 @@ public final class TollgateServices {
         this.encryptor = builder.encryptor;
         this.mailSender = builder.mailSender;
         this.backupCodes = new BackupCodes(random, Optional.ofNullable(builder.backupCodePepper));
+        this.emailIndexKey = builder.emailIndexKey;
     }
 
     /** Production wiring from the Lambda environment: real AWS SDK v2 clients. */
@@ -101,6 +106,8 @@ public final class TollgateServices {
         config.mailFrom().ifPresent(from -> builder.mailSender(new SesMailSender(ses.build(), from)));
         config.mfaPepperSecretId().ifPresent(pepperId -> builder.backupCodePepper(
                 secretsManager.getSecretValue(r -> r.secretId(pepperId)).secretString().getBytes(StandardCharsets.UTF_8)));
+        config.emailIndexSecretId().ifPresent(indexId -> builder.emailIndexKey(
+                secretsManager.getSecretValue(r -> r.secretId(indexId)).secretString().getBytes(StandardCharsets.UTF_8)));
         AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> {
             var sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
             config.endpointOverride().map(URI::create).ifPresent(sqs::endpointOverride);
@@ -196,9 +203,42 @@ public final class TollgateServices {
         return encryptor;
     }
 
+    /**
+     * How e-mail addresses are stored and found (ADR 0046): envelope encryption and the HMAC blind
+     * index keyed from Secrets Manager ({@code EMAIL_INDEX_SECRET_ID}).
+     */
+    public EmailProtection emailProtection() {
+        EmailProtection protection = emailProtection;
+        if (protection == null) {
+            if (emailIndexKey == null) {
+                throw new IllegalStateException("This container has no e-mail blind-index key (set "
+                        + TollgateConfig.EMAIL_INDEX_SECRET_ID + ")");
+            }
+            protection = new EmailProtection(encryptor(), emailIndexKey);
+            emailProtection = protection;
+        }
+        return protection;
+    }
+
+    /** {@link #emailProtection()} where this container has both the encryption and the index key. */
+    public Optional<EmailProtection> emailProtectionIfConfigured() {
+        return emailIndexKey == null || encryptor == null ? Optional.empty() : Optional.of(emailProtection());
+    }
+
+    /** The user directory of this container; without e-mail protection it refuses users with an address. */
+    public UserDirectory userDirectory() {
+        return emailProtectionIfConfigured().map(p -> new UserDirectory(dynamoDb, config.tables(), p))
+                .orElseGet(() -> new UserDirectory(dynamoDb, config.tables()));
+    }
+
     /** Whether this container sends mail ({@link #mailSender()} would not throw). */
     public boolean sendsMail() {
         return mailSender != null;
+    }
+
+    /** The envelope encryption, where this container has it. */
+    public Optional<EnvelopeEncryptor> encryptorIfConfigured() {
+        return Optional.ofNullable(encryptor);
     }
 
     /** Outgoing mail: SES v2 in AWS, the outbox locally. */
@@ -227,6 +267,7 @@ public final class TollgateServices {
         private EnvelopeEncryptor encryptor;
         private MailSender mailSender;
         private byte[] backupCodePepper;
+        private byte[] emailIndexKey;
         private Metrics metrics = Metrics.none();
 
         private Builder() {
@@ -245,6 +286,12 @@ public final class TollgateServices {
 
         public Builder mailSender(MailSender mailSender) {
             this.mailSender = mailSender;
+            return this;
+        }
+
+        /** The key of the e-mail blind index (at least 128 bits), from Secrets Manager (ADR 0046). */
+        public Builder emailIndexKey(byte[] key) {
+            this.emailIndexKey = key == null ? null : key.clone();
             return this;
         }
 

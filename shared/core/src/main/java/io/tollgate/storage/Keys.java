@@ -45,6 +45,16 @@ public final class Keys {
     }
 
     /** The pointer from a user id to its user name, for routes that name a user by id. */
+    /** The e-mail look-up pointer of a user (ADR 0046): blind index then user id, in the tenant partition. */
+    public static Map<String, AttributeValue> emailPointer(String tenantId, String blindIndex, String userId) {
+        return key(tenantPk(tenantId), emailPointerPrefix(blindIndex) + userId);
+    }
+
+    /** The sort-key prefix of every pointer of one blind index (query with {@code begins_with}). */
+    public static String emailPointerPrefix(String blindIndex) {
+        return "EMAIL#" + blindIndex + "#";
+    }
+
     public static Map<String, AttributeValue> userId(String tenantId, String userId) {
         return key(tenantPk(tenantId), "USERID#" + userId);
     }

@@ -28,10 +28,22 @@ public final class UserDirectory {
 
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
+    private final Optional<EmailProtection> emails;
 
+    /** A directory that stores no e-mail addresses (a user with one is refused). */
     public UserDirectory(DynamoDbClient dynamoDb, TableNames tables) {
+        this(dynamoDb, tables, Optional.empty());
+    }
+
+    /** A directory that stores e-mail addresses encrypted, with their blind index (ADR 0046). */
+    public UserDirectory(DynamoDbClient dynamoDb, TableNames tables, EmailProtection emails) {
+        this(dynamoDb, tables, Optional.of(emails));
+    }
+
+    private UserDirectory(DynamoDbClient dynamoDb, TableNames tables, Optional<EmailProtection> emails) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.tables = Objects.requireNonNull(tables, "tables");
+        this.emails = emails;
     }
 
     /** Thrown when the id or user name is taken. */
@@ -84,8 +96,13 @@ public final class UserDirectory {
         item.put("tenant_id", Attributes.s(user.tenantId()));
         item.put("user_id", Attributes.s(user.userId()));
         item.put("username", Attributes.s(user.username()));
+        Map<String, AttributeValue> emailPointer = null;
         if (user.email() != null) {
-            item.put("email", Attributes.s(user.email()));
+            EmailProtection protection = emails.orElseThrow(() -> new IllegalStateException(
+                    "This directory has no e-mail protection; an address is never stored in clear"));
+            Map<String, AttributeValue> protectedEmail = protection.attributes(user.tenantId(), user.email());
+            item.putAll(protectedEmail);
+            emailPointer = emailPointer(user.tenantId(), protectedEmail.get(EmailProtection.INDEX).s(), user.userId());
         }
         if (user.organizationId() != null) {
             item.put("org_id", Attributes.s(user.organizationId()));
@@ -100,6 +117,9 @@ public final class UserDirectory {
         pointer.put("username", Attributes.s(Keys.normaliseUsername(user.username())));
         try {
             List<TransactWriteItem> writes = new java.util.ArrayList<>(List.of(newItem(item), newItem(pointer)));
+            if (emailPointer != null) {
+                writes.add(newItem(emailPointer));
+            }
             writes.addAll(alongWith);
             dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
         } catch (TransactionCanceledException e) {
@@ -108,6 +128,14 @@ public final class UserDirectory {
             }
             throw e;
         }
+    }
+
+    /** The look-up pointer item of a user's e-mail blind index (ADR 0046); holds ids only. */
+    public static Map<String, AttributeValue> emailPointer(String tenantId, String blindIndex, String userId) {
+        Map<String, AttributeValue> item = new HashMap<>(Keys.emailPointer(tenantId, blindIndex, userId));
+        item.put("tenant_id", Attributes.s(tenantId));
+        item.put("user_id", Attributes.s(userId));
+        return item;
     }
 
     private TransactWriteItem newItem(Map<String, AttributeValue> item) {

@@ -22,7 +22,7 @@ public final class WebAuthnServices {
         return new WebAuthnService(
                 new WebAuthnCredentialRepository(services.dynamoDb(), tables),
                 new WebAuthnCeremonies(services.dynamoDb(), tables, opaque, services.clock()),
-                new MfaCredentialRepository(services.dynamoDb(), tables),
+                new MfaCredentialRepository(services.dynamoDb(), tables, services.encryptor()),
                 new UserDirectory(services.dynamoDb(), tables),
                 new SessionIssuer(services.dynamoDb(), tables, accessTokens, opaque, services.clock()),
                 new FailureCounter(services.dynamoDb()),

@@ -93,12 +93,13 @@ class MfaVerificationServiceIT {
                 .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
                 .mailSender(mails::add)
                 .backupCodePepper("pepper-of-at-least-16-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .emailIndexKey("email-index-key-of-at-least-16-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .build();
         login = LoginServices.create(services);
         mfa = MfaServices.verification(services);
         enrolment = MfaServices.enrolment(services);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(dynamoDb, TABLES),
+        UserProvisioning provisioning = new UserProvisioning(services.userDirectory(),
                 services.passwordHasher(), CommonPasswords.load(), services.audit(), clock);
         Tenant created = provisioning.createTenant(tenant, "Acme", TestSettings.fastHashing(),
                 UserProvisioning.Requester.system(tenant));

@@ -55,7 +55,14 @@ public final class Testbed {
                 .metrics(metrics)
                 .clock(clock)
                 .mailSender(mails::add)
+                .emailIndexKey(randomKey(random))
                 .build();
+    }
+
+    private static byte[] randomKey(SecureRandom random) {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return key;
     }
 
     /** The JVM's DynamoDB Local, started and provisioned on first use (stopped with the JVM). */
@@ -72,7 +79,7 @@ public final class Testbed {
     /** A fresh tenant (random id) with organisation {@code risk} and user {@code alice@acme.test}. */
     public UserAccount newTenant() {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        UserDirectory directory = new UserDirectory(dynamoDb(), TABLES);
+        UserDirectory directory = services.userDirectory();
         UserProvisioning provisioning = new UserProvisioning(directory, services.passwordHasher(),
                 CommonPasswords.load(), services.audit(), clock);
         Tenant created = provisioning.createTenant(tenant, "Acme", SecuritySettings.defaults(),

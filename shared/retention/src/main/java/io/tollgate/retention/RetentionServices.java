@@ -33,7 +33,7 @@ public final class RetentionServices {
         this.run = new RetentionRun(policy, settings, audit.chains(),
                 new ChainPurge(platform.dynamoDb(), audit.chains().table()), platform.dynamoDb(),
                 platform.config().tables(), platform.audit(), platform.clock(), pageSize, budget);
-        AdministrationRepository repository = new AdministrationRepository(platform.dynamoDb(), platform.config().tables());
+        AdministrationRepository repository = AdministrationRepository.of(platform);
         this.administration = new RetentionAdministration(policy, settings, AdminAuthority.bundled(repository), repository, platform.audit());
     }
 
