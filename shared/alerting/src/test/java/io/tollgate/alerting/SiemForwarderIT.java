@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.devkit.SecretsManagerLocalServer;
 import io.tollgate.json.Json;
+import io.tollgate.testing.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -203,5 +204,19 @@ class SiemForwarderIT {
         assertEquals(1, received.get(1).get("suppressed_repeats").asLong());
         assertEquals("event:c", received.get(1).get("reference").asText());
         assertTrue(received.get(1).get("evidence").has("failures"));
+    }
+
+    @Test
+    void forwardRefusedOrUnreachableThenTheLogNamesTenantAndOutcomeButNeitherKeyNorUrlNorBody() throws Exception {
+        URI refusing = receiver(100, 400);
+        try (LogCapture logs = LogCapture.start()) {
+            forwarder().forward(tenant, refusing, alertBody());
+            forwarder().forward(tenant, URI.create("http://127.0.0.1:9/unreachable-hook"), alertBody());
+
+            assertTrue(logs.lines().stream().anyMatch(line -> line.contains(tenant)), String.join("\n", logs.lines()));
+            assertEquals(List.of(), logs.linesContaining(KEY));
+            assertEquals(List.of(), logs.linesContaining("/hook"));
+            assertEquals(List.of(), logs.linesContaining("203.0.113.7"), "the alert body stays out of the log");
+        }
     }
 }
