@@ -57,3 +57,6 @@ build-RetentionAdminFunction:
 
 build-AnomalyDetectionFunction:
 	$(call build_function,anomaly-detection)
+
+build-AlertDigestFunction:
+	$(call build_function,alert-digest)

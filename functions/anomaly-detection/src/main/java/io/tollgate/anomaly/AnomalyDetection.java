@@ -1,5 +1,8 @@
 package io.tollgate.anomaly;
 
+import io.tollgate.alerting.Alert;
+import io.tollgate.alerting.AlertSink;
+import io.tollgate.alerting.AlertingServices;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditPublisher;
@@ -33,26 +36,44 @@ public final class AnomalyDetection {
     private final String securityTable;
     private final Clock clock;
     private final CrossAccountBruteForceRule bruteForce;
+    private final AlertSink alerts;
 
+    /** Detection that alerts nobody (tests of the rules alone). */
     public AnomalyDetection(DetectionStore store, FailureCounter failures, AuditPublisher audit, String securityTable,
             Clock clock, CrossAccountBruteForceRule bruteForce) {
+        this(store, failures, audit, securityTable, clock, bruteForce, AlertSink.none());
+    }
+
+    public AnomalyDetection(DetectionStore store, FailureCounter failures, AuditPublisher audit, String securityTable,
+            Clock clock, CrossAccountBruteForceRule bruteForce, AlertSink alerts) {
         this.store = Objects.requireNonNull(store, "store");
         this.failures = Objects.requireNonNull(failures, "failures");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.securityTable = Objects.requireNonNull(securityTable, "securityTable");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.bruteForce = Objects.requireNonNull(bruteForce, "bruteForce");
+        this.alerts = Objects.requireNonNull(alerts, "alerts");
     }
 
     public static AnomalyDetection from(TollgateServices services) {
         String security = services.config().tables().security();
         return new AnomalyDetection(new DetectionStore(services.dynamoDb(), security),
                 new FailureCounter(services.dynamoDb()), services.auditPublisher(), security, services.clock(),
-                CrossAccountBruteForceRule.defaults());
+                CrossAccountBruteForceRule.defaults(), AlertingServices.from(services).dispatcher());
     }
 
     public DetectionStore store() {
         return store;
+    }
+
+    /**
+     * A chained audit event from the stream: the rules run over it, then, if it is a HIGH or
+     * CRITICAL finding of its own ({@code alert} attribute, ADR 0036), it is alerted (ADR 0042).
+     */
+    public Optional<DetectionDecision> onChainedEvent(AuditEvent event) {
+        Optional<DetectionDecision> decided = onEvent(event);
+        alerts.auditEvent(event);
+        return decided;
     }
 
     /** The decision this event completes, if any (also when it was decided before and is only confirmed now). */
@@ -104,6 +125,9 @@ public final class AnomalyDetection {
         audit.publish(new AuditEvent(now, "alert:" + decision.decisionId(), AuditEventType.SECURITY_ALERT.wireName(),
                 AuditEventType.SECURITY_ALERT.severity(), null, decision.tenantId(), null, ip, "tollgate-anomaly-detection",
                 "ip", "block", "blocked", data, AuditEventType.SECURITY_ALERT.complianceFlags()));
+        alerts.alert(Alert.forDecision(decision.tenantId(), decision.ruleId(), decision.ruleVersion(), decision.subject(),
+                decision.severity(), decision.inputs(), decision.thresholds(), decision.action() + ": " + ip
+                        + " refused at login until " + until, decision.decisionId(), now));
         store.markActed(decision.tenantId(), decision.decisionId(), now);
     }
 }

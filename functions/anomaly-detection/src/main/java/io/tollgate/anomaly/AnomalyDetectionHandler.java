@@ -51,7 +51,7 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
                 ? List.of() : event.getRecords();
         for (DynamodbEvent.DynamodbStreamRecord record : records) {
             try {
-                chainedEvent(record).ifPresent(detection::onEvent);
+                chainedEvent(record).ifPresent(detection::onChainedEvent);
             } catch (RuntimeException e) {
                 LOG.warn("anomaly detection failed on a stream record; retrying from it: {}", e.getClass().getSimpleName());
                 return StreamsEventResponse.builder().withBatchItemFailures(List.of(

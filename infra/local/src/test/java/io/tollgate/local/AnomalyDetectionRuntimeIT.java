@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.lockout.FailureState;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.storage.Attributes;
@@ -27,7 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 /**
  * Anomaly detection end to end in the local runtime (issue 9): failed logins on ten accounts from
  * one address travel login → audit queue → ingest → audit table → stream poller → detection,
- * which blocks the address in the store login reads and chains a {@code security_alert}.
+ * which blocks the address in the store login reads, chains a {@code security_alert} and mails the
+ * tenant's administrator exactly once (outbox).
  */
 class AnomalyDetectionRuntimeIT {
 
@@ -40,8 +42,10 @@ class AnomalyDetectionRuntimeIT {
         String users = IntStream.rangeClosed(0, 10).mapToObj(i -> "{\"username\":\"user" + i
                 + "@acme.test\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"user\"],\"org\":\"risk\"}")
                 .collect(Collectors.joining(","));
+        String admin = "{\"username\":\"admin@acme.test\",\"email\":\"admin@acme.test\",\"password\":\"" + PASSWORD
+                + "\",\"roles\":[\"tenant_admin\"],\"org\":\"risk\"}";
         return "{\"tenants\":[{\"id\":\"acme\",\"name\":\"Acme\",\"organizations\":[{\"id\":\"risk\",\"name\":\"Risk\"}],"
-                + "\"users\":[" + users + "]}]}";
+                + "\"users\":[" + users + "," + admin + "]}]}";
     }
 
     private static <T> Optional<T> await(Supplier<Optional<T>> probe) throws InterruptedException {
@@ -89,6 +93,23 @@ class AnomalyDetectionRuntimeIT {
                     .expressionAttributeValues(Map.of(":r", Attributes.s("brute-force-across-accounts"))).build()).items();
             assertEquals(1, decisions.size());
             assertEquals("acted", decisions.get(0).get("status").s());
+
+            // ADR 0042: the decision mails the tenant's administrator (no security contacts set) once; the ten
+            // failed logins (CRITICAL, counted by the rule) and the security_alert event itself mail nobody.
+            Optional<JsonNode> mailed = await(() -> Optional.of(LocalHttp.json(http.get("/_local/outbox", null))
+                    .get("messages")).filter(messages -> messages.size() > 0));
+            assertTrue(mailed.isPresent(), "the alert was mailed to the outbox");
+            Thread.sleep(3 * LocalRuntime.STREAM_POLL_INTERVAL.toMillis() + 1000);
+            JsonNode messages = LocalHttp.json(http.get("/_local/outbox", null)).get("messages");
+            assertEquals(1, messages.size(), messages.toString());
+            JsonNode mail = messages.get(0);
+            assertEquals("admin@acme.test", mail.get("to").asText());
+            assertEquals("[Tollgate HIGH] brute-force-across-accounts on ip:127.0.0.1 - tenant acme",
+                    mail.get("subject").asText());
+            String text = mail.get("text").asText();
+            assertTrue(text.contains("distinct_accounts: 10") && text.contains("threshold.distinct_accounts: 10"), text);
+            assertTrue(text.contains("Action taken: block_ip: 127.0.0.1 refused at login until "), text);
+            assertTrue(text.contains("./tollgate explain " + decisions.get(0).get("decision_id").s()), text);
         }
     }
 }

@@ -163,6 +163,43 @@ public final class AdministrationRepository {
         return page(query.build(), this::user);
     }
 
+    /**
+     * Every active user of the tenant holding one of {@code roles} (alerting's recipients, ADR 0042),
+     * in user-name order. The role test is a filter on the tenant's user items, read 1 MB a request,
+     * so even a large tenant takes a few requests; only alerts that passed deduplication ask.
+     */
+    public List<ManagedUser> usersWithAnyRole(String tenantId, List<String> roles) {
+        if (roles.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> names = new HashMap<>(names(ManagedUser.PROJECTION));
+        names.put("#pk", Keys.PK);
+        names.put("#sk", Keys.SK);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", Attributes.s(Keys.tenantPartition(tenantId)));
+        values.put(":prefix", Attributes.s(USER_PREFIX));
+        values.put(":active", Attributes.s(UserAccount.Status.ACTIVE.name()));
+        List<String> tests = new ArrayList<>();
+        for (int i = 0; i < roles.size(); i++) {
+            values.put(":role" + i, Attributes.s(roles.get(i)));
+            tests.add("contains(#roles, :role" + i + ")");
+        }
+        QueryRequest.Builder query = QueryRequest.builder().tableName(tables.identity()).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .filterExpression("#status = :active AND (" + String.join(" OR ", tests) + ")")
+                .projectionExpression(projection(ManagedUser.PROJECTION))
+                .expressionAttributeNames(names).expressionAttributeValues(values);
+        List<ManagedUser> users = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse response = dynamoDb.query(start == null ? query.build() : query.exclusiveStartKey(start).build());
+            response.items().stream().map(this::user).forEach(users::add);
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return users;
+    }
+
     /** A page of the tenant's organisations in id order. */
     public Page<Organization> organizations(String tenantId, PageRequest page) {
         Map<String, String> names = new HashMap<>();

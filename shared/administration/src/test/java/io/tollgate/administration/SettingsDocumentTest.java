@@ -90,4 +90,30 @@ class SettingsDocumentTest {
         assertEquals("wrong_type", error.code());
         assertEquals("settings", refusal(Json.mapper().readTree("[1]")).field());
     }
+
+    @Test
+    void readWhenAlertingGivenThenContactsWindowAndWebhookKept() {
+        ObjectNode document = defaults();
+        ObjectNode alerting = (ObjectNode) document.get("alerting");
+        alerting.putArray("securityContacts").add("soc@acme.test");
+        alerting.put("dedupWindow", "PT5M");
+        alerting.put("siemWebhookUrl", "https://siem.acme.test/hook");
+        SecuritySettings settings = SettingsDocument.read(document);
+        assertEquals(java.util.List.of("soc@acme.test"), settings.alerting().securityContacts());
+        assertEquals(Duration.ofMinutes(5), settings.alerting().dedupWindow());
+        assertEquals("https://siem.acme.test/hook", settings.alerting().siemWebhookUrl());
+    }
+
+    @Test
+    void readWhenAlertingContactIsNoAddressOrWebhookIsPlainHttpThenRefusedNamingTheRule() {
+        ObjectNode contact = defaults();
+        ((ObjectNode) contact.get("alerting")).putArray("securityContacts").add("not an address");
+        ProblemException.FieldError error = refusal(contact);
+        assertEquals("alerting", error.field());
+        assertEquals("alerting.securityContacts must be mail addresses", error.message());
+
+        ObjectNode webhook = defaults();
+        ((ObjectNode) webhook.get("alerting")).put("siemWebhookUrl", "http://siem.acme.test/hook");
+        assertEquals("alerting", refusal(webhook).field());
+    }
 }

@@ -20,7 +20,8 @@ public record SecuritySettings(
         SessionSettings sessions,
         int rateLimitPerMinute,
         MfaSettings mfa,
-        WebAuthnSettings webauthn) {
+        WebAuthnSettings webauthn,
+        AlertingSettings alerting) {
 
     public SecuritySettings {
         Objects.requireNonNull(password, "password");
@@ -34,6 +35,16 @@ public record SecuritySettings(
         mfa = mfa == null ? MfaSettings.defaults() : mfa;
         // Tenants stored before passkeys have no "webauthn" member: they get the local defaults.
         webauthn = webauthn == null ? WebAuthnSettings.defaults() : webauthn;
+        // Tenants stored before alerting have no "alerting" member: no contacts, 15-minute window, no SIEM.
+        alerting = alerting == null ? AlertingSettings.defaults() : alerting;
+    }
+
+    /** Settings without an alerting member: {@link AlertingSettings#defaults()}. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
+            MfaSettings mfa, WebAuthnSettings webauthn) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa, webauthn,
+                AlertingSettings.defaults());
     }
 
     /** Settings without a WebAuthn member: {@link WebAuthnSettings#defaults()}. */
@@ -53,13 +64,19 @@ public record SecuritySettings(
     /** A copy with {@code mfa} replaced. */
     public SecuritySettings withMfa(MfaSettings mfa) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn);
+                webauthn, alerting);
     }
 
     /** A copy with {@code webauthn} replaced. */
     public SecuritySettings withWebAuthn(WebAuthnSettings webauthn) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn);
+                webauthn, alerting);
+    }
+
+    /** A copy with {@code alerting} replaced. */
+    public SecuritySettings withAlerting(AlertingSettings alerting) {
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                webauthn, alerting);
     }
 
     /** Seed 000 defaults: see the table in SPEC.md §5. */
@@ -197,6 +214,50 @@ public record SecuritySettings(
 
         public static WebAuthnSettings defaults() {
             return new WebAuthnSettings("localhost", List.of("http://localhost:3000"));
+        }
+    }
+
+    /**
+     * Where and how often a tenant's security alerts are mailed (issue 9, seed 001 §Incident
+     * Response, ADR 0042). HIGH alerts and the daily MEDIUM digest go to {@code securityContacts}
+     * (falling back to the tenant's administrators when the list is empty); CRITICAL alerts go to
+     * every administrator. The same rule on the same subject mails at most once per
+     * {@code dedupWindow}. {@code siemWebhookUrl} ({@code ""} = none) receives every alert that is
+     * mailed or digested as signed JSON; its HMAC key is a Secrets Manager secret, never a setting.
+     */
+    public record AlertingSettings(List<String> securityContacts, Duration dedupWindow, String siemWebhookUrl) {
+
+        /** At most this many contacts: an alert is one mail per recipient. */
+        public static final int MAX_CONTACTS = 10;
+
+        public AlertingSettings {
+            require(securityContacts != null && securityContacts.size() <= MAX_CONTACTS,
+                    "alerting.securityContacts must list 0..10 mail addresses");
+            securityContacts = List.copyOf(securityContacts);
+            for (String contact : securityContacts) {
+                require(contact != null && contact.length() <= 254
+                        && contact.matches("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+"),
+                        "alerting.securityContacts must be mail addresses");
+            }
+            require(securityContacts.stream().map(c -> c.toLowerCase(java.util.Locale.ROOT)).distinct().count()
+                    == securityContacts.size(), "alerting.securityContacts must not repeat an address");
+            require(dedupWindow != null && dedupWindow.compareTo(Duration.ofMinutes(1)) >= 0
+                    && dedupWindow.compareTo(Duration.ofHours(24)) <= 0, "alerting.dedupWindow must be 1 minute..24 hours");
+            require(siemWebhookUrl != null && (siemWebhookUrl.isEmpty() || (siemWebhookUrl.length() <= 2048
+                    && (siemWebhookUrl.matches("https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[^\\s#]*)?")
+                            && !siemWebhookUrl.matches("https://[0-9.]+(:[0-9]+)?(/.*)?")
+                    || siemWebhookUrl.matches("http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?(/[^\\s#]*)?")))),
+                    "alerting.siemWebhookUrl must be empty or an https:// URL with a host name (http only for localhost)");
+        }
+
+        /** No contacts (the administrators get everything), a 15-minute window, no SIEM forward. */
+        public static AlertingSettings defaults() {
+            return new AlertingSettings(List.of(), Duration.ofMinutes(15), "");
+        }
+
+        /** The webhook, when one is set. */
+        public java.util.Optional<java.net.URI> siemWebhook() {
+            return siemWebhookUrl.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(siemWebhookUrl));
         }
     }
 }

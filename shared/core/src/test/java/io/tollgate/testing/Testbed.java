@@ -34,6 +34,13 @@ public final class Testbed {
     public static final String PASSWORD = "Velvet-Orbit-Quarry-82";
     public static final TableNames TABLES = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
     private static DynamoDbLocalServer server;
+    /**
+     * One key ring and one blind-index key per JVM, like one KMS and one secret per account: every
+     * testbed shares the one DynamoDB Local, so data one wrote must decrypt for another (a digest or
+     * retention run reads every tenant).
+     */
+    private static final LocalKeyRing KEY_RING = LocalKeyRing.inMemory(new SecureRandom());
+    private static final byte[] EMAIL_INDEX_KEY = randomKey();
     private static DynamoDbClient dynamoDb;
 
     public final TestClock clock = TestClock.startingNow();
@@ -49,19 +56,19 @@ public final class Testbed {
                 .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))
                 .dynamoDb(dynamoDb())
                 .signingKeys(LocalSigningKeyStore.inMemory(clock, random))
-                .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
+                .encryptor(EnvelopeEncryptor.withDefaultCache(KEY_RING, clock, random))
                 .random(random)
                 .auditPublisher(audit)
                 .metrics(metrics)
                 .clock(clock)
                 .mailSender(mails::add)
-                .emailIndexKey(randomKey(random))
+                .emailIndexKey(EMAIL_INDEX_KEY)
                 .build();
     }
 
-    private static byte[] randomKey(SecureRandom random) {
+    private static byte[] randomKey() {
         byte[] key = new byte[32];
-        random.nextBytes(key);
+        new SecureRandom().nextBytes(key);
         return key;
     }
 
