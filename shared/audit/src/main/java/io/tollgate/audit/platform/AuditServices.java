@@ -133,7 +133,7 @@ public final class AuditServices {
 
     public ComplianceReporter complianceReporter() {
         return new ComplianceReporter(platform.dynamoDb(), chains.table(), platform.config().tables().identity(),
-                verifier(), platform.clock());
+                platform.config().tables().security(), verifier(), platform.clock());
     }
 
     public AuditEventQuery query() {
