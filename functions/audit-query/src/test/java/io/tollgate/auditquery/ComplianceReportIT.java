@@ -12,6 +12,9 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.audit.testing.AuditTestbed;
 import io.tollgate.json.Json;
+import io.tollgate.storage.Attributes;
+import io.tollgate.storage.Keys;
+import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code GET /v1/compliance/report} through its sample event, over a fresh tenant's chain and users. */
 class ComplianceReportIT {
@@ -97,6 +101,61 @@ class ComplianceReportIT {
         assertTrue(figures(report, "audit_chain").get("valid").asBoolean());
         assertEquals("CC6.1", report.get("sections").get("authentication").get("controls").asText());
         assertFalse(response.getBody().contains("u-1"), "counts, never user ids");
+    }
+
+    private void putRequest(String type, String status, Duration receivedAgo, Duration completedAfter) {
+        Instant received = now.minus(receivedAgo);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Keys.PK, Attributes.s(Keys.tenantPartition(alice.tenantId())));
+        item.put(Keys.SK, Attributes.s("DSR#" + UUID.randomUUID()));
+        item.put("type", Attributes.s(type));
+        item.put("status", Attributes.s(status));
+        item.put("received_at", Attributes.epochMillis(received));
+        item.put("due_at", Attributes.epochMillis(received.plus(Duration.ofDays(30))));
+        if (completedAfter != null) {
+            item.put("completed_at", Attributes.epochMillis(received.plus(completedAfter)));
+        }
+        bed.testbed.services.dynamoDb().putItem(r -> r.tableName(Testbed.TABLES.identity()).item(item));
+    }
+
+    private void putDecision(String severity, String status, Duration windowEndAgo) {
+        Map<String, AttributeValue> item = new HashMap<>(Keys.detectionDecision(alice.tenantId(), UUID.randomUUID().toString()));
+        item.put("rule_id", Attributes.s("cross_account_brute_force"));
+        item.put("severity", Attributes.s(severity));
+        item.put("status", Attributes.s(status));
+        item.put("window_end", Attributes.s(now.minus(windowEndAgo).toString()));
+        bed.testbed.services.dynamoDb().putItem(r -> r.tableName(Testbed.TABLES.security()).item(item));
+    }
+
+    @Test
+    void reportWhenGdprThenDataSubjectRequestsTimelinessAndOpenAlerts() throws Exception {
+        putRequest("access", "completed", Duration.ofDays(10), Duration.ofHours(1));
+        putRequest("erasure", "completed", Duration.ofDays(29), Duration.ofDays(31));
+        putRequest("export", "received", Duration.ofDays(29), null);
+        putRequest("erasure", "refused", Duration.ofDays(3), Duration.ZERO);
+        putRequest("access", "completed", Duration.ofDays(90), Duration.ofHours(1));
+        putDecision("HIGH", "pending", Duration.ofDays(1));
+        putDecision("HIGH", "acted", Duration.ofDays(2));
+        putDecision("CRITICAL", "pending", Duration.ofDays(45));
+        bed.testbed.clock.advance(Duration.ofDays(5));
+
+        JsonNode report = Json.mapper().readTree(handler.handleRequest(sample("gdpr", "application/json"), null).getBody());
+
+        JsonNode dsr = figures(report, "data_subject_requests");
+        assertEquals(4, dsr.get("received").asLong(), "the 90-day-old request is outside the range");
+        assertEquals(1, dsr.get("by_type").get("access").asLong());
+        assertEquals(2, dsr.get("by_type").get("erasure").asLong());
+        assertEquals(1, dsr.get("completed_on_time").asLong());
+        assertEquals(1, dsr.get("completed_late").asLong());
+        assertEquals(1, dsr.get("refused").asLong());
+        assertEquals(1, dsr.get("open").asLong());
+        assertEquals(1, dsr.get("open_overdue").asLong(), "received 29 days before, 5 days later: past 30 days");
+        JsonNode alerts = figures(report, "open_alerts");
+        assertEquals(2, alerts.get("alerts").asLong());
+        assertEquals(1, alerts.get("open").asLong());
+        assertEquals(2, alerts.get("by_severity").get("HIGH").asLong());
+        assertEquals("Art. 12(3), Art. 15-17, Art. 20",
+                report.get("sections").get("data_subject_requests").get("controls").asText());
     }
 
     @Test

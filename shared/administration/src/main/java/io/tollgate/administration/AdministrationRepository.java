@@ -326,14 +326,30 @@ public final class AdministrationRepository {
      * names the user (ADR 0026). The marker holds ids and instants only, no personal data.
      */
     public boolean deleteIdentity(ManagedUser user, Instant revocationExpiry, Instant now) {
+        return deleteIdentity(user, "user_deleted", revocationExpiry, now);
+    }
+
+    /**
+     * {@link #deleteIdentity(ManagedUser, Instant, Instant)} with the marker's {@code reason}
+     * ({@code user_deleted}, or {@code erasure} for a data-subject request, ADR 0028). The user's
+     * WebAuthn credentials and their owner pointers go in the same transaction.
+     */
+    public boolean deleteIdentity(ManagedUser user, String reason, Instant revocationExpiry, Instant now) {
         Map<String, AttributeValue> pointer = Keys.userId(user.tenantId(), user.userId());
         Map<String, AttributeValue> marker = new HashMap<>(Keys.userPurgeMarker(user.tenantId(), user.userId()));
         marker.put("tenant_id", Attributes.s(user.tenantId()));
         marker.put("user_id", Attributes.s(user.userId()));
-        marker.put("reason", Attributes.s("user_deleted"));
+        marker.put("reason", Attributes.s(reason));
         marker.put("requested_at", Attributes.epochMillis(now));
         marker.put("purge_after", Attributes.epochMillis(now));
-        List<TransactWriteItem> writes = new ArrayList<>(List.of(
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (String credentialId : webauthnCredentialIds(user.tenantId(), user.userId())) {
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                    .key(Keys.webauthnCredential(user.tenantId(), user.userId(), credentialId)).build()).build());
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                    .key(Keys.webauthnCredentialOwner(user.tenantId(), credentialId)).build()).build());
+        }
+        writes.addAll(List.of(
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                         .key(Keys.mfaTotp(user.tenantId(), user.userId())).build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
@@ -356,6 +372,24 @@ public final class AdministrationRepository {
         return user.email().map(old -> TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                 .key(Keys.emailPointer(user.tenantId(), emails().blindIndex(user.tenantId(), old), user.userId()))
                 .build()).build());
+    }
+
+    /** The ids of the user's WebAuthn credentials (items {@code WEBAUTHN#<id>} in the user's partition). */
+    private List<String> webauthnCredentialIds(String tenantId, String userId) {
+        Map<String, AttributeValue> partition = Keys.webauthnCredential(tenantId, userId, "x");
+        List<String> ids = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(r -> r.tableName(tables.identity()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+                    .expressionAttributeValues(Map.of(":pk", partition.get(Keys.PK), ":prefix", Attributes.s(Keys.WEBAUTHN_PREFIX)))
+                    .projectionExpression("#sk").exclusiveStartKey(from));
+            page.items().forEach(item -> ids.add(Attributes.requiredString(item, Keys.SK).substring(Keys.WEBAUTHN_PREFIX.length())));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return ids;
     }
 
     /** Replaces the tenant's settings; false when the tenant does not exist. */

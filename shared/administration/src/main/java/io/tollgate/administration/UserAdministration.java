@@ -103,6 +103,11 @@ public final class UserAdministration {
     public record UserChange(String email, String status) {
     }
 
+    /** The checks {@code PATCH /v1/users/{id}} applies to an e-mail, for callers that validate before they write. */
+    public static void validateEmail(String field, String value, List<FieldError> errors) {
+        UserFields.email(field, value, false, errors);
+    }
+
     /** {@code PUT /v1/users/{id}/roles}. */
     public record RoleAssignment(List<String> roles) {
     }
@@ -280,18 +285,48 @@ public final class UserAdministration {
      * partial failure redoes every step.
      */
     public void delete(Caller caller, String userId) {
+        delete(caller, userId, "delete", "user_deleted");
+    }
+
+    /**
+     * An erasure an administrator files for a data subject of the tenant (GDPR Art. 17, ADR 0028):
+     * exactly the rules and steps of {@link #delete} ({@code user:delete}, not oneself, not a user
+     * who outranks the caller), the purge marker saying {@code erasure}.
+     */
+    public Map<String, Object> erase(Caller caller, String userId) {
+        return delete(caller, userId, "erase", "erasure");
+    }
+
+    private Map<String, Object> delete(Caller caller, String userId, String action, String reason) {
         Principal actor = authority.current(caller);
-        ManagedUser user = target(actor, caller, userId, DELETE, AuditEventType.USER_DELETED, "delete");
-        requireNotSelf(actor, caller, user, AuditEventType.USER_DELETED, "delete");
-        requireNotOutranked(actor, caller, user, "delete");
+        ManagedUser user = target(actor, caller, userId, DELETE, AuditEventType.USER_DELETED, action);
+        requireNotSelf(actor, caller, user, AuditEventType.USER_DELETED, action);
+        requireNotOutranked(actor, caller, user, action);
+        Map<String, Object> data = purge(user, caller, action, reason);
+        Map<String, Object> audited = new LinkedHashMap<>(data);
+        if (!"user_deleted".equals(reason)) {
+            audited.put("reason", reason);
+        }
+        audit.record(AuditEventType.USER_DELETED, caller.actor(), "user", action, "success", audited);
+        return data;
+    }
+
+    /**
+     * The deletion steps, shared by {@code DELETE /v1/users/{id}} and a data-subject erasure:
+     * disable, revoke and purge sessions, purge API keys, then delete the identity items (user,
+     * id pointer, MFA and WebAuthn credentials) and leave a purge marker with {@code reason}.
+     * Returns the counts to audit.
+     */
+    private Map<String, Object> purge(ManagedUser user, Caller caller, String action, String reason) {
+        String userId = user.userId();
         Instant now = clock.instant();
         if (!repository.update(user, Optional.empty(), Optional.of(UserAccount.Status.DISABLED), now)) {
-            throw conflict(AuditEventType.USER_DELETED, caller, "delete", userId);
+            throw conflict(AuditEventType.USER_DELETED, caller, action, userId);
         }
         ManagedUser disabled = new ManagedUser(user.tenantId(), user.userId(), user.username(), user.email(),
                 user.organizationId(), user.roles(), UserAccount.Status.DISABLED, user.lockedUntil(), user.failedAttempts(),
                 user.mfaMethods(), user.createdAt(), user.lastLoginAt());
-        int revoked = sessions.revokeAll(user.tenantId(), userId, "user_deleted", caller.actor()).size();
+        int revoked = sessions.revokeAll(user.tenantId(), userId, reason, caller.actor()).size();
         int keys = 0;
         for (ApiKeyRepository.ApiKeyRecord key : apiKeys.list(user.tenantId(), userId)) {
             if (apiKeys.purge(user.tenantId(), userId, key.prefix())) {
@@ -299,12 +334,72 @@ public final class UserAdministration {
             }
         }
         int purgedSessions = sessions.purgeAll(user.tenantId(), userId);
-        if (!repository.deleteIdentity(disabled, now.plus(DELETED_USER_REVOCATION_TTL), now)) {
-            throw conflict(AuditEventType.USER_DELETED, caller, "delete", userId);
+        if (!repository.deleteIdentity(disabled, reason, now.plus(DELETED_USER_REVOCATION_TTL), now)) {
+            throw conflict(AuditEventType.USER_DELETED, caller, action, userId);
         }
-        audit.record(AuditEventType.USER_DELETED, caller.actor(), "user", "delete", "success",
-                Map.of("target_user_id", userId, "sessions_revoked", revoked, "sessions_purged", purgedSessions,
-                        "api_keys_purged", keys));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("target_user_id", userId);
+        data.put("sessions_revoked", revoked);
+        data.put("sessions_purged", purgedSessions);
+        data.put("api_keys_purged", keys);
+        return data;
+    }
+
+    /**
+     * A data subject's own account, for a data-subject request they file themselves (ADR 0028):
+     * the caller as stored now (403 if disabled or gone).
+     */
+    public ManagedUser own(Caller caller) {
+        Principal actor = authority.current(caller);
+        return repository.findUser(actor.tenant(), actor.userId())
+                .orElseThrow(() -> new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+    }
+
+    /**
+     * The user {@code userId} as an administrator acting for a data subject may see it: the same
+     * rules as {@code GET /v1/users/{id}} (404 when it may not read it); the read is audited.
+     */
+    public ManagedUser subject(Caller caller, String userId) {
+        return get(caller, userId);
+    }
+
+    /**
+     * Erasure the data subject asked for themselves (GDPR Art. 17, ADR 0028): the deletion steps of
+     * {@link #delete} on the caller's own account. Audited as {@code user_deleted} with reason
+     * {@code erasure}. (An administrator erasing someone else goes through {@link #delete}.)
+     */
+    public Map<String, Object> eraseOwn(Caller caller) {
+        ManagedUser user = own(caller);
+        Map<String, Object> data = purge(user, caller, "erase", "erasure");
+        Map<String, Object> audited = new LinkedHashMap<>(data);
+        audited.put("reason", "erasure");
+        audit.record(AuditEventType.USER_DELETED, caller.actor(), "user", "erase", "success", audited);
+        return data;
+    }
+
+    /**
+     * Rectification the data subject asked for themselves (GDPR Art. 16): the e-mail only, validated
+     * and written exactly as {@link #update} does; status and roles are not the subject's to change.
+     */
+    public ManagedUser rectifyOwn(Caller caller, UserChange change) {
+        List<FieldError> errors = new ArrayList<>();
+        if (change.status() != null) {
+            errors.add(new FieldError("status", "not_rectifiable", "The account status is not personal data to rectify."));
+        }
+        if (change.email() == null) {
+            errors.add(new FieldError("email", "required", "Give the corrected email."));
+        }
+        UserFields.email("email", change.email(), false, errors);
+        if (!errors.isEmpty()) {
+            throw invalid(AuditEventType.USER_UPDATED, caller, "rectify", caller.principal().userId(), errors);
+        }
+        ManagedUser user = own(caller);
+        if (!repository.update(user, Optional.of(change.email()), Optional.empty(), clock.instant())) {
+            throw conflict(AuditEventType.USER_UPDATED, caller, "rectify", user.userId());
+        }
+        audit.record(AuditEventType.USER_UPDATED, caller.actor(), "user", "rectify", "success",
+                Map.of("target_user_id", user.userId(), "fields", List.of("email")));
+        return reload(user);
     }
 
     /**

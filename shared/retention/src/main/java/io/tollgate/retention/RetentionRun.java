@@ -6,6 +6,7 @@ import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.chain.AuditChainStore;
 import io.tollgate.audit.chain.ChainPurge;
+import io.tollgate.audit.subject.SubjectKeyStore;
 import io.tollgate.json.Json;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -37,7 +39,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * hash stubs by {@link ChainPurge}), <b>sessions</b> (session items whose last activity —
  * creation, last refresh, revocation — is past retention; deleted) and <b>users</b> (accounts
  * without a sign-in past retention; {@code reported} only: anonymising is a data-subject erasure a
- * person decides). A legal hold on the tenant, or on the user the data is about, keeps it and is
+ * person decides) and <b>markers</b> (the purge markers deleted accounts leave, ADR 0026: the
+ * user's subject key is destroyed — crypto-shredding their audit personal data — and the marker
+ * deleted; class {@code deleted_accounts}). A legal hold on the tenant, or on the user the data is about, keeps it and is
  * counted as {@code held}.
  *
  * <p><b>Bounded and resumable.</b> A real run handles at most {@code budget} items per invocation
@@ -61,12 +65,15 @@ public final class RetentionRun {
     };
     private static final Map<String, AttributeValue> CHECKPOINT_KEY = Map.of(Keys.PK, Attributes.s("RETENTION#RUN"),
             Keys.SK, Attributes.s("CHECKPOINT"));
-    private static final List<String> PHASES = List.of("audit", "sessions", "users");
+    private static final List<String> PHASES = List.of("audit", "sessions", "users", "markers");
+    /** The data class of deleted accounts: what is left of them when their purge marker is consumed. */
+    static final String DELETED_ACCOUNTS = "deleted_accounts";
 
     private final RetentionPolicy policy;
     private final RetentionSettings settings;
     private final AuditChainStore chains;
     private final ChainPurge purge;
+    private final SubjectKeyStore subjectKeys;
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
     private final AuditRecorder audit;
@@ -75,7 +82,9 @@ public final class RetentionRun {
     private final int budget;
 
     public RetentionRun(RetentionPolicy policy, RetentionSettings settings, AuditChainStore chains, ChainPurge purge,
-            DynamoDbClient dynamoDb, TableNames tables, AuditRecorder audit, Clock clock, int pageSize, int budget) {
+            SubjectKeyStore subjectKeys, DynamoDbClient dynamoDb, TableNames tables, AuditRecorder audit, Clock clock,
+            int pageSize, int budget) {
+        this.subjectKeys = Objects.requireNonNull(subjectKeys, "subjectKeys");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.chains = Objects.requireNonNull(chains, "chains");
@@ -114,7 +123,8 @@ public final class RetentionRun {
                 long pageHandled = switch (PHASES.get(state.phase)) {
                     case "audit" -> auditPage(state, dryRun);
                     case "sessions" -> sessionsPage(state, dryRun);
-                    default -> usersPage(state);
+                    case "users" -> usersPage(state);
+                    default -> markersPage(state, dryRun);
                 };
                 handled += pageHandled;
                 if (!dryRun) {
@@ -330,6 +340,62 @@ public final class RetentionRun {
             count[retention.held(Attributes.string(item, "user_id").orElse(null)) ? 2 : 0]++;
         }
         advanceScan(state, page);
+        return Math.max(1, page.items().size());
+    }
+
+    // ------------------------------------------------------------------ purge markers of deleted users (ADR 0026, ADR 0029)
+
+    /**
+     * One page of the {@code PURGE#USER} partition: for each due marker whose user is not under
+     * legal hold, the user's subject key is destroyed (their audit personal data becomes
+     * unreadable; the chain is untouched) and the marker deleted. Both are idempotent, so a replay
+     * is harmless; a held user's marker stays until the hold is released.
+     */
+    private long markersPage(State state, boolean dryRun) {
+        Optional<DataClass> deleted = policy.dataClass(DELETED_ACCOUNTS);
+        if (deleted.isEmpty()) {
+            nextPhase(state);
+            return 0;
+        }
+        Map<String, AttributeValue> start = state.cursor.map(sk -> Map.of(Keys.PK, Attributes.s(Keys.PURGE_PARTITION),
+                Keys.SK, Attributes.s(sk))).orElse(null);
+        QueryResponse page = dynamoDb.query(r -> r.tableName(tables.identity()).consistentRead(true).limit(pageSize)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.PURGE_PARTITION)))
+                .exclusiveStartKey(start));
+        Instant now = clock.instant();
+        Map<String, Long> purgedPerTenant = new LinkedHashMap<>();
+        for (Map<String, AttributeValue> marker : page.items()) {
+            Optional<String> tenant = Attributes.string(marker, "tenant_id");
+            Optional<String> user = Attributes.string(marker, "user_id");
+            if (tenant.isEmpty() || user.isEmpty() || !SubjectKeyStore.isSubject(user.get())
+                    || Attributes.instantMillis(marker, "purge_after").orElse(Instant.EPOCH).isAfter(now)) {
+                continue;
+            }
+            long[] count = count(state, deleted.get(), tenant.get());
+            if (tenant(state, tenant.get()).held(user.get())) {
+                count[2]++;
+                continue;
+            }
+            count[0]++;
+            if (!dryRun) {
+                subjectKeys.destroy(tenant.get(), user.get(), Attributes.string(marker, "reason").orElse("user_deleted"));
+                try {
+                    dynamoDb.deleteItem(r -> r.tableName(tables.identity())
+                            .key(Map.of(Keys.PK, marker.get(Keys.PK), Keys.SK, marker.get(Keys.SK)))
+                            .conditionExpression("attribute_exists(pk)"));
+                    count[1]++;
+                    purgedPerTenant.merge(tenant.get(), 1L, Long::sum);
+                } catch (ConditionalCheckFailedException consumedMeanwhile) {
+                    LOG.debug("purge marker consumed by another run");
+                }
+            }
+        }
+        purgedPerTenant.forEach((tenant, purged) -> auditPurge(state, tenant, deleted.get(), tenant(state, tenant), purged));
+        if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
+            state.cursor = Optional.of(Attributes.requiredString(page.lastEvaluatedKey(), Keys.SK));
+        } else {
+            nextPhase(state);
+        }
         return Math.max(1, page.items().size());
     }
 

@@ -31,7 +31,7 @@ public final class RetentionServices {
         this.settings = new RetentionSettings(platform.dynamoDb(), platform.config().tables().identity(), policy,
                 platform.clock());
         this.run = new RetentionRun(policy, settings, audit.chains(),
-                new ChainPurge(platform.dynamoDb(), audit.chains().table()), platform.dynamoDb(),
+                new ChainPurge(platform.dynamoDb(), audit.chains().table()), audit.subjectKeys(), platform.dynamoDb(),
                 platform.config().tables(), platform.audit(), platform.clock(), pageSize, budget);
         AdministrationRepository repository = AdministrationRepository.of(platform);
         this.administration = new RetentionAdministration(policy, settings, AdminAuthority.bundled(repository), repository, platform.audit());

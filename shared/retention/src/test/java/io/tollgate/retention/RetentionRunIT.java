@@ -8,6 +8,8 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.audit.chain.ChainPurge;
 import io.tollgate.audit.chain.VerificationReport;
+import io.tollgate.audit.ingest.PersonalDataProtector;
+import io.tollgate.audit.subject.SubjectKeyStore;
 import io.tollgate.audit.testing.AuditTestbed;
 import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginResult;
@@ -218,6 +220,50 @@ class RetentionRunIT {
         Map<String, AttributeValue> user = dynamoDb.getItem(r -> r.tableName(Testbed.TABLES.identity())
                 .key(Keys.user(alice.tenantId(), "alice@acme.test"))).item();
         assertEquals(Optional.of(alice.userId()), Attributes.string(user, "user_id"));
+    }
+
+    @Test
+    void runWhenPurgeMarkerDueThenSubjectKeyShreddedMarkerDeletedUnlessHeld() {
+        String tenant = AuditTestbed.newTenant();
+        String gone = UUID.randomUUID().toString();
+        String held = UUID.randomUUID().toString();
+        AuditEvent about = event(tenant, "user_updated", AuditSeverity.MEDIUM, gone, Duration.ofDays(1));
+        assertEquals(1, bed.audit.ingestion().ingest(List.of(AuditTestbed.message(about))).stored());
+        bed.audit.subjectKeys().obtain(tenant, held);
+        for (String user : List.of(gone, held)) {
+            Map<String, AttributeValue> marker = new java.util.HashMap<>(Keys.userPurgeMarker(tenant, user));
+            marker.put("tenant_id", Attributes.s(tenant));
+            marker.put("user_id", Attributes.s(user));
+            marker.put("reason", Attributes.s("user_deleted"));
+            marker.put("purge_after", Attributes.epochMillis(testbed.clock.instant()));
+            dynamoDb.putItem(r -> r.tableName(Testbed.TABLES.identity()).item(marker));
+        }
+        retention.settings().holdUser(tenant, held, "litigation 2026-17", "legal@acme.test");
+
+        RetentionReport dry = retention.run().run(true);
+        assertEquals(1, eligible(dry, "deleted_accounts", tenant));
+        assertEquals(1, held(dry, "deleted_accounts", tenant));
+        assertTrue(marker(tenant, gone).isPresent(), "a dry run writes nothing");
+        assertTrue(bed.audit.subjectKeys().find(tenant, gone).orElseThrow() instanceof SubjectKeyStore.Active);
+
+        RetentionReport run = retention.run().run(false);
+        assertEquals(1, purged(run, "deleted_accounts", tenant));
+        assertTrue(marker(tenant, gone).isEmpty());
+        assertTrue(marker(tenant, held).isPresent(), "held: kept");
+        assertTrue(bed.audit.subjectKeys().find(tenant, gone).orElseThrow() instanceof SubjectKeyStore.Destroyed);
+        assertTrue(bed.audit.subjectKeys().find(tenant, held).orElseThrow() instanceof SubjectKeyStore.Active);
+        Map<String, Object> shown = bed.audit.query().about(tenant, gone, 10, e -> bed.audit.protector()
+                .reveal(tenant, e.userId(), gone, e.additionalData())).events().get(0);
+        assertEquals(PersonalDataProtector.ERASED, ((Map<?, ?>) shown.get("additional_data")).get("email"));
+        assertTrue(bed.audit.verifier().verify(tenant, Optional.empty(), Optional.empty()).valid());
+        assertTrue(testbed.audit.events().stream().anyMatch(e -> e.eventType().equals("retention_purge")
+                && tenant.equals(e.tenantId()) && "deleted_accounts".equals(e.additionalData().get("data_class"))));
+    }
+
+    private Optional<Map<String, AttributeValue>> marker(String tenant, String user) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(Testbed.TABLES.identity())
+                .key(Keys.userPurgeMarker(tenant, user)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     private List<SessionRecord> sessions(UserAccount user) {

@@ -2,34 +2,55 @@ package io.tollgate.audit.ingest;
 
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.chain.CanonicalJson;
+import io.tollgate.audit.subject.SubjectKeyStore;
+import io.tollgate.crypto.CiphertextIntegrityException;
 import io.tollgate.crypto.EncryptionContext;
 import io.tollgate.crypto.EnvelopeEncryptor;
+import io.tollgate.crypto.KeyedEnvelope;
 import io.tollgate.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Envelope-encrypts the personal data inside an audit event's {@code additional_data} before it is
- * chained (SPEC.md §6, ADR 0014): the chain hashes the ciphertext, so erasing a data subject later
- * (destroying the key: crypto-shredding) leaves every hash verifiable.
+ * Encrypts the personal data inside an audit event's {@code additional_data} before it is chained
+ * (SPEC.md §6, ADR 0014, ADR 0027): the chain hashes the ciphertext, so erasing a data subject
+ * (destroying their key: crypto-shredding) leaves every hash verifiable.
  *
  * <p>A value is personal when its member name, at any depth, is one of {@link #PERSONAL_NAMES} or
- * starts with {@code pii_}. Its canonical JSON is encrypted with {@link EnvelopeEncryptor} under the
- * context {@code {tenant, purpose: "audit-data"}} and replaced by the string
- * {@code "enc:v1:" + Base64(ciphertext)}. Readers show such values as {@link #REDACTED}.
+ * starts with {@code pii_}. Its canonical JSON is encrypted and replaced by a string:
+ * <ul>
+ * <li>{@code "enc:v2:" + Base64(KeyedEnvelope)} when the event names a user ({@code user_id}): sealed
+ * under that user's subject key ({@link SubjectKeyStore}), context {@code {tenant, audit-data}};
+ * destroying the one subject key makes exactly that user's values unreadable. If the key is already
+ * destroyed (the user was erased), the value is not stored at all: {@link #ERASED} takes its place;</li>
+ * <li>{@code "enc:v1:" + Base64(EnvelopeEncryptor)} under the tenant-wide context
+ * {@code {tenant, audit-data}} when the event names no user (and for every value written before
+ * subject keys existed: those still read).</li>
+ * </ul>
+ * Readers show encrypted values as {@link #REDACTED}; a data-subject export {@link #reveal reveals}
+ * the subject's own values.
  */
 public final class PersonalDataProtector {
 
     /** Encryption context purpose of audit personal data. */
     public static final String PURPOSE = "audit-data";
-    /** Prefix of an encrypted value. */
+    /** Prefix of a value encrypted under the tenant-wide context (format version 1). */
     public static final String ENCRYPTED_PREFIX = "enc:v1:";
+    /** Prefix of a value sealed under a subject key (format version 2). */
+    public static final String SUBJECT_PREFIX = "enc:v2:";
     /** What readers see in place of an encrypted value. */
     public static final String REDACTED = "[encrypted personal data]";
+    /** A value whose key is destroyed: the subject was erased. */
+    public static final String ERASED = "[erased personal data]";
 
     /** Member names whose values are personal data (GDPR Art. 4(1)), compared case-insensitively. */
     public static final Set<String> PERSONAL_NAMES = Set.of("email", "email_address", "phone", "phone_number",
@@ -38,9 +59,18 @@ public final class PersonalDataProtector {
             "account_number", "card_number");
 
     private final EnvelopeEncryptor encryptor;
+    private final SubjectKeyStore subjectKeys;
+    private final KeyedEnvelope envelope;
 
-    public PersonalDataProtector(EnvelopeEncryptor encryptor) {
+    public PersonalDataProtector(EnvelopeEncryptor encryptor, SubjectKeyStore subjectKeys, SecureRandom random) {
         this.encryptor = Objects.requireNonNull(encryptor, "encryptor");
+        this.subjectKeys = Objects.requireNonNull(subjectKeys, "subjectKeys");
+        this.envelope = new KeyedEnvelope(random);
+    }
+
+    /** How one event's personal values are sealed. */
+    private interface Sealer {
+        Object seal(String canonicalJson);
     }
 
     /** {@code event} with every personal value of its {@code additional_data} encrypted. */
@@ -49,8 +79,28 @@ public final class PersonalDataProtector {
             return event;
         }
         EncryptionContext context = new EncryptionContext(event.tenantId(), PURPOSE);
+        Sealer sealer;
+        String subject = event.userId();
+        if (SubjectKeyStore.isSubject(subject)) {
+            SubjectKeyStore.SubjectKey key = subjectKeys.obtain(event.tenantId(), subject);
+            if (key instanceof SubjectKeyStore.Active active) {
+                sealer = canonical -> {
+                    byte[] material = active.key();
+                    try {
+                        return SUBJECT_PREFIX + Base64.getEncoder().encodeToString(envelope.seal(material, subject,
+                                canonical.getBytes(StandardCharsets.UTF_8), context));
+                    } finally {
+                        Arrays.fill(material, (byte) 0);
+                    }
+                };
+            } else {
+                sealer = canonical -> ERASED;
+            }
+        } else {
+            sealer = canonical -> ENCRYPTED_PREFIX + encryptor.encryptToBase64(canonical, context);
+        }
         @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) transform(event.additionalData(), context, false);
+        Map<String, Object> data = (Map<String, Object>) transform(event.additionalData(), sealer, false);
         return new AuditEvent(event.timestamp(), event.eventId(), event.eventType(), event.severity(), event.userId(),
                 event.tenantId(), event.organizationId(), event.ipAddress(), event.userAgent(), event.resource(),
                 event.action(), event.result(), data, event.complianceFlags());
@@ -61,6 +111,74 @@ public final class PersonalDataProtector {
         @SuppressWarnings("unchecked")
         Map<String, Object> shown = (Map<String, Object>) redact(additionalData);
         return shown;
+    }
+
+    /**
+     * {@code additionalData} of an event of {@code tenantId} whose {@code user_id} is
+     * {@code eventUserId}, as shown to the data subject {@code subject}: values sealed under the
+     * subject's key are decrypted (or {@link #ERASED} when the key is destroyed); tenant-context
+     * values are decrypted only in events whose user is the subject; every other encrypted value
+     * (someone else's data) stays {@link #REDACTED}.
+     */
+    public Map<String, Object> reveal(String tenantId, String eventUserId, String subject,
+            Map<String, Object> additionalData) {
+        EncryptionContext context = new EncryptionContext(tenantId, PURPOSE);
+        Optional<SubjectKeyStore.SubjectKey> key = SubjectKeyStore.isSubject(subject)
+                ? subjectKeys.find(tenantId, subject) : Optional.empty();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shown = (Map<String, Object>) reveal(additionalData, context, subject,
+                subject.equals(eventUserId), key);
+        return shown;
+    }
+
+    private Object reveal(Object value, EncryptionContext context, String subject, boolean ownEvent,
+            Optional<SubjectKeyStore.SubjectKey> key) {
+        if (value instanceof String text && text.startsWith(SUBJECT_PREFIX)) {
+            return openSubject(text, context, subject, key);
+        }
+        if (value instanceof String text && text.startsWith(ENCRYPTED_PREFIX)) {
+            if (!ownEvent) {
+                return REDACTED;
+            }
+            try {
+                return Json.mapper().readTree(encryptor.decryptFromBase64(text.substring(ENCRYPTED_PREFIX.length()), context));
+            } catch (CiphertextIntegrityException | java.io.IOException e) {
+                return REDACTED;
+            }
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((name, element) -> out.put(String.valueOf(name), reveal(element, context, subject, ownEvent, key)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(element -> reveal(element, context, subject, ownEvent, key)).toList();
+        }
+        return value;
+    }
+
+    private Object openSubject(String text, EncryptionContext context, String subject,
+            Optional<SubjectKeyStore.SubjectKey> key) {
+        byte[] sealed;
+        try {
+            sealed = Base64.getDecoder().decode(text.substring(SUBJECT_PREFIX.length()));
+            if (!subject.equals(KeyedEnvelope.keyName(sealed))) {
+                return REDACTED;
+            }
+        } catch (IllegalArgumentException | CiphertextIntegrityException e) {
+            return REDACTED;
+        }
+        if (key.isEmpty() || key.get() instanceof SubjectKeyStore.Destroyed) {
+            return ERASED;
+        }
+        byte[] material = ((SubjectKeyStore.Active) key.get()).key();
+        try {
+            return Json.mapper().readTree(envelope.open(material, sealed, context));
+        } catch (CiphertextIntegrityException | java.io.IOException e) {
+            return REDACTED;
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
     }
 
     static boolean isPersonal(String name) {
@@ -85,25 +203,24 @@ public final class PersonalDataProtector {
         return false;
     }
 
-    private Object transform(Object value, EncryptionContext context, boolean personal) {
+    private Object transform(Object value, Sealer sealer, boolean personal) {
         if (personal && value != null) {
-            String canonical = CanonicalJson.text(Json.mapper().valueToTree(value));
-            return ENCRYPTED_PREFIX + encryptor.encryptToBase64(canonical, context);
+            return sealer.seal(CanonicalJson.text(Json.mapper().valueToTree(value)));
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
             map.forEach((key, element) -> out.put(String.valueOf(key),
-                    transform(element, context, isPersonal(String.valueOf(key)))));
+                    transform(element, sealer, isPersonal(String.valueOf(key)))));
             return out;
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(element -> transform(element, context, false)).toList();
+            return list.stream().map(element -> transform(element, sealer, false)).toList();
         }
         return value;
     }
 
     private static Object redact(Object value) {
-        if (value instanceof String text && text.startsWith(ENCRYPTED_PREFIX)) {
+        if (value instanceof String text && (text.startsWith(ENCRYPTED_PREFIX) || text.startsWith(SUBJECT_PREFIX))) {
             return REDACTED;
         }
         if (value instanceof Map<?, ?> map) {
@@ -115,11 +232,5 @@ public final class PersonalDataProtector {
             return list.stream().map(PersonalDataProtector::redact).toList();
         }
         return value;
-    }
-
-    /** For tests: the plaintext JSON of an encrypted value. */
-    String reveal(String encrypted, String tenantId) {
-        return encryptor.decryptFromBase64(encrypted.substring(ENCRYPTED_PREFIX.length()),
-                new EncryptionContext(tenantId, PURPOSE));
     }
 }

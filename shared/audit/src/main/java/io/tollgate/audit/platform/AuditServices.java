@@ -13,6 +13,7 @@ import io.tollgate.audit.ingest.RejectedEventSink;
 import io.tollgate.audit.ingest.SqsRejectedEventSink;
 import io.tollgate.audit.query.AuditEventQuery;
 import io.tollgate.audit.report.ComplianceReporter;
+import io.tollgate.audit.subject.SubjectKeyStore;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.platform.TollgateServices;
@@ -104,7 +105,18 @@ public final class AuditServices {
     }
 
     public AuditIngestion ingestion() {
-        return new AuditIngestion(validator, new PersonalDataProtector(encryptor.get()), chains, rejects.get());
+        return new AuditIngestion(validator, protector(), chains, rejects.get());
+    }
+
+    /** The per-data-subject keys of audit personal data (ADR 0027), in the security table. */
+    public SubjectKeyStore subjectKeys() {
+        return new SubjectKeyStore(platform.dynamoDb(), platform.config().tables().security(), encryptor.get(),
+                platform.random(), platform.clock());
+    }
+
+    /** Encrypts personal data before chaining, and reveals it to its data subject. */
+    public PersonalDataProtector protector() {
+        return new PersonalDataProtector(encryptor.get(), subjectKeys(), platform.random());
     }
 
     public AuditSubmission submission() {
@@ -121,7 +133,7 @@ public final class AuditServices {
 
     public ComplianceReporter complianceReporter() {
         return new ComplianceReporter(platform.dynamoDb(), chains.table(), platform.config().tables().identity(),
-                verifier(), platform.clock());
+                platform.config().tables().security(), verifier(), platform.clock());
     }
 
     public AuditEventQuery query() {

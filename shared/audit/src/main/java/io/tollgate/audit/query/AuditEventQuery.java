@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -117,6 +118,46 @@ public final class AuditEventQuery {
         return new Page(events, Optional.ofNullable(start).map(AuditEventQuery::encode));
     }
 
+    /**
+     * Every event of the tenant about {@code subject} — its {@code user_id}, or the subject's id as a
+     * string anywhere in {@code additional_data} (e.g. {@code target_user_id}) — oldest first, at
+     * most {@code max}; {@code additional_data} is shown through {@code data} (a data-subject export
+     * reveals the subject's own values). {@code truncated} when more exist.
+     */
+    public About about(String tenantId, String subject, int max, Function<AuditEvent, Map<String, Object>> data) {
+        Map<String, String> names = Map.of("#tpk", AuditKeys.TIME_PK, "#user", "user_id", "#data", "additional_data");
+        Map<String, AttributeValue> values = Map.of(":pk", Attributes.s(AuditKeys.chainPartition(tenantId)),
+                ":user", Attributes.s(subject), ":quoted", Attributes.s("\"" + subject + "\""));
+        List<Map<String, Object>> events = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(AuditKeys.TIME_INDEX)
+                    .keyConditionExpression("#tpk = :pk")
+                    .filterExpression("#user = :user OR contains(#data, :quoted)")
+                    .expressionAttributeNames(names).expressionAttributeValues(values);
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamoDb.query(query.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                if (events.size() == max) {
+                    return new About(events, true);
+                }
+                view(item, data).ifPresent(events::add);
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return new About(events, false);
+    }
+
+    /** The events about a data subject, and whether there were more than asked for. */
+    public record About(List<Map<String, Object>> events, boolean truncated) {
+        public About {
+            events = List.copyOf(events);
+        }
+    }
+
     private static void condition(List<String> conditions, Map<String, String> names, Map<String, AttributeValue> values,
             String attribute, String value) {
         String n = "#f" + conditions.size();
@@ -127,6 +168,11 @@ public final class AuditEventQuery {
     }
 
     private static Optional<Map<String, Object>> view(Map<String, AttributeValue> item) {
+        return view(item, event -> PersonalDataProtector.redacted(event.additionalData()));
+    }
+
+    private static Optional<Map<String, Object>> view(Map<String, AttributeValue> item,
+            Function<AuditEvent, Map<String, Object>> data) {
         Optional<AuditEvent> stored = ChainItems.event(item);
         if (stored.isEmpty()) {
             return Optional.empty();
@@ -146,7 +192,7 @@ public final class AuditEventQuery {
         view.put("resource", event.resource());
         view.put("action", event.action());
         view.put("result", event.result());
-        view.put("additional_data", PersonalDataProtector.redacted(event.additionalData()));
+        view.put("additional_data", data.apply(event));
         view.put("compliance_flags", event.complianceFlags());
         view.put("prev_hash", Attributes.string(item, "prev_hash").orElse(""));
         view.put("hash", Attributes.string(item, "hash").orElse(""));

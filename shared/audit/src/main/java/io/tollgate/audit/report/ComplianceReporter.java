@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * {@code GET /v1/compliance/report} (SPEC.md §3, issue 10): one tenant's evidence over a time
  * range for one standard, computed from its audit chain and its user items — authentication
  * statistics, failed and locked logins, MFA coverage, privileged actions, role changes, signing-key
- * rotations (platform chain), retention runs, and the chain verification result over the range.
+ * rotations (platform chain), retention runs, data-subject requests and their timeliness, open
+ * alerts (anomaly decisions), and the chain verification result over the range.
  *
  * <p>Counts only: no event content, no user id. At most {@value #MAX_EVENTS} events are tallied
  * per chain; beyond that the report says {@code truncated} (narrow the range).
@@ -49,19 +50,26 @@ public final class ComplianceReporter {
     public enum Standard {
         GDPR(Map.of("authentication", "Art. 32(1)(b)", "mfa_coverage", "Art. 32(1)(b)",
                 "privileged_actions", "Art. 30, Art. 32(4)", "retention", "Art. 5(1)(e), Art. 17",
+                "data_subject_requests", "Art. 12(3), Art. 15-17, Art. 20", "open_alerts", "Art. 33, Art. 32(1)(d)",
                 "audit_chain", "Art. 5(2), Art. 30")),
         SOX(Map.of("authentication", "ITGC access: logical access", "failed_and_locked", "ITGC access: logical access",
                 "privileged_actions", "ITGC access: privileged access", "role_changes", "ITGC change: user provisioning",
                 "audit_chain", "ITGC: audit trail integrity")),
-        PCI(Map.of("authentication", "Req. 10.2.1", "failed_and_locked", "Req. 8.3.4", "mfa_coverage", "Req. 8.4",
-                "privileged_actions", "Req. 10.2.1.2, 10.2.1.5", "role_changes", "Req. 7.2", "key_rotations", "Req. 3.7",
-                "retention", "Req. 10.5.1", "audit_chain", "Req. 10.3.4")),
-        ISO27001(Map.of("authentication", "A.8.5", "failed_and_locked", "A.8.5", "mfa_coverage", "A.8.5",
-                "privileged_actions", "A.8.2", "role_changes", "A.5.18", "key_rotations", "A.8.24", "retention", "A.5.33",
-                "audit_chain", "A.8.15")),
-        SOC2(Map.of("authentication", "CC6.1", "failed_and_locked", "CC6.1", "mfa_coverage", "CC6.1",
-                "privileged_actions", "CC6.3", "role_changes", "CC6.2", "key_rotations", "CC6.1", "retention", "C1.2",
-                "audit_chain", "CC7.2"));
+        PCI(Map.ofEntries(Map.entry("authentication", "Req. 10.2.1"), Map.entry("failed_and_locked", "Req. 8.3.4"),
+                Map.entry("mfa_coverage", "Req. 8.4"), Map.entry("privileged_actions", "Req. 10.2.1.2, 10.2.1.5"),
+                Map.entry("role_changes", "Req. 7.2"), Map.entry("key_rotations", "Req. 3.7"),
+                Map.entry("retention", "Req. 10.5.1"), Map.entry("open_alerts", "Req. 10.7, 12.10.5"),
+                Map.entry("audit_chain", "Req. 10.3.4"))),
+        ISO27001(Map.ofEntries(Map.entry("authentication", "A.8.5"), Map.entry("failed_and_locked", "A.8.5"),
+                Map.entry("mfa_coverage", "A.8.5"), Map.entry("privileged_actions", "A.8.2"),
+                Map.entry("role_changes", "A.5.18"), Map.entry("key_rotations", "A.8.24"), Map.entry("retention", "A.5.33"),
+                Map.entry("data_subject_requests", "A.5.34"), Map.entry("open_alerts", "A.5.25, A.8.16"),
+                Map.entry("audit_chain", "A.8.15"))),
+        SOC2(Map.ofEntries(Map.entry("authentication", "CC6.1"), Map.entry("failed_and_locked", "CC6.1"),
+                Map.entry("mfa_coverage", "CC6.1"), Map.entry("privileged_actions", "CC6.3"),
+                Map.entry("role_changes", "CC6.2"), Map.entry("key_rotations", "CC6.1"), Map.entry("retention", "C1.2"),
+                Map.entry("data_subject_requests", "P5.1, P5.2, P4.3"), Map.entry("open_alerts", "CC7.3, CC7.4"),
+                Map.entry("audit_chain", "CC7.2")));
 
         private final Map<String, String> controls;
 
@@ -86,14 +94,16 @@ public final class ComplianceReporter {
     private final DynamoDbClient dynamoDb;
     private final String auditTable;
     private final String identityTable;
+    private final String securityTable;
     private final ChainVerifier verifier;
     private final Clock clock;
 
-    public ComplianceReporter(DynamoDbClient dynamoDb, String auditTable, String identityTable, ChainVerifier verifier,
-            Clock clock) {
+    public ComplianceReporter(DynamoDbClient dynamoDb, String auditTable, String identityTable, String securityTable,
+            ChainVerifier verifier, Clock clock) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.auditTable = Objects.requireNonNull(auditTable, "auditTable");
         this.identityTable = Objects.requireNonNull(identityTable, "identityTable");
+        this.securityTable = Objects.requireNonNull(securityTable, "securityTable");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -150,6 +160,8 @@ public final class ComplianceReporter {
         sections.put("retention", Map.of("runs", (long) tenant.retentionRuns.size(), "purged_by_class",
                 tenant.purgedByClass, "retention_changes", tenant.count("retention_changed"),
                 "legal_hold_changes", tenant.count("legal_hold_changed")));
+        sections.put("data_subject_requests", dataSubjectRequests(tenantId, from, to));
+        sections.put("open_alerts", alerts(tenantId, from, to));
         VerificationReport verified = verifier.verify(tenantId, Optional.of(from), Optional.of(to));
         Map<String, Object> chain = new LinkedHashMap<>();
         chain.put("valid", verified.valid());
@@ -234,6 +246,107 @@ public final class ComplianceReporter {
         } catch (JsonProcessingException e) {
             // an unreadable detail does not count; the chain verification reports edits
         }
+    }
+
+    /**
+     * Data-subject requests received in the range (items {@code DSR#<id>} of the tenant partition,
+     * ADR 0028): per type, and their timeliness against the 30-day deadline — completed on time,
+     * completed late, refused, still open, open and overdue now.
+     */
+    private Map<String, Object> dataSubjectRequests(String tenantId, Instant from, Instant to) {
+        Map<String, Long> byType = new TreeMap<>();
+        long onTime = 0;
+        long late = 0;
+        long refused = 0;
+        long open = 0;
+        long openOverdue = 0;
+        Instant now = clock.instant();
+        for (Map<String, AttributeValue> item : queryAll(identityTable, Keys.tenantPartition(tenantId), "DSR#")) {
+            Optional<Instant> received = Attributes.instantMillis(item, "received_at");
+            if (received.isEmpty() || received.get().isBefore(from) || !received.get().isBefore(to)) {
+                continue;
+            }
+            byType.merge(Attributes.string(item, "type").orElse("unknown"), 1L, Long::sum);
+            Instant due = Attributes.instantMillis(item, "due_at").orElse(received.get());
+            Optional<Instant> completed = Attributes.instantMillis(item, "completed_at");
+            String status = Attributes.string(item, "status").orElse("");
+            if ("refused".equals(status)) {
+                refused++;
+            } else if (completed.isPresent()) {
+                if (completed.get().isAfter(due)) {
+                    late++;
+                } else {
+                    onTime++;
+                }
+            } else {
+                open++;
+                if (now.isAfter(due)) {
+                    openOverdue++;
+                }
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("received", byType.values().stream().mapToLong(Long::longValue).sum());
+        figures.put("by_type", byType);
+        figures.put("completed_on_time", onTime);
+        figures.put("completed_late", late);
+        figures.put("refused", refused);
+        figures.put("open", open);
+        figures.put("open_overdue", openOverdue);
+        return figures;
+    }
+
+    /**
+     * Anomaly-detection decisions (ADR 0020, security table {@code TENANT#<t>#DECISIONS}) whose
+     * window ends in the range, by severity and rule, and how many of them are still open
+     * ({@code pending}: decided, the action not yet confirmed).
+     */
+    private Map<String, Object> alerts(String tenantId, Instant from, Instant to) {
+        Map<String, Long> bySeverity = new TreeMap<>();
+        Map<String, Long> byRule = new TreeMap<>();
+        long total = 0;
+        long open = 0;
+        String partition = Attributes.requiredString(Keys.detectionDecision(tenantId, "-"), Keys.PK);
+        for (Map<String, AttributeValue> item : queryAll(securityTable, partition, "DECISION#")) {
+            Instant windowEnd;
+            try {
+                windowEnd = Instant.parse(Attributes.string(item, "window_end").orElse(""));
+            } catch (java.time.format.DateTimeParseException e) {
+                continue;
+            }
+            if (windowEnd.isBefore(from) || !windowEnd.isBefore(to)) {
+                continue;
+            }
+            total++;
+            bySeverity.merge(Attributes.string(item, "severity").orElse("UNKNOWN"), 1L, Long::sum);
+            byRule.merge(Attributes.string(item, "rule_id").orElse("unknown"), 1L, Long::sum);
+            if ("pending".equals(Attributes.string(item, "status").orElse(""))) {
+                open++;
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("alerts", total);
+        figures.put("open", open);
+        figures.put("by_severity", bySeverity);
+        figures.put("by_rule", byRule);
+        return figures;
+    }
+
+    private List<Map<String, AttributeValue>> queryAll(String table, String partition, String skPrefix) {
+        List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", Attributes.s(partition), ":prefix", Attributes.s(skPrefix)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamoDb.query(query.build());
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
     }
 
     private Map<String, Object> mfaCoverage(String tenantId) {

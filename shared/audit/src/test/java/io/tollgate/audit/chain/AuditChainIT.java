@@ -285,7 +285,7 @@ class AuditChainIT {
         bed.audit.ingestion().ingest(List.of(AuditTestbed.message(event)));
         String stored = Attributes.requiredString(get(tenant, 1), "additional_data");
         assertFalse(stored.contains("ana@example.com"), stored);
-        assertTrue(stored.contains("\"email\":\"enc:v1:"), stored);
+        assertTrue(stored.contains("\"email\":\"enc:v2:"), stored);
         assertTrue(stored.contains("\"plan\":\"gold\""), stored);
         assertTrue(verify(tenant).valid());
     }
