@@ -1,5 +1,6 @@
 package io.tollgate.mfa;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditRecorder;
@@ -61,7 +62,7 @@ public final class SmsEnrolmentService {
 
     /** What the caller sees of its number: the last two digits and whether it is verified. */
     public record PhoneView(@JsonProperty("phone_last2") String phoneLastTwo, boolean verified,
-            @JsonProperty("code_expires_in") Long codeExpiresIn) {
+            @JsonProperty("code_expires_in") @JsonInclude(JsonInclude.Include.NON_NULL) Long codeExpiresIn) {
     }
 
     /** {@code POST /v1/me/phone}: registers {@code phone} as pending and texts it a verification code. */
