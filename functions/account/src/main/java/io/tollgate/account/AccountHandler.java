@@ -18,6 +18,7 @@ import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
 import io.tollgate.mfa.MfaEnrolmentService;
 import io.tollgate.mfa.MfaServices;
+import io.tollgate.mfa.SmsEnrolmentService;
 import io.tollgate.password.PasswordChangeService;
 import io.tollgate.password.PasswordChangeService.PasswordChange;
 import io.tollgate.platform.TollgateServices;
@@ -35,8 +36,8 @@ import java.util.regex.Pattern;
 /**
  * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, my API keys,
  * my password (change, and the public {@code POST /v1/auth/password/expired} that a login with an
- * expired password leads to; ADR 0025) and my second factor (TOTP enrolment and activation, backup
- * codes, TOTP removal). The
+ * expired password leads to; ADR 0025) and my second factors (TOTP enrolment and activation, backup
+ * codes, TOTP removal; a phone number for SMS codes and its verification, ADR 0032). The
  * caller is always the principal the authorizer verified; no route here takes a user id from the
  * request, so nobody can reach another user's sessions.
  */
@@ -53,6 +54,10 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final AuditRecorder audit;
     private final MfaEnrolmentService mfa;
     private final PasswordChangeService passwords;
+    private final SmsEnrolmentService phones;
+
+    /** The longest phone field accepted before E.164 validation (E.164 has at most 16 characters). */
+    private static final int MAX_PHONE_CHARS = 32;
 
     /** The longest password field accepted (the policy's own maximum is at most 256 characters). */
     private static final int MAX_PASSWORD_CHARS = 1024;
@@ -86,7 +91,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         }
     }
 
-    /** {@code {"code"}} of TOTP activation. */
+    /** {@code {"phone"}} of {@code POST /v1/me/phone}. */
+    record PhoneRequest(String phone) {
+        @Override
+        public String toString() {
+            return "PhoneRequest[<redacted>]";
+        }
+    }
+
+    /** {@code {"code"}} of TOTP activation and of phone verification. */
     record ActivationRequest(String code) {
         @Override
         public String toString() {
@@ -103,13 +116,14 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     public AccountHandler(TollgateServices services) {
         this(SessionServices.create(services), MfaServices.enrolment(services), new ApiKeyRepository(services.dynamoDb(),
                 services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit(),
-                PasswordChangeService.create(services));
+                PasswordChangeService.create(services), MfaServices.smsEnrolment(services));
     }
 
     /** Used by tests. */
     public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyRepository apiKeys, ApiKeys generator,
-            AuditRecorder audit, PasswordChangeService passwords) {
+            AuditRecorder audit, PasswordChangeService passwords, SmsEnrolmentService phones) {
         this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.phones = Objects.requireNonNull(phones, "phones");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.mfa = Objects.requireNonNull(mfa, "mfa");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
@@ -188,6 +202,10 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 }
                 case "POST /v1/me/mfa/backup-codes" -> ApiResponses.json(200,
                         mfa.regenerateBackupCodes(actor(request, me)));
+                case "POST /v1/me/phone" -> ApiResponses.json(202, phones.register(actor(request, me),
+                        phoneField(request)));
+                case "POST /v1/me/phone/verify" -> ApiResponses.json(200, phones.verify(actor(request, me),
+                        activationCode(request)));
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -252,6 +270,20 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                     List.of(new FieldError("code", "too_long", "The code has at most 16 characters.")));
         }
         return body.code();
+    }
+
+    private static String phoneField(ApiRequest request) {
+        PhoneRequest body = request.body(PhoneRequest.class);
+        if (body.phone() == null || body.phone().isBlank()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new FieldError("phone", "required", "The phone number is required.")));
+        }
+        if (body.phone().length() > MAX_PHONE_CHARS) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new FieldError("phone", "invalid_e164",
+                            "The phone number must be in E.164 form, e.g. +447700900123.")));
+        }
+        return body.phone();
     }
 
     private static PasswordChange passwordChange(ApiRequest request) {

@@ -238,4 +238,51 @@ class AccountHandlerIT {
         assertTrue(LoginServices.create(bed.services).login(new LoginCommand(alice.tenantId(), "ivy@acme.test",
                 "Copper-Lantern-Meadow-47!", "203.0.113.10", "test-agent")) instanceof LoginResult.Authenticated);
     }
+
+    @Test
+    void phoneSamplesWhenTenantAllowsSmsThenPendingNumberVerifiedWithTheTextedCode() throws Exception {
+        UserAccount bob = bed.newTenant(io.tollgate.settings.SecuritySettings.defaults()
+                .withMfa(io.tollgate.settings.SecuritySettings.MfaSettings.defaults().withSmsAllowed(true)));
+        APIGatewayV2HTTPResponse registered = handler.handleRequest(sampleFor("me-phone.json", bob), null);
+        assertEquals(202, registered.getStatusCode(), registered.getBody());
+        JsonNode view = Json.mapper().readTree(registered.getBody());
+        assertEquals("23", view.get("phone_last2").asText());
+        assertFalse(view.get("verified").asBoolean());
+        assertFalse(registered.getBody().contains("7700900123"), "the number is not echoed");
+        assertEquals(1, bed.texts.size());
+        assertEquals("+447700900123", bed.texts.getFirst().to());
+        String code = bed.texts.getFirst().text().replaceAll("(?s).*code is ([0-9]{6}).*", "$1");
+
+        APIGatewayV2HTTPResponse shipped = handler.handleRequest(sampleFor("me-phone-verify.json", bob), null);
+        if (!code.equals("385021")) {
+            assertEquals(400, shipped.getStatusCode(), shipped.getBody());
+            assertEquals("code", Json.mapper().readTree(shipped.getBody()).get("errors").get(0).get("field").asText());
+        }
+        APIGatewayV2HTTPEvent verify = sampleFor("me-phone-verify.json", bob);
+        verify.setBody("{\"code\":\"" + code + "\"}");
+        APIGatewayV2HTTPResponse verified = handler.handleRequest(verify, null);
+        assertEquals(200, verified.getStatusCode(), verified.getBody());
+        assertTrue(Json.mapper().readTree(verified.getBody()).get("verified").asBoolean());
+        assertTrue(new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).findByUsername(bob.tenantId(), "alice@acme.test")
+                .orElseThrow().mfaMethods().contains("sms"), "a verified number enrols SMS as a second factor");
+        assertEquals(1, bed.audit.ofType("mfa_phone_verified").size());
+    }
+
+    @Test
+    void phoneSampleWhenTenantNotOptedInThen403AndNothingSent() throws Exception {
+        APIGatewayV2HTTPResponse refused = handler.handleRequest(sample("me-phone.json", alice.userId()), null);
+        assertEquals(403, refused.getStatusCode(), refused.getBody());
+        assertEquals("forbidden", Json.mapper().readTree(refused.getBody()).get("code").asText());
+        assertTrue(bed.texts.isEmpty());
+        assertEquals("sms_not_allowed", bed.audit.ofType("mfa_sms_refused").getFirst().additionalData().get("reason"));
+    }
+
+    private APIGatewayV2HTTPEvent sampleFor(String file, UserAccount user) {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + file);
+        Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
+        context.put("sub", user.userId());
+        context.put("tenant", user.tenantId());
+        event.getRequestContext().getAuthorizer().setLambda(context);
+        return event;
+    }
 }

@@ -27,7 +27,8 @@ import java.util.Optional;
 
 /**
  * The second step of a login (SPEC.md §3): {@code POST /v1/auth/mfa/verify},
- * {@code POST /v1/auth/mfa/email}, {@code POST /v1/auth/mfa/webauthn} (assertion options for a
+ * {@code POST /v1/auth/mfa/email}, {@code POST /v1/auth/mfa/sms} (ADR 0032),
+ * {@code POST /v1/auth/mfa/webauthn} (assertion options for a
  * security key or passkey as second factor), and, for tenants that require MFA, enrolment with the
  * login's challenge ({@code POST /v1/auth/mfa/enrolment/totp[/activate]}). Adapts the events to
  * {@link MfaVerificationService}; holds no business rule.
@@ -57,10 +58,11 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
     }
 
     /**
-     * {@code {"mfa_token", "code"}}, or {@code {"mfa_token", "credential"}} with a WebAuthn
-     * assertion; unknown fields are refused.
+     * {@code {"mfa_token", "code"}} (optionally with {@code "method"}: totp, email, sms,
+     * backup_code), or {@code {"mfa_token", "credential"}} with a WebAuthn assertion; unknown
+     * fields are refused.
      */
-    record CodeRequest(@JsonProperty("mfa_token") String mfaToken, String code, JsonNode credential) {
+    record CodeRequest(@JsonProperty("mfa_token") String mfaToken, String code, JsonNode credential, String method) {
         @Override
         public String toString() {
             return "CodeRequest[<redacted>]";
@@ -84,11 +86,15 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
                     CodeRequest body = verifyRequest(request);
                     yield tokens(body.credential() != null
                             ? service.verifyWebAuthn(body.mfaToken(), body.credential().toString(), origin)
-                            : service.verify(body.mfaToken(), body.code(), origin));
+                            : service.verify(body.mfaToken(), body.code(), Optional.ofNullable(body.method()), origin));
                 }
                 case "POST /v1/auth/mfa/webauthn" -> {
                     String publicKey = service.startWebAuthn(tokenRequest(request).mfaToken(), origin);
                     yield ApiResponses.json(200, Map.of("publicKey", publicKeyOf(publicKey)));
+                }
+                case "POST /v1/auth/mfa/sms" -> {
+                    service.sendSmsCode(tokenRequest(request).mfaToken(), origin);
+                    yield ApiResponses.json(202, Map.of("sent", true));
                 }
                 case "POST /v1/auth/mfa/email" -> {
                     service.sendEmailCode(tokenRequest(request).mfaToken(), origin);
@@ -124,6 +130,10 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
         } else if (body.code().length() > MAX_CODE_LENGTH) {
             errors.add(new FieldError("code", "too_long", "The code is too long."));
         }
+        if (body.method() != null && !MfaVerificationService.CODE_METHODS.contains(body.method())) {
+            errors.add(new FieldError("method", "unknown_method",
+                    "The method is one of totp, email, sms, backup_code."));
+        }
         reject(errors);
         return body;
     }
@@ -141,6 +151,9 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
         }
         if (body.code() != null) {
             errors.add(new FieldError("code", "not_allowed", "Send either a code or a credential, not both."));
+        }
+        if (body.method() != null) {
+            errors.add(new FieldError("method", "not_allowed", "A credential names no method."));
         }
         reject(errors);
         return body;

@@ -205,4 +205,33 @@ class MfaVerifyHandlerIT {
         assertEquals(401, activation.getStatusCode(), "a verification challenge cannot complete an enrolment");
         assertEquals("mfa_invalid", json(activation).get("code").asText());
     }
+
+    @Test
+    void smsSamplesWhenShippedTokenUnknownThenMfaInvalid() throws Exception {
+        for (String sample : List.of("mfa-sms-send.json", "mfa-verify-sms-code.json")) {
+            APIGatewayV2HTTPResponse response = invoke(sample, null);
+            assertEquals(401, response.getStatusCode(), sample);
+            assertEquals("mfa_invalid", json(response).get("code").asText());
+        }
+    }
+
+    @Test
+    void verifyWhenMethodUnknownThen400NamingMethodAndNoAttemptUsed() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke("mfa-verify-sms-code.json",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"123456\",\"method\":\"pigeon\"}");
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals("method", json(response).get("errors").get(0).get("field").asText());
+        assertEquals(0, attempts());
+    }
+
+    @Test
+    void verifyWhenMethodNamesAnotherFactorThenTheTotpCodeDoesNotCount() throws Exception {
+        String code = new TotpVerifier(clock).codeAt(secret, clock.instant());
+        APIGatewayV2HTTPResponse asSms = invoke("mfa-verify-sms-code.json",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"" + code + "\",\"method\":\"sms\"}");
+        assertEquals(401, asSms.getStatusCode(), asSms.getBody());
+        APIGatewayV2HTTPResponse asTotp = invoke("mfa-verify-sms-code.json",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"code\":\"" + code + "\",\"method\":\"totp\"}");
+        assertEquals(200, asTotp.getStatusCode(), asTotp.getBody());
+    }
 }

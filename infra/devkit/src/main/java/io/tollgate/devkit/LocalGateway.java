@@ -67,7 +67,7 @@ public final class LocalGateway implements AutoCloseable {
     private final FunctionFactory factory;
     private final Clock clock;
     private final ConcurrentMap<String, Object> warmHandlers = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, java.util.function.Function<byte[], LocalResponse>> localRoutes =
+    private final ConcurrentMap<String, java.util.function.BiFunction<String, byte[], LocalResponse>> localRoutes =
             new ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor;
@@ -120,6 +120,19 @@ public final class LocalGateway implements AutoCloseable {
      * {@code POST /_local/invoke/{function}} with an event file.
      */
     public void addLocalRoute(String method, String path, java.util.function.Function<byte[], LocalResponse> handler) {
+        if (!path.startsWith("/_local/")) {
+            throw new IllegalArgumentException("Local routes live under /_local/");
+        }
+        Objects.requireNonNull(handler, "handler");
+        addLocalQueryRoute(method, path, (query, body) -> handler.apply(body));
+    }
+
+    /**
+     * Adds a local tool route that also reads the raw query string (empty when none), e.g.
+     * {@code GET /_local/outbox?channel=sms}.
+     */
+    public void addLocalQueryRoute(String method, String path,
+            java.util.function.BiFunction<String, byte[], LocalResponse> handler) {
         if (!path.startsWith("/_local/")) {
             throw new IllegalArgumentException("Local routes live under /_local/");
         }
@@ -228,9 +241,9 @@ public final class LocalGateway implements AutoCloseable {
         if (body.isEmpty()) {
             return GatewayResponse.message(413, "Request Entity Too Large");
         }
-        java.util.function.Function<byte[], LocalResponse> local = localRoutes.get(method + " " + rawPath);
+        java.util.function.BiFunction<String, byte[], LocalResponse> local = localRoutes.get(method + " " + rawPath);
         if (local != null) {
-            LocalResponse answer = local.apply(body.get());
+            LocalResponse answer = local.apply(rawQuery, body.get());
             return GatewayResponse.json(answer.status(), answer.json());
         }
         Optional<RouteTable.Match> match = routes.match(method, rawPath);

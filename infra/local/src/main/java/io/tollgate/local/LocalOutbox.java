@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tollgate.json.Json;
 import io.tollgate.mail.MailMessage;
 import io.tollgate.mail.MailSender;
+import io.tollgate.sms.SmsMessage;
+import io.tollgate.sms.SmsSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local runtime's stand-in for SES (SPEC.md §6): every mail is written to a file in the
- * outbox folder (owner read/write only; it may hold one-time codes) and kept in memory for
- * {@code GET /_local/outbox}. Never deployed; the log names only the file, never recipient or body.
+ * The local runtime's stand-in for SES and for the SMS provider (SPEC.md §6, ADR 0032): every
+ * mail ({@code .eml}) and every text message ({@code .sms}) is written to a file in the outbox
+ * folder (owner read/write only; they hold one-time codes) and kept in memory for
+ * {@code GET /_local/outbox} — mails by default, {@code ?channel=sms} for text messages,
+ * {@code ?channel=all} for both; every entry names its {@code channel}. Never deployed; the log
+ * names only the file, never recipient or body.
  */
-final class LocalOutbox implements MailSender {
+final class LocalOutbox implements MailSender, SmsSender {
+
+    /** The channel of mails. */
+    static final String MAIL = "mail";
+    /** The channel of text messages. */
+    static final String SMS = "sms";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalOutbox.class);
     /** Mails kept for {@code GET /_local/outbox} (the folder keeps them all). */
@@ -72,29 +82,62 @@ final class LocalOutbox implements MailSender {
         }
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("id", id);
+        entry.put("channel", MAIL);
         entry.put("sent_at", now.toString());
         entry.put("from", from);
         entry.put("to", message.to());
         entry.put("subject", message.subject());
         entry.put("text", message.text());
+        keep(entry);
+        LOG.info("mail written to the local outbox file={}", file.getFileName());
+    }
+
+    /** Writes the text message to {@code <id>.sms} and keeps it for {@code ?channel=sms}. */
+    @Override
+    public void send(SmsMessage message) {
+        Instant now = clock.instant();
+        String id = now.toEpochMilli() + "-" + sequence.incrementAndGet();
+        Path file = folder.resolve(id + ".sms");
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, "To: " + message.to() + "\nDate: " + now + "\n\n" + message.text(),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SmsUnavailableException("Cannot write to the outbox", e);
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", id);
+        entry.put("channel", SMS);
+        entry.put("sent_at", now.toString());
+        entry.put("to", message.to());
+        entry.put("text", message.text());
+        keep(entry);
+        LOG.info("text message written to the local outbox file={}", file.getFileName());
+    }
+
+    private void keep(Map<String, Object> entry) {
         synchronized (recent) {
             recent.addLast(entry);
             while (recent.size() > KEPT) {
                 recent.removeFirst();
             }
         }
-        LOG.info("mail written to the local outbox file={}", file.getFileName());
     }
 
-    /** {@code {"messages":[...]}}, oldest first. */
+    /** {@code {"messages":[...]}} of the mails, oldest first. */
     String json() {
+        return json(MAIL);
+    }
+
+    /** {@code {"channel", "messages":[...]}} of {@code channel} ({@code mail}, {@code sms} or {@code all}), oldest first. */
+    String json(String channel) {
         List<Map<String, Object>> messages;
         synchronized (recent) {
-            messages = List.copyOf(recent);
+            messages = recent.stream().filter(m -> "all".equals(channel) || channel.equals(m.get("channel"))).toList();
         }
         try {
             return Json.mapper().writeValueAsString(Map.of("folder", folder.toAbsolutePath().toString(),
-                    "messages", messages));
+                    "channel", channel, "messages", messages));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Outbox not serialisable", e);
         }

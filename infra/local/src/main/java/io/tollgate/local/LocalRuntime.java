@@ -184,6 +184,7 @@ public final class LocalRuntime implements AutoCloseable {
                     .orElseGet(LocalRuntime::temporaryOutbox), LOCAL_MAIL_FROM, clock);
             preset.encryptor(EnvelopeEncryptor.withDefaultCache(keyRing, clock, random))
                     .mailSender(outbox)
+                    .smsSender(outbox)
                     .backupCodePepper(localSecret(secrets, random, LOCAL_PEPPER_SECRET, "Tollgate backup-code pepper (local)"))
                     .emailIndexKey(localSecret(secrets, random, LOCAL_EMAIL_INDEX_SECRET,
                             "Tollgate e-mail blind-index key (local)"));
@@ -229,7 +230,10 @@ public final class LocalRuntime implements AutoCloseable {
                             + jsonString(e.getMessage()) + "}");
                 }
             });
-            gateway.addLocalRoute("GET", "/_local/outbox", () -> new LocalGateway.LocalResponse(200, outbox.json()));
+            gateway.addLocalQueryRoute("GET", "/_local/outbox", (query, body) -> outboxChannel(query)
+                    .map(channel -> new LocalGateway.LocalResponse(200, outbox.json(channel)))
+                    .orElseGet(() -> new LocalGateway.LocalResponse(400,
+                            "{\"error\":\"channel must be mail, sms or all\"}")));
             return new LocalRuntime(server, secretsServer, dynamoDb, gateway, built, seeded, outbox, events);
         } catch (RuntimeException e) {
             events.close();
@@ -237,6 +241,18 @@ public final class LocalRuntime implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /** The {@code channel} of {@code GET /_local/outbox} ({@code mail} when absent); empty when unknown. */
+    static Optional<String> outboxChannel(String rawQuery) {
+        String channel = LocalOutbox.MAIL;
+        for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            if (pair.startsWith("channel=")) {
+                channel = pair.substring("channel=".length());
+            }
+        }
+        return java.util.Set.of(LocalOutbox.MAIL, LocalOutbox.SMS, "all").contains(channel)
+                ? Optional.of(channel) : Optional.empty();
     }
 
     private static String jsonString(String value) {

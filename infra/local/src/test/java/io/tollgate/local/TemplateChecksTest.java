@@ -143,16 +143,28 @@ class TemplateChecksTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void mfaFunctionsGenerateDataKeysOnlyForTotpAndSendMailFromOneIdentity() {
+    void mfaFunctionsGenerateDataKeysOnlyForTotpAndPhonesAndSendMailFromOneIdentity() {
         Map<String, Object> viaSqs = Map.of("StringEquals", Map.of("kms:ViaService",
                 Map.of("Fn::Sub", "sqs.${AWS::Region}.amazonaws.com")));
+        Map<String, Object> purposes = Map.of("AccountFunction", List.of("totp", "phone"), "MfaVerifyFunction", "totp");
         for (String function : List.of("AccountFunction", "MfaVerifyFunction")) {
             List<Map<String, Object>> generate = statements(function).stream()
                     .filter(s -> String.valueOf(s.get("Action")).contains("kms:GenerateDataKey"))
                     .filter(s -> !viaSqs.equals(s.get("Condition"))).toList();
             assertEquals(1, generate.size(), function);
-            assertEquals(Map.of("StringEquals", Map.of("kms:EncryptionContext:purpose", "totp")),
-                    generate.getFirst().get("Condition"), function + " encrypts TOTP secrets only");
+            assertEquals(Map.of("StringEquals", Map.of("kms:EncryptionContext:purpose", purposes.get(function))),
+                    generate.getFirst().get("Condition"), function + " encrypts TOTP secrets (and phone numbers) only");
+        }
+        for (String function : List.of("AccountFunction", "MfaVerifyFunction")) {
+            List<Object> secrets = statements(function).stream()
+                    .filter(s -> "secretsmanager:GetSecretValue".equals(s.get("Action")))
+                    .flatMap(s -> s.get("Resource") instanceof List<?> l ? l.stream() : java.util.stream.Stream.of(s.get("Resource")))
+                    .map(Object.class::cast).toList();
+            assertTrue(secrets.contains(Map.of("Ref", "SmsProviderSecret")), function + " reads the SMS provider secret");
+            Map<String, Object> environment = (Map<String, Object>) ((Map<String, Object>) properties(resources.get(function))
+                    .get("Environment")).get("Variables");
+            assertEquals(Map.of("Ref", "SmsProviderSecret"), environment.get("SMS_PROVIDER_SECRET_ID"), function);
+            assertEquals(Map.of("Ref", "SmsFrom"), environment.get("SMS_FROM"), function);
         }
         for (String function : resources.keySet()) {
             if (!"AWS::Serverless::Function".equals(resources.get(function).get("Type"))) {
@@ -174,7 +186,7 @@ class TemplateChecksTest {
                 || String.valueOf(s.get("Action")).contains("GenerateDataKey") && !viaSqs.equals(s.get("Condition"))),
                 "login neither mails nor encrypts (other than the SQS audit messages)");
         Map<String, Object> routes = (Map<String, Object>) properties(resources.get("MfaVerifyFunction")).get("Events");
-        assertEquals(5, routes.size());
+        assertEquals(6, routes.size());
     }
 
     @SuppressWarnings("unchecked")

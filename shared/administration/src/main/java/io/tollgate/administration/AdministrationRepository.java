@@ -320,7 +320,8 @@ public final class AdministrationRepository {
 
     /**
      * The last step of a deletion, one transaction: the user item (only while it is this user), its
-     * id pointer and its MFA items (TOTP credential, backup codes) are deleted; the revocation item
+     * id pointer and its MFA items (TOTP credential, backup codes, SMS phone number — ADR 0032) are
+     * deleted; the revocation item
      * keeps {@code disabled} and gets a TTL, so it outlives every token; and a purge marker
      * ({@link Keys#userPurgeMarker}, due now) tells the retention job to purge whatever else still
      * names the user (ADR 0026). The marker holds ids and instants only, no personal data.
@@ -354,6 +355,8 @@ public final class AdministrationRepository {
                         .key(Keys.mfaTotp(user.tenantId(), user.userId())).build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                         .key(Keys.mfaBackupCodes(user.tenantId(), user.userId())).build()).build(),
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                        .key(Keys.mfaSms(user.tenantId(), user.userId())).build()).build(),
                 TransactWriteItem.builder().put(Put.builder().tableName(tables.identity()).item(marker).build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                         .key(userKey(user.tenantId(), user.username()))

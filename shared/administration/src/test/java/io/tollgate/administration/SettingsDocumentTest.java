@@ -116,4 +116,29 @@ class SettingsDocumentTest {
         ((ObjectNode) webhook.get("alerting")).put("siemWebhookUrl", "http://siem.acme.test/hook");
         assertEquals("alerting", refusal(webhook).field());
     }
+
+    @Test
+    void readWhenSmsAllowedSetThenOptInReadAndDefaultOff() {
+        assertEquals(false, defaults().get("mfa").get("smsAllowed").asBoolean(true), "SMS is off by default");
+        ObjectNode document = defaults();
+        ((ObjectNode) document.get("mfa")).put("smsAllowed", true);
+        SecuritySettings settings = SettingsDocument.read(document);
+        assertEquals(true, settings.mfa().smsAllowed());
+        assertEquals(false, settings.mfa().required());
+    }
+
+    @Test
+    void readWhenSmsAllowedMissingOrNotBooleanThenFieldNamed() {
+        ObjectNode missing = defaults();
+        ((ObjectNode) missing.get("mfa")).remove("smsAllowed");
+        ProblemException.FieldError error = refusal(missing);
+        assertEquals("mfa.smsAllowed", error.field());
+        assertEquals("required", error.code());
+
+        ObjectNode wrongType = defaults();
+        ((ObjectNode) wrongType.get("mfa")).put("smsAllowed", "yes");
+        ProblemException.FieldError typed = refusal(wrongType);
+        assertEquals("mfa.smsAllowed", typed.field());
+        assertEquals("wrong_type", typed.code());
+    }
 }

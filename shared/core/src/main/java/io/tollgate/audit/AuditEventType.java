@@ -19,6 +19,15 @@ public enum AuditEventType {
     MFA_BACKUP_CODE_USED("mfa_backup_code_used", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     MFA_BACKUP_CODES_REGENERATED("mfa_backup_codes_regenerated", AuditSeverity.HIGH, List.of("pci", "soc2")),
     MFA_EMAIL_CODE_SENT("mfa_email_code_sent", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    /** A phone number was registered for SMS codes and a verification code sent (ADR 0032); data: last 2 digits only. */
+    MFA_PHONE_ADDED("mfa_phone_added", AuditSeverity.MEDIUM, List.of("pci", "iso27001", "soc2")),
+    /** The user entered the verification code: the number now receives sign-in codes. */
+    MFA_PHONE_VERIFIED("mfa_phone_verified", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    MFA_SMS_CODE_SENT("mfa_sms_code_sent", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    /** An SMS request refused before anything was sent: tenant not opted in, invalid or unverified number. */
+    MFA_SMS_REFUSED("mfa_sms_refused", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
+    /** A per-challenge or per-number daily SMS cap was reached: a possible SMS-pumping attempt. */
+    MFA_SMS_CAP_REACHED("mfa_sms_cap_reached", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     MFA_SECRET_UNREADABLE("mfa_secret_integrity_failure", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     WEBAUTHN_REGISTERED("webauthn_registered", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     WEBAUTHN_REGISTRATION_FAILED("webauthn_registration_failed", AuditSeverity.MEDIUM, List.of("pci", "soc2")),

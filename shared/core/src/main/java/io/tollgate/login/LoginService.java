@@ -207,7 +207,7 @@ public final class LoginService {
                     return new LoginResult.MfaEnrolmentRequired(mfaChallenges.open(account, methods,
                             MfaChallenge.Purpose.ENROLMENT, audience, List.of(pending.toTransactItem())), methods);
                 }
-                List<String> methods = MfaChallenges.offeredMethods(account);
+                List<String> methods = MfaChallenges.offeredMethods(account, settings);
                 return new LoginResult.MfaRequired(mfaChallenges.open(account, methods, MfaChallenge.Purpose.VERIFY,
                         audience, List.of(pending.toTransactItem())), methods);
             } catch (TransactionCanceledException cancelled) {

@@ -10,13 +10,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * An open second-step challenge as stored ({@code MFA#<sha256(mfa_token)>} / {@code MFA}, security
  * table): whose it is, what it is for, how many attempts it has left and the e-mail code sent
- * for it, if any (only as a keyed hash), and the WebAuthn assertion request issued for it, if
- * any (public data: the challenge and allowed credential ids). Never holds the {@code mfa_token} or a code.
+ * for it, if any (only as a keyed hash), the SMS code sent for it likewise (ADR 0032), and the
+ * WebAuthn assertion request issued for it, if any (public data: the challenge and allowed
+ * credential ids). Never holds the {@code mfa_token}, a code or a phone number.
  */
 public record MfaChallenge(String tokenHash, String tenantId, String userId, String username, List<String> methods,
         Purpose purpose, String audience, int attempts, int maxAttempts, Instant expiresAt,
         Optional<String> emailCodeHash, Optional<Instant> emailCodeExpiresAt, int emailSends,
-        Optional<String> webAuthnRequest) {
+        Optional<String> webAuthnRequest, Optional<String> smsCodeHash, Optional<Instant> smsCodeExpiresAt,
+        int smsSends) {
 
     /** What completing the challenge does. */
     public enum Purpose {
@@ -42,7 +44,10 @@ public record MfaChallenge(String tokenHash, String tenantId, String userId, Str
                 Attributes.string(item, "email_code_hash"),
                 Attributes.instantMillis(item, "email_code_expires_at"),
                 Attributes.number(item, "email_sends").orElse(0L).intValue(),
-                Attributes.string(item, "webauthn_request"));
+                Attributes.string(item, "webauthn_request"),
+                Attributes.string(item, "sms_code_hash"),
+                Attributes.instantMillis(item, "sms_code_expires_at"),
+                Attributes.number(item, "sms_sends").orElse(0L).intValue());
     }
 
     /** Whether the challenge may still be answered at {@code now}. */

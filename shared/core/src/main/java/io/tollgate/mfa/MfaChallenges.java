@@ -1,5 +1,6 @@
 package io.tollgate.mfa;
 
+import io.tollgate.settings.SecuritySettings;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.ExpiringItems;
 import io.tollgate.storage.Keys;
@@ -46,8 +47,14 @@ public final class MfaChallenges {
     public static final int MAX_ATTEMPTS = 5;
     /** E-mail codes that may be sent per challenge. */
     public static final int MAX_EMAIL_SENDS = 3;
+    /** SMS codes that may be sent per challenge (ADR 0032). */
+    public static final int MAX_SMS_SENDS = 3;
 
     private static final String EMAIL_CODE_LABEL = "tollgate-mfa-email-v1:";
+    private static final String SMS_CODE_LABEL = "tollgate-mfa-sms-v1:";
+
+    /** The method name of SMS codes. */
+    public static final String SMS = "sms";
 
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
@@ -61,9 +68,16 @@ public final class MfaChallenges {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The methods offered for a user: the enrolled ones, backup codes with TOTP, and email. */
-    public static List<String> offeredMethods(UserAccount user) {
+    /**
+     * The methods offered for a user: the enrolled ones, backup codes with TOTP, and email; SMS
+     * only while the tenant allows it (a verified phone number adds {@code "sms"} to the user's
+     * methods; ADR 0032).
+     */
+    public static List<String> offeredMethods(UserAccount user, SecuritySettings settings) {
         List<String> methods = new ArrayList<>(user.mfaMethods());
+        if (!settings.mfa().smsAllowed()) {
+            methods.remove(SMS);
+        }
         if (methods.contains("totp") && !methods.contains("backup_code")) {
             methods.add("backup_code");
         }
@@ -93,6 +107,7 @@ public final class MfaChallenges {
         item.put("attempts", Attributes.n(0));
         item.put("max_attempts", Attributes.n(MAX_ATTEMPTS));
         item.put("email_sends", Attributes.n(0));
+        item.put("sms_sends", Attributes.n(0));
         ExpiringItems.create(dynamoDb, tables.security(), item, now, expires, alongWith);
         return token;
     }
@@ -153,6 +168,31 @@ public final class MfaChallenges {
     }
 
     /**
+     * Records a freshly sent SMS code (its keyed hash and expiry; an earlier code is replaced) on
+     * condition that the challenge is alive and fewer than {@value #MAX_SMS_SENDS} codes were
+     * sent. False when the condition failed.
+     */
+    public boolean recordSmsCode(MfaChallenge challenge, String codeHash, Instant codeExpiresAt) {
+        Instant now = clock.instant();
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tables.security())
+                    .key(Keys.mfaChallenge(challenge.tokenHash()))
+                    .updateExpression("SET #hash = :hash, #codeExpires = :codeExpires ADD #sends :one")
+                    .conditionExpression("attribute_exists(#pk) AND #expires > :now AND #attempts < #max"
+                            + " AND (attribute_not_exists(#sends) OR #sends < :maxSends)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#hash", "sms_code_hash",
+                            "#codeExpires", "sms_code_expires_at", "#sends", "sms_sends", "#expires", "expires_at",
+                            "#attempts", "attempts", "#max", "max_attempts"))
+                    .expressionAttributeValues(Map.of(":hash", Attributes.s(codeHash),
+                            ":codeExpires", Attributes.epochMillis(codeExpiresAt), ":one", Attributes.n(1),
+                            ":now", Attributes.epochMillis(now), ":maxSends", Attributes.n(MAX_SMS_SENDS))));
+            return true;
+        } catch (ConditionalCheckFailedException refused) {
+            return false;
+        }
+    }
+
+    /**
      * Records the WebAuthn assertion request issued for this challenge (a new one replaces the
      * previous one) on condition that the challenge is alive; false when it is not.
      */
@@ -178,13 +218,26 @@ public final class MfaChallenges {
      * exists (and, for an e-mail code, that the code answered is still the current one).
      */
     public TransactWriteItem consume(MfaChallenge challenge, Optional<String> expectedEmailCodeHash) {
+        return consumeAnswered(challenge, expectedEmailCodeHash.map(hash -> new CodeCondition("email_code_hash", hash)));
+    }
+
+    /** The stored code hash a consuming delete requires to be unchanged (the code answered is still the current one). */
+    public record CodeCondition(String attribute, String expectedHash) {
+        @Override
+        public String toString() {
+            return "CodeCondition[" + attribute + "]";
+        }
+    }
+
+    /** The consuming delete, on condition that {@code code} (when present) still holds. */
+    public TransactWriteItem consumeAnswered(MfaChallenge challenge, Optional<CodeCondition> code) {
         Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK));
         Map<String, AttributeValue> values = new HashMap<>();
         String condition = "attribute_exists(#pk)";
-        if (expectedEmailCodeHash.isPresent()) {
+        if (code.isPresent()) {
             condition += " AND #hash = :hash";
-            names.put("#hash", "email_code_hash");
-            values.put(":hash", Attributes.s(expectedEmailCodeHash.get()));
+            names.put("#hash", code.get().attribute());
+            values.put(":hash", Attributes.s(code.get().expectedHash()));
         }
         Delete.Builder delete = Delete.builder().tableName(tables.security())
                 .key(Keys.mfaChallenge(challenge.tokenHash()))
@@ -206,11 +259,20 @@ public final class MfaChallenges {
      * allow the 10^6 possible codes to be tried offline.
      */
     public static String emailCodeHash(String mfaToken, String code) {
+        return codeHash(mfaToken, EMAIL_CODE_LABEL, code);
+    }
+
+    /** The stored form of an SMS code: as {@link #emailCodeHash} under its own label, so neither answers for the other. */
+    public static String smsCodeHash(String mfaToken, String code) {
+        return codeHash(mfaToken, SMS_CODE_LABEL, code);
+    }
+
+    private static String codeHash(String mfaToken, String label, String code) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(mfaToken.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    mac.doFinal((EMAIL_CODE_LABEL + code).getBytes(StandardCharsets.US_ASCII)));
+                    mac.doFinal((label + code).getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }

@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The MFA items of the identity table (ADR 0011): the TOTP credential ({@code MFA#TOTP}) and the
- * backup-code set ({@code MFA#BACKUP_CODES}), both under {@code TENANT#t#USER#<user id>}, and the
+ * The MFA items of the identity table (ADR 0011): the TOTP credential ({@code MFA#TOTP}), the
+ * backup-code set ({@code MFA#BACKUP_CODES}) and the SMS factor ({@code MFA#SMS}, ADR 0032), all
+ * under {@code TENANT#t#USER#<user id>}, and the
  * reads that join them with the tenant and user items. Writes that can race are returned as
  * conditional transaction parts, so callers commit them together with what depends on them.
  */
@@ -61,7 +62,7 @@ public final class MfaCredentialRepository {
 
     /** Tenant, user and MFA items of one user, read together. */
     public record Snapshot(Optional<Tenant> tenant, Optional<UserAccount> user, Optional<TotpCredential> totp,
-            Optional<BackupCodes.Stored> backupCodes, Optional<String> email) {
+            Optional<BackupCodes.Stored> backupCodes, Optional<String> email, Optional<SmsCredential> sms) {
         @Override
         public String toString() {
             return "Snapshot[user=" + user + ", totp=" + totp.map(TotpCredential::status) + "]";
@@ -90,7 +91,8 @@ public final class MfaCredentialRepository {
         Map<String, AttributeValue> pointer = dynamoDb.getItem(r -> r.tableName(tables.identity())
                 .key(Keys.userId(tenantId, userId)).consistentRead(true)).item();
         if (pointer == null || pointer.isEmpty()) {
-            return new Snapshot(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Snapshot(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
         return load(tenantId, Attributes.requiredString(pointer, "username"), userId);
     }
@@ -104,8 +106,9 @@ public final class MfaCredentialRepository {
         Map<String, AttributeValue> userKey = Keys.user(tenantId, username);
         Map<String, AttributeValue> totpKey = Keys.mfaTotp(tenantId, userId);
         Map<String, AttributeValue> backupKey = Keys.mfaBackupCodes(tenantId, userId);
+        Map<String, AttributeValue> smsKey = Keys.mfaSms(tenantId, userId);
         Map<String, KeysAndAttributes> request = new HashMap<>(Map.of(tables.identity(), KeysAndAttributes.builder()
-                .consistentRead(true).keys(tenantKey, userKey, totpKey, backupKey).build()));
+                .consistentRead(true).keys(tenantKey, userKey, totpKey, backupKey, smsKey).build()));
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int round = 0; round < MAX_ROUNDS && !request.isEmpty(); round++) {
             Map<String, KeysAndAttributes> pending = request;
@@ -121,7 +124,8 @@ public final class MfaCredentialRepository {
         return new Snapshot(find(items, tenantKey).map(Tenant::fromItem), userItem.map(UserAccount::fromItem),
                 userItem.isEmpty() ? Optional.empty() : find(items, totpKey).map(TotpCredential::fromItem),
                 userItem.isEmpty() ? Optional.empty() : find(items, backupKey).map(MfaCredentialRepository::stored),
-                userItem.flatMap(item -> email(tenantId, item)));
+                userItem.flatMap(item -> email(tenantId, item)),
+                userItem.isEmpty() ? Optional.empty() : find(items, smsKey).map(SmsCredential::fromItem));
     }
 
     private Optional<String> email(String tenantId, Map<String, AttributeValue> item) {
@@ -234,6 +238,55 @@ public final class MfaCredentialRepository {
                         .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build(),
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                         .key(Keys.mfaBackupCodes(tenantId, userId)).build()).build());
+    }
+
+    /**
+     * Stores a number waiting for verification (replacing an earlier pending one; a verified
+     * number stays as it is) with its code's keyed hash, expiry and no attempts used.
+     */
+    public void putPendingPhone(String tenantId, String userId, String phoneCiphertext, String lastTwo,
+            String codeHash, Instant now, Instant expires) {
+        dynamoDb.updateItem(r -> r.tableName(tables.identity()).key(Keys.mfaSms(tenantId, userId))
+                .updateExpression("SET tenant_id = :tenant, user_id = :user, pending_phone_ciphertext = :ct,"
+                        + " pending_last2 = :last2, pending_code_hash = :hash, pending_created_at = :now,"
+                        + " pending_expires_at = :expires, pending_attempts = :zero")
+                .expressionAttributeValues(Map.of(":tenant", Attributes.s(tenantId), ":user", Attributes.s(userId),
+                        ":ct", Attributes.s(phoneCiphertext), ":last2", Attributes.s(lastTwo),
+                        ":hash", Attributes.s(codeHash), ":now", Attributes.epochMillis(now),
+                        ":expires", Attributes.epochMillis(expires), ":zero", Attributes.n(0))));
+    }
+
+    /**
+     * Counts one verification attempt of the pending number whose code hash is {@code codeHash},
+     * while it is unexpired and has attempts left. False when it does not (any more).
+     */
+    public boolean countPhoneAttempt(String tenantId, String userId, String codeHash, int maxAttempts, Instant now) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tables.identity()).key(Keys.mfaSms(tenantId, userId))
+                    .updateExpression("ADD pending_attempts :one")
+                    .conditionExpression("pending_code_hash = :hash AND pending_attempts < :max"
+                            + " AND pending_expires_at > :now")
+                    .expressionAttributeValues(Map.of(":one", Attributes.n(1), ":hash", Attributes.s(codeHash),
+                            ":max", Attributes.n(maxAttempts), ":now", Attributes.epochMillis(now))));
+            return true;
+        } catch (ConditionalCheckFailedException spent) {
+            return false;
+        }
+    }
+
+    /**
+     * Makes the pending number the verified one, on condition that it is still the number whose
+     * code was checked ({@code codeHash}) and unexpired.
+     */
+    public TransactWriteItem verifyPendingPhone(SmsCredential.Pending pending, String tenantId, String userId,
+            Instant now) {
+        return update(Update.builder().tableName(tables.identity()).key(Keys.mfaSms(tenantId, userId))
+                .updateExpression("SET phone_ciphertext = pending_phone_ciphertext, phone_last2 = pending_last2,"
+                        + " verified_at = :now REMOVE pending_phone_ciphertext, pending_last2, pending_code_hash,"
+                        + " pending_created_at, pending_expires_at, pending_attempts")
+                .conditionExpression("pending_code_hash = :hash AND pending_expires_at > :now")
+                .expressionAttributeValues(Map.of(":hash", Attributes.s(pending.codeHash()),
+                        ":now", Attributes.epochMillis(now))).build());
     }
 
     /** Commits {@code writes} as one transaction. */

@@ -3,6 +3,7 @@ package io.tollgate.mfa;
 import io.tollgate.lockout.FailureCounter;
 import io.tollgate.otp.TotpVerifier;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.sms.SmsSendCap;
 import io.tollgate.session.SessionIssuer;
 import io.tollgate.token.AccessTokenIssuer;
 import io.tollgate.token.OpaqueTokens;
@@ -39,6 +40,20 @@ public final class MfaServices {
                 services.random(),
                 services.clock(),
                 services.defaultSettings(),
-                io.tollgate.webauthn.WebAuthnServices.webauthn(services));
+                io.tollgate.webauthn.WebAuthnServices.webauthn(services),
+                smsDelivery(services));
+    }
+
+    /** The phone-number encryption, keyed hashes, daily cap and SMS sender of a container (ADR 0032). */
+    public static SmsDelivery smsDelivery(TollgateServices services) {
+        return new SmsDelivery(services.smsSender(), services.phoneNumbers(),
+                new SmsSendCap(services.dynamoDb(), services.config().tables(), services.clock()),
+                services.smsDailyLimitPerNumber(), services.encryptor(), services.audit(), services.random());
+    }
+
+    /** The caller's own phone number for SMS codes (account function). */
+    public static SmsEnrolmentService smsEnrolment(TollgateServices services) {
+        return new SmsEnrolmentService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables()),
+                smsDelivery(services), services.audit(), services.config().tables(), services.clock());
     }
 }

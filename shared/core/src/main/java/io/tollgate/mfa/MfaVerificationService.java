@@ -64,12 +64,17 @@ public final class MfaVerificationService {
 
     /** Life of an e-mail code. */
     public static final Duration EMAIL_CODE_LIFETIME = Duration.ofMinutes(10);
+    /** Life of an SMS code (ADR 0032); never longer than its challenge. */
+    public static final Duration SMS_CODE_LIFETIME = Duration.ofMinutes(5);
+    /** The methods an answer may name ({@code method} of {@code POST /v1/auth/mfa/verify}). */
+    public static final java.util.Set<String> CODE_METHODS = java.util.Set.of("totp", "email", "sms", "backup_code");
 
     private static final int MAX_SESSION_ATTEMPTS = 3;
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
     private static final String TOTP = "totp";
     private static final String EMAIL = "email";
     private static final String BACKUP = "backup_code";
+    private static final String SMS = MfaChallenges.SMS;
 
     private final MfaChallenges challenges;
     private final MfaCredentialRepository repository;
@@ -85,11 +90,12 @@ public final class MfaVerificationService {
     private final Clock clock;
     private final SecuritySettings unknownTenantSettings;
     private final WebAuthnService webauthn;
+    private final SmsDelivery sms;
 
     public MfaVerificationService(MfaChallenges challenges, MfaCredentialRepository repository,
             MfaEnrolmentService enrolment, TotpVerifier verifier, BackupCodes backupCodes, SessionIssuer sessions,
             FailureCounter counter, MailSender mail, AuditRecorder audit, TableNames tables, SecureRandom random,
-            Clock clock, SecuritySettings unknownTenantSettings, WebAuthnService webauthn) {
+            Clock clock, SecuritySettings unknownTenantSettings, WebAuthnService webauthn, SmsDelivery sms) {
         this.challenges = Objects.requireNonNull(challenges, "challenges");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.enrolment = Objects.requireNonNull(enrolment, "enrolment");
@@ -104,6 +110,7 @@ public final class MfaVerificationService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.unknownTenantSettings = Objects.requireNonNull(unknownTenantSettings, "unknownTenantSettings");
         this.webauthn = Objects.requireNonNull(webauthn, "webauthn");
+        this.sms = Objects.requireNonNull(sms, "sms");
     }
 
     /** Where a request comes from. */
@@ -112,8 +119,16 @@ public final class MfaVerificationService {
 
     // ------------------------------------------------------------------ verify
 
-    /** {@code POST /v1/auth/mfa/verify}. */
+    /** {@code POST /v1/auth/mfa/verify} with a code of any offered method. */
     public MfaCompletion verify(String mfaToken, String code, Origin origin) {
+        return verify(mfaToken, code, Optional.empty(), origin);
+    }
+
+    /**
+     * {@code POST /v1/auth/mfa/verify}; with {@code method} ({@code totp}, {@code email},
+     * {@code sms}, {@code backup_code}) the code is checked against that method only.
+     */
+    public MfaCompletion verify(String mfaToken, String code, Optional<String> method, Origin origin) {
         Answer answer = answer(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
         MfaChallenge challenge = answer.challenge();
         Actor actor = answer.actor();
@@ -122,8 +137,8 @@ public final class MfaVerificationService {
         SecuritySettings settings = answer.settings();
         UserAccount user = answer.user();
 
-        Optional<Factor> factor = match(challenge, mfaToken, code, snapshot, actor);
-        String tried = attemptedMethod(code, snapshot);
+        Optional<Factor> factor = match(challenge, mfaToken, code, method, snapshot, actor);
+        String tried = method.orElseGet(() -> attemptedMethod(code, snapshot));
         if (factor.isEmpty()) {
             throw wrongAnswer(challenge, attempt, user, settings, actor, "wrong_code", tried, true);
         }
@@ -132,7 +147,7 @@ public final class MfaVerificationService {
             throw wrongAnswer(challenge, attempt, user, settings, actor, "code_replayed", used.method(), true);
         }
         List<TransactWriteItem> alongWith = new ArrayList<>();
-        alongWith.add(challenges.consume(challenge, used.emailCodeHash()));
+        alongWith.add(challenges.consumeAnswered(challenge, used.codeCondition()));
         used.write().ifPresent(alongWith::add);
         List<String> amr = List.of("pwd", used.amr());
         SessionIssuer.OpenedSession opened;
@@ -154,18 +169,26 @@ public final class MfaVerificationService {
     }
 
     /** The factor an answer matched, and the conditional write that uses it up. */
-    private record Factor(String method, String amr, Optional<String> emailCodeHash, Optional<TransactWriteItem> write,
-            boolean replayed) {
+    private record Factor(String method, String amr, Optional<MfaChallenges.CodeCondition> codeCondition,
+            Optional<TransactWriteItem> write, boolean replayed) {
     }
 
-    private Optional<Factor> match(MfaChallenge challenge, String mfaToken, String code,
+    private Optional<Factor> match(MfaChallenge challenge, String mfaToken, String code, Optional<String> method,
             MfaCredentialRepository.Snapshot snapshot, Actor actor) {
         Instant now = clock.instant();
         String compact = code.replace(" ", "");
+        java.util.function.Predicate<String> named = m -> method.isEmpty() || method.get().equals(m);
         if (SIX_DIGITS.matcher(compact).matches()) {
             Optional<String> emailHash = Optional.empty();
             boolean emailMatches = false;
-            if (challenge.methods().contains(EMAIL) && challenge.emailCodeHash().isPresent()
+            boolean smsMatches = false;
+            if (named.test(SMS) && challenge.methods().contains(SMS) && challenge.smsCodeHash().isPresent()
+                    && challenge.smsCodeExpiresAt().map(now::isBefore).orElse(false)) {
+                String candidate = MfaChallenges.smsCodeHash(mfaToken, compact);
+                smsMatches = MessageDigest.isEqual(candidate.getBytes(StandardCharsets.US_ASCII),
+                        challenge.smsCodeHash().get().getBytes(StandardCharsets.US_ASCII));
+            }
+            if (named.test(EMAIL) && challenge.methods().contains(EMAIL) && challenge.emailCodeHash().isPresent()
                     && challenge.emailCodeExpiresAt().map(now::isBefore).orElse(false)) {
                 String candidate = MfaChallenges.emailCodeHash(mfaToken, compact);
                 emailMatches = MessageDigest.isEqual(candidate.getBytes(StandardCharsets.US_ASCII),
@@ -174,7 +197,7 @@ public final class MfaVerificationService {
             }
             OptionalLong step = OptionalLong.empty();
             Optional<TotpCredential> totp = snapshot.totp().filter(TotpCredential::active)
-                    .filter(t -> challenge.methods().contains(TOTP));
+                    .filter(t -> named.test(TOTP) && challenge.methods().contains(TOTP));
             if (totp.isPresent()) {
                 byte[] secret = enrolment.decryptSecret(totp.get(), actor);
                 try {
@@ -183,8 +206,13 @@ public final class MfaVerificationService {
                     Arrays.fill(secret, (byte) 0);
                 }
             }
+            if (smsMatches) {
+                return Optional.of(new Factor(SMS, SMS, challenge.smsCodeHash()
+                        .map(hash -> new MfaChallenges.CodeCondition("sms_code_hash", hash)), Optional.empty(), false));
+            }
             if (emailMatches) {
-                return Optional.of(new Factor(EMAIL, EMAIL, emailHash, Optional.empty(), false));
+                return Optional.of(new Factor(EMAIL, EMAIL, emailHash
+                        .map(hash -> new MfaChallenges.CodeCondition("email_code_hash", hash)), Optional.empty(), false));
             }
             if (step.isPresent()) {
                 long matched = step.getAsLong();
@@ -195,7 +223,8 @@ public final class MfaVerificationService {
             }
             return Optional.empty();
         }
-        Optional<BackupCodes.Stored> stored = snapshot.backupCodes().filter(s -> challenge.methods().contains(BACKUP));
+        Optional<BackupCodes.Stored> stored = snapshot.backupCodes()
+                .filter(s -> named.test(BACKUP) && challenge.methods().contains(BACKUP));
         if (stored.isPresent()) {
             OptionalInt slot = backupCodes.match(code, stored.get());
             if (slot.isPresent()) {
@@ -316,6 +345,69 @@ public final class MfaVerificationService {
         audit.record(AuditEventType.MFA_EMAIL_CODE_SENT, actor, "mfa", "email_code", "sent",
                 Map.of("send", challenge.emailSends() + 1, "max_sends", MfaChallenges.MAX_EMAIL_SENDS,
                         "valid_seconds", EMAIL_CODE_LIFETIME.toSeconds(), "user_id", user.userId()));
+    }
+
+    // ------------------------------------------------------------------ SMS codes
+
+    /**
+     * {@code POST /v1/auth/mfa/sms}: texts a fresh 6-digit code to the user's verified number
+     * (ADR 0032): valid {@link #SMS_CODE_LIFETIME} and no longer than the challenge, single use,
+     * at most {@value MfaChallenges#MAX_SMS_SENDS} per challenge and the per-number daily cap.
+     * Refused with 403 where the tenant does not allow SMS; like any other MFA failure (401) where
+     * the user has no verified number or SMS was not offered to this challenge.
+     */
+    public void sendSmsCode(String mfaToken, Origin origin) {
+        MfaChallenge challenge = liveChallenge(mfaToken, MfaChallenge.Purpose.VERIFY, origin);
+        Actor actor = actor(challenge, origin);
+        MfaCredentialRepository.Snapshot snapshot = repository.load(challenge.tenantId(), challenge.username(),
+                challenge.userId());
+        SecuritySettings settings = settings(snapshot);
+        UserAccount user = usableUser(snapshot, settings, challenge, actor);
+        if (!settings.mfa().smsAllowed()) {
+            audit.record(AuditEventType.MFA_SMS_REFUSED, actor, "mfa", "sms_code", "failure",
+                    Map.of("reason", "sms_not_allowed", "purpose", "sign_in"));
+            throw SmsEnrolmentService.smsNotAllowed();
+        }
+        Optional<SmsCredential> credential = snapshot.sms().filter(SmsCredential::verified);
+        if (!challenge.methods().contains(SMS) || credential.isEmpty()) {
+            audit.record(AuditEventType.MFA_SMS_REFUSED, actor, "mfa", "sms_code", "failure",
+                    Map.of("reason", credential.isEmpty() ? "no_verified_number" : "sms_not_offered",
+                            "purpose", "sign_in"));
+            throw refuse(actor, "sms_not_offered", Optional.empty());
+        }
+        Instant now = clock.instant();
+        if (challenge.smsSends() >= MfaChallenges.MAX_SMS_SENDS) {
+            throw smsChallengeCap(challenge, actor, now);
+        }
+        String phone = sms.decrypt(user.tenantId(), user.userId(), credential.get().phoneCiphertext().orElseThrow(),
+                actor);
+        sms.countSend(actor, phone, "sign_in");
+        String code = sms.newCode();
+        Instant codeExpires = now.plus(SMS_CODE_LIFETIME);
+        if (codeExpires.isAfter(challenge.expiresAt())) {
+            codeExpires = challenge.expiresAt();
+        }
+        if (!challenges.recordSmsCode(challenge, MfaChallenges.smsCodeHash(mfaToken, code), codeExpires)) {
+            Optional<MfaChallenge> reread = challenges.find(mfaToken);
+            if (reread.isPresent() && reread.get().liveAt(clock.instant())
+                    && reread.get().smsSends() >= MfaChallenges.MAX_SMS_SENDS) {
+                throw smsChallengeCap(reread.get(), actor, clock.instant());
+            }
+            throw refuse(actor, "challenge_exhausted", Optional.empty());
+        }
+        String tenantName = snapshot.tenant().map(Tenant::name).orElse("Tollgate");
+        sms.deliver(actor, phone, "Your " + tenantName + " sign-in code is " + code + ". It is valid for "
+                + SMS_CODE_LIFETIME.toMinutes() + " minutes. Do not share it.", "sign_in", "mfa_token");
+        audit.record(AuditEventType.MFA_SMS_CODE_SENT, actor, "mfa", "sms_code", "sent",
+                Map.of("purpose", "sign_in", "send", challenge.smsSends() + 1, "max_sends", MfaChallenges.MAX_SMS_SENDS,
+                        "valid_seconds", Duration.between(now, codeExpires).toSeconds(),
+                        "phone_last2", credential.get().phoneLastTwo().orElse(""), "user_id", user.userId()));
+    }
+
+    private ProblemException smsChallengeCap(MfaChallenge challenge, Actor actor, Instant now) {
+        audit.record(AuditEventType.MFA_SMS_CAP_REACHED, actor, "mfa", "sms_code", "refused",
+                Map.of("scope", "challenge", "limit", MfaChallenges.MAX_SMS_SENDS));
+        return tooManySends(challenge, now);
     }
 
     private static ProblemException tooManySends(MfaChallenge challenge, Instant now) {

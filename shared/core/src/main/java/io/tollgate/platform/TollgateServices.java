@@ -16,11 +16,16 @@ import io.tollgate.otp.BackupCodes;
 import io.tollgate.audit.SqsAuditPublisher;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.settings.SecuritySettings;
+import io.tollgate.sms.PhoneNumbers;
+import io.tollgate.sms.SmsSendCap;
+import io.tollgate.sms.SmsSender;
+import io.tollgate.sms.TwilioSmsSender;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
 import io.tollgate.user.EmailProtection;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.token.SigningKeyStore;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -57,6 +62,9 @@ public final class TollgateServices {
     private final BackupCodes backupCodes;
     private final byte[] emailIndexKey;
     private volatile EmailProtection emailProtection;
+    private final SmsSender smsSender;
+    private final PhoneNumbers phoneNumbers;
+    private final int smsDailyLimitPerNumber;
     private final Metrics metrics;
     private volatile Argon2idPasswordHasher passwordHasher;
 
@@ -74,6 +82,9 @@ public final class TollgateServices {
         this.mailSender = builder.mailSender;
         this.backupCodes = new BackupCodes(random, Optional.ofNullable(builder.backupCodePepper));
         this.emailIndexKey = builder.emailIndexKey;
+        this.smsSender = builder.smsSender;
+        this.phoneNumbers = builder.backupCodePepper == null ? null : PhoneNumbers.fromPepper(builder.backupCodePepper);
+        this.smsDailyLimitPerNumber = builder.smsDailyLimitPerNumber;
     }
 
     /** Production wiring from the Lambda environment: real AWS SDK v2 clients. */
@@ -104,6 +115,10 @@ public final class TollgateServices {
         config.dataKeyId().ifPresent(keyId -> builder.encryptor(new EnvelopeEncryptor(new DataKeyCache(
                 new KmsDataKeyProvider(kms.build(), keyId), DataKeyCachePolicy.defaults(), clock), random)));
         config.mailFrom().ifPresent(from -> builder.mailSender(new SesMailSender(ses.build(), from)));
+        config.sms().ifPresent(sms -> builder.smsSender(new TwilioSmsSender(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), sms.baseUrl(), sms.from(),
+                TwilioSmsSender.fromSecretsManager(secretsManager, sms.secretId()), Duration.ofSeconds(5)))
+                .smsDailyLimitPerNumber(sms.dailyLimitPerNumber()));
         config.mfaPepperSecretId().ifPresent(pepperId -> builder.backupCodePepper(
                 secretsManager.getSecretValue(r -> r.secretId(pepperId)).secretString().getBytes(StandardCharsets.UTF_8)));
         config.emailIndexSecretId().ifPresent(indexId -> builder.emailIndexKey(
@@ -249,6 +264,24 @@ public final class TollgateServices {
         return mailSender;
     }
 
+    /** Outgoing SMS (ADR 0032): the Twilio-compatible API in AWS, the outbox locally; empty where not configured. */
+    public Optional<SmsSender> smsSender() {
+        return Optional.ofNullable(smsSender);
+    }
+
+    /**
+     * Keyed hashes of phone numbers, keyed from the MFA pepper (ADR 0032); empty where the
+     * container has no pepper (then nothing SMS-related can run).
+     */
+    public Optional<PhoneNumbers> phoneNumbers() {
+        return Optional.ofNullable(phoneNumbers);
+    }
+
+    /** SMS per number and UTC day ({@link SmsSendCap#DEFAULT_PER_NUMBER_PER_DAY} unless configured). */
+    public int smsDailyLimitPerNumber() {
+        return smsDailyLimitPerNumber;
+    }
+
     /** Backup-code generation and matching, keyed with the pepper where one is configured (ADR 0009). */
     public BackupCodes backupCodes() {
         return backupCodes;
@@ -268,6 +301,8 @@ public final class TollgateServices {
         private MailSender mailSender;
         private byte[] backupCodePepper;
         private byte[] emailIndexKey;
+        private SmsSender smsSender;
+        private int smsDailyLimitPerNumber = SmsSendCap.DEFAULT_PER_NUMBER_PER_DAY;
         private Metrics metrics = Metrics.none();
 
         private Builder() {
@@ -292,6 +327,20 @@ public final class TollgateServices {
         /** The key of the e-mail blind index (at least 128 bits), from Secrets Manager (ADR 0046). */
         public Builder emailIndexKey(byte[] key) {
             this.emailIndexKey = key == null ? null : key.clone();
+            return this;
+        }
+
+        public Builder smsSender(SmsSender smsSender) {
+            this.smsSender = smsSender;
+            return this;
+        }
+
+        /** SMS per number and UTC day (SMS pumping defence, ADR 0032); 1..1000. */
+        public Builder smsDailyLimitPerNumber(int limit) {
+            if (limit < 1 || limit > 1000) {
+                throw new IllegalArgumentException("smsDailyLimitPerNumber must be 1..1000");
+            }
+            this.smsDailyLimitPerNumber = limit;
             return this;
         }
 

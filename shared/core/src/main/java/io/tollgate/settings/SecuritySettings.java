@@ -181,10 +181,25 @@ public record SecuritySettings(
      * Second-factor policy (seed 000 §Authentication, ADR 0011). With {@code required}, a user
      * who has no second factor enrolled gets no tokens after the password step, only an
      * enrolment challenge; TOTP parameters are fixed by SPEC.md §5 (SHA-1, 6 digits, 30 s, ±1).
+     *
+     * <p>{@code smsAllowed} opts the tenant in to SMS codes (ADR 0032). Off by default: SMS is the
+     * weakest factor (SIM swap, SS7 interception, SMS pumping), so a tenant turns it on knowingly.
+     * While off, no phone number can be registered and no SMS code is offered or sent.
      */
-    public record MfaSettings(boolean required) {
+    public record MfaSettings(boolean required, boolean smsAllowed) {
+
+        /** Settings with SMS codes off. */
+        public MfaSettings(boolean required) {
+            this(required, false);
+        }
+
+        /** A copy with {@code smsAllowed} replaced. */
+        public MfaSettings withSmsAllowed(boolean allowed) {
+            return new MfaSettings(required, allowed);
+        }
+
         public static MfaSettings defaults() {
-            return new MfaSettings(false);
+            return new MfaSettings(false, false);
         }
     }
 

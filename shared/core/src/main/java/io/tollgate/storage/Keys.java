@@ -98,6 +98,20 @@ public final class Keys {
         return key(userSessionsPartition(tenantId, userId), "MFA#BACKUP_CODES");
     }
 
+    /** A user's SMS factor (identity table): the phone number, encrypted, verified or pending (ADR 0032). */
+    public static Map<String, AttributeValue> mfaSms(String tenantId, String userId) {
+        return key(userSessionsPartition(tenantId, userId), "MFA#SMS");
+    }
+
+    /**
+     * One day's count of SMS sent to a number (security table, ADR 0032), keyed by the number's
+     * keyed hash, never the number; {@code subject} is {@code "N#<hash>"} for a number,
+     * {@code "U#<tenant>#<user id>"} for a user's registrations.
+     */
+    public static Map<String, AttributeValue> smsDailyCount(String subject, String utcDay) {
+        return key("SMSCAP#" + subject, "DAY#" + utcDay);
+    }
+
     /** A user's WebAuthn credential (identity table), next to the other factors; {@code credentialId} base64url. */
     public static Map<String, AttributeValue> webauthnCredential(String tenantId, String userId, String credentialId) {
         return key(userSessionsPartition(tenantId, userId), WEBAUTHN_PREFIX + credentialId);

@@ -48,6 +48,8 @@ public final class Testbed {
     public final RecordingMetrics metrics = new RecordingMetrics();
     /** Mail the services sent, in order. */
     public final List<MailMessage> mails = new CopyOnWriteArrayList<>();
+    /** Text messages the services sent, in order. */
+    public final List<io.tollgate.sms.SmsMessage> texts = new CopyOnWriteArrayList<>();
     public final TollgateServices services;
 
     public Testbed() {
@@ -63,6 +65,8 @@ public final class Testbed {
                 .clock(clock)
                 .mailSender(mails::add)
                 .emailIndexKey(EMAIL_INDEX_KEY)
+                .smsSender(texts::add)
+                .backupCodePepper(("testbed-pepper-" + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .build();
     }
 
@@ -85,11 +89,16 @@ public final class Testbed {
 
     /** A fresh tenant (random id) with organisation {@code risk} and user {@code alice@acme.test}. */
     public UserAccount newTenant() {
+        return newTenant(SecuritySettings.defaults());
+    }
+
+    /** {@link #newTenant()} with {@code settings}. */
+    public UserAccount newTenant(SecuritySettings settings) {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         UserDirectory directory = services.userDirectory();
         UserProvisioning provisioning = new UserProvisioning(directory, services.passwordHasher(),
                 CommonPasswords.load(), services.audit(), clock);
-        Tenant created = provisioning.createTenant(tenant, "Acme", SecuritySettings.defaults(),
+        Tenant created = provisioning.createTenant(tenant, "Acme", settings,
                 UserProvisioning.Requester.system(tenant));
         provisioning.createOrganization(tenant, "risk", "Risk", UserProvisioning.Requester.system(tenant));
         provisioning.createUser(created, new UserProvisioning.NewUserRequest("alice@acme.test", "alice@acme.test",

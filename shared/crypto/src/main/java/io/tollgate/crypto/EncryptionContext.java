@@ -19,10 +19,16 @@ import java.util.Objects;
  * <p>Both values are 1 to {@value #MAX_LENGTH} printable ASCII characters without spaces, so
  * the encoding is unambiguous and the values are safe to show in logs and audit records.
  *
+ * <p>A context may also name the {@code user} the value belongs to (a phone number is bound to
+ * its owner, so a ciphertext copied to another user's item of the same tenant fails too). Without
+ * a user the encoding and the KMS context are exactly those of a two-part context, so values
+ * written before the user part existed still decrypt.
+ *
  * @param tenant  the tenant id
  * @param purpose what the data is, a stable name chosen by the caller
+ * @param user    the user id the value belongs to, or {@code null} for tenant-wide values
  */
-public record EncryptionContext(String tenant, String purpose) {
+public record EncryptionContext(String tenant, String purpose, String user) {
 
     /** Longest accepted tenant or purpose, in characters. */
     public static final int MAX_LENGTH = 128;
@@ -30,24 +36,39 @@ public record EncryptionContext(String tenant, String purpose) {
     public EncryptionContext {
         requireValid(tenant, "tenant");
         requireValid(purpose, "purpose");
+        if (user != null) {
+            requireValid(user, "user");
+        }
     }
 
-    /** The context as KMS expects it: {@code {"tenant": ..., "purpose": ...}}. */
+    /** A tenant-wide context: {@code {tenant, purpose}}. */
+    public EncryptionContext(String tenant, String purpose) {
+        this(tenant, purpose, null);
+    }
+
+    /** The context as KMS expects it: {@code {"tenant": ..., "purpose": ...}} (and {@code "user"} when named). */
     public Map<String, String> asKmsContext() {
-        return Map.of("tenant", tenant, "purpose", purpose);
+        return user == null ? Map.of("tenant", tenant, "purpose", purpose)
+                : Map.of("tenant", tenant, "purpose", purpose, "user", user);
     }
 
     /**
      * A canonical, injective encoding of the context: for each of {@code purpose} then
      * {@code tenant} (keys in lexicographic order, like the KMS map), the key and the value each
-     * as a 2-byte big-endian length followed by its ASCII bytes.
+     * as a 2-byte big-endian length followed by its ASCII bytes; then, only when a user is named,
+     * {@code "user"} and the user id the same way.
      */
     byte[] canonicalBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + tenant.length() + purpose.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + tenant.length() + purpose.length()
+                + (user == null ? 0 : user.length()));
         writeField(out, "purpose");
         writeField(out, purpose);
         writeField(out, "tenant");
         writeField(out, tenant);
+        if (user != null) {
+            writeField(out, "user");
+            writeField(out, user);
+        }
         return out.toByteArray();
     }
 

@@ -43,4 +43,21 @@ class EncryptionContextTest {
                 0, 6, 't', 'e', 'n', 'a', 'n', 't', 0, 1, 't'};
         assertArrayEquals(expected, new EncryptionContext("t", "p").canonicalBytes());
     }
+
+    @Test
+    void canonicalBytesWhenUserNamedThenTwoPartEncodingFollowedByUser() {
+        byte[] twoPart = new EncryptionContext("t", "p").canonicalBytes();
+        byte[] withUser = new EncryptionContext("t", "p", "u1").canonicalBytes();
+        assertArrayEquals(twoPart, Arrays.copyOf(withUser, twoPart.length));
+        assertArrayEquals(new byte[] {0, 4, 'u', 's', 'e', 'r', 0, 2, 'u', '1'},
+                Arrays.copyOfRange(withUser, twoPart.length, withUser.length));
+        assertArrayEquals(twoPart, new EncryptionContext("t", "p", null).canonicalBytes());
+    }
+
+    @Test
+    void asKmsContextWhenUserNamedThenUserKeyToo() {
+        assertEquals(Map.of("tenant", "acme", "purpose", "phone", "user", "u-1"),
+                new EncryptionContext("acme", "phone", "u-1").asKmsContext());
+        assertThrows(IllegalArgumentException.class, () -> new EncryptionContext("acme", "phone", "u 1"));
+    }
 }

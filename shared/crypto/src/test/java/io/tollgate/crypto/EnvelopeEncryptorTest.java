@@ -138,4 +138,15 @@ class EnvelopeEncryptorTest {
         LocalKeyRingTest.assertHidden(text, key.plaintext());
         assertTrue(text.contains("LocalKeyRing[keyId=local:"), text);
     }
+
+    @Test
+    void decryptWhenOtherUserOfSameTenantThenIntegrityFailure() {
+        EncryptionContext alice = new EncryptionContext("acme", "phone", "alice-id");
+        byte[] ciphertext = encryptor.encrypt(SECRET, alice);
+        assertArrayEquals(SECRET, encryptor.decrypt(ciphertext, alice));
+        assertThrows(CiphertextIntegrityException.class,
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext("acme", "phone", "bob-id")));
+        assertThrows(CiphertextIntegrityException.class,
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext("acme", "phone")));
+    }
 }
