@@ -57,3 +57,6 @@ build-RetentionAdminFunction:
 
 build-AnomalyDetectionFunction:
 	$(call build_function,anomaly-detection)
+
+build-AnomalySweepFunction:
+	$(call build_function,anomaly-detection)

@@ -20,7 +20,8 @@ public record SecuritySettings(
         SessionSettings sessions,
         int rateLimitPerMinute,
         MfaSettings mfa,
-        WebAuthnSettings webauthn) {
+        WebAuthnSettings webauthn,
+        AnomalySettings anomaly) {
 
     public SecuritySettings {
         Objects.requireNonNull(password, "password");
@@ -34,6 +35,16 @@ public record SecuritySettings(
         mfa = mfa == null ? MfaSettings.defaults() : mfa;
         // Tenants stored before passkeys have no "webauthn" member: they get the local defaults.
         webauthn = webauthn == null ? WebAuthnSettings.defaults() : webauthn;
+        // Tenants stored before anomaly detection have no "anomaly" member: they get the defaults.
+        anomaly = anomaly == null ? AnomalySettings.defaults() : anomaly;
+    }
+
+    /** Settings without an anomaly member: {@link AnomalySettings#defaults()}. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
+            MfaSettings mfa, WebAuthnSettings webauthn) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa, webauthn,
+                AnomalySettings.defaults());
     }
 
     /** Settings without a WebAuthn member: {@link WebAuthnSettings#defaults()}. */
@@ -53,13 +64,19 @@ public record SecuritySettings(
     /** A copy with {@code mfa} replaced. */
     public SecuritySettings withMfa(MfaSettings mfa) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn);
+                webauthn, anomaly);
+    }
+
+    /** A copy with {@code anomaly} replaced. */
+    public SecuritySettings withAnomaly(AnomalySettings anomaly) {
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                webauthn, anomaly);
     }
 
     /** A copy with {@code webauthn} replaced. */
     public SecuritySettings withWebAuthn(WebAuthnSettings webauthn) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn);
+                webauthn, anomaly);
     }
 
     /** Seed 000 defaults: see the table in SPEC.md §5. */
