@@ -266,6 +266,30 @@ public final class DetectionStore implements Counters {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(stored(item));
+    }
+
+    /** Every stored decision of the tenant (explain and replay; a year of decisions at most, by TTL). */
+    public List<StoredDecision> decisions(String tenantId) {
+        List<StoredDecision> found = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        String partition = Attributes.requiredString(Keys.detectionDecision(tenantId, "x"), Keys.PK);
+        do {
+            var query = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
+                    .consistentRead(true).keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":pk", Attributes.s(partition)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            var page = dynamoDb.query(query.build());
+            page.items().forEach(item -> found.add(stored(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return found;
+    }
+
+    private static StoredDecision stored(Map<String, AttributeValue> item) {
         DetectionDecision decision = new DetectionDecision(Attributes.requiredString(item, "decision_id"),
                 Attributes.requiredString(item, "tenant_id"), Attributes.requiredString(item, "rule_id"),
                 Attributes.number(item, "rule_version").orElseThrow().intValue(),
@@ -274,9 +298,9 @@ public final class DetectionStore implements Counters {
                 map(Attributes.requiredString(item, "thresholds")), map(Attributes.requiredString(item, "inputs")),
                 Attributes.requiredString(item, "severity"), Attributes.requiredString(item, "action"),
                 Attributes.requiredString(item, "triggering_event_id"));
-        return Optional.of(new StoredDecision(decision, Attributes.requiredString(item, "status"),
+        return new StoredDecision(decision, Attributes.requiredString(item, "status"),
                 Attributes.string(item, "decided_at").map(Instant::parse),
-                Attributes.string(item, "acted_at").map(Instant::parse)));
+                Attributes.string(item, "acted_at").map(Instant::parse));
     }
 
     /** A decision as stored, with whether its actions are done. */
