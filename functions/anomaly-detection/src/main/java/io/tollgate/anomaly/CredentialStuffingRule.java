@@ -49,7 +49,7 @@ public record CredentialStuffingRule(int distinctAccounts, int maxAttemptsPerAcc
 
     @Override
     public List<Finding> evaluate(AuditEvent event, EventCounters counters) {
-        if (!CrossAccountBruteForceRule.defaults().applies(event)) {
+        if (!CrossAccountBruteForceRule.failedLoginOfKnownAccount(event)) {
             return List.of();
         }
         Instant start = DetectionRule.windowStart(event.timestamp(), window);

@@ -77,6 +77,11 @@ public record CrossAccountBruteForceRule(int distinctAccounts, Duration window, 
 
     /** A failed login naming a known account from a known address; unknown user names carry no account. */
     public boolean applies(AuditEvent event) {
+        return failedLoginOfKnownAccount(event);
+    }
+
+    /** A failed login naming a known account from a known address (also what {@link CredentialStuffingRule} counts). */
+    static boolean failedLoginOfKnownAccount(AuditEvent event) {
         return AuditEventType.LOGIN_FAILURE.wireName().equals(event.eventType())
                 && present(event.ipAddress()) && present(event.userId()) && present(event.tenantId());
     }

@@ -79,23 +79,24 @@ public final class DetectionReplay {
             Set<String> seen = new TreeSet<>();
             List<DetectionDecision> decided = new ArrayList<>();
             ChainHead head = chains.readHead(tenant);
-            List<AuditEvent> chained = new ArrayList<>();
+            int[] inRangeEvents = {0};
             if (head.seq() > 0) {
-                chains.forEachLink(tenant, 1, head.seq(), link -> link.event().ifPresent(chained::add));
-            }
-            for (AuditEvent event : chained) {
-                if (event.timestamp().isBefore(since) || event.timestamp().isAfter(to)) {
-                    continue;
-                }
-                boolean inRange = !event.timestamp().isBefore(from);
-                events += inRange ? 1 : 0;
-                for (DetectionDecision decision : detector.decide(event, counters)) {
-                    // As live: the first event that decides names the decision; later ones find it stored.
-                    if (seen.add(decision.decisionId()) && inRange) {
-                        decided.add(decision);
+                // Page by page, in sequence order: the order the stream delivered them to live detection.
+                chains.forEachLink(tenant, 1, head.seq(), link -> link.event().ifPresent(event -> {
+                    if (event.timestamp().isBefore(since) || event.timestamp().isAfter(to)) {
+                        return;
                     }
-                }
+                    boolean inRange = !event.timestamp().isBefore(from);
+                    inRangeEvents[0] += inRange ? 1 : 0;
+                    for (DetectionDecision decision : detector.decide(event, counters)) {
+                        // As live: the first event that decides names the decision; later ones find it stored.
+                        if (seen.add(decision.decisionId()) && inRange) {
+                            decided.add(decision);
+                        }
+                    }
+                }));
             }
+            events += inRangeEvents[0];
             Map<String, DetectionStore.StoredDecision> stored = new LinkedHashMap<>();
             for (DetectionStore.StoredDecision decision : store.decisions(tenant)) {
                 stored.put(decision.decision().decisionId(), decision);
