@@ -60,3 +60,5 @@ build-AnomalyDetectionFunction:
 
 build-AlertDigestFunction:
 	$(call build_function,alert-digest)
+build-AnomalySweepFunction:
+	$(call build_function,anomaly-detection)

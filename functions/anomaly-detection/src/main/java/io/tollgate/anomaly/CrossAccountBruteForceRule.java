@@ -4,7 +4,9 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import java.time.Duration;
 import java.time.Instant;
+import io.tollgate.settings.AnomalySettings;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +18,8 @@ import java.util.Map;
  * <p>Windows are fixed ({@code floor(t / window)}), not sliding: the window start is part of the
  * decision id, which makes a replay of the same events yield the same decisions (ADR 0020).
  */
-public record CrossAccountBruteForceRule(int distinctAccounts, Duration window, Duration blockDuration) {
+public record CrossAccountBruteForceRule(int distinctAccounts, Duration window, Duration blockDuration)
+        implements DetectionRule {
 
     public static final String ID = "brute-force-across-accounts";
     public static final int VERSION = 1;
@@ -39,15 +42,52 @@ public record CrossAccountBruteForceRule(int distinctAccounts, Duration window, 
         return new CrossAccountBruteForceRule(10, Duration.ofMinutes(15), Duration.ofMinutes(60));
     }
 
+    /** The tenant's thresholds ({@code anomaly.bruteForce}). */
+    public static CrossAccountBruteForceRule from(AnomalySettings settings) {
+        AnomalySettings.DistinctAccounts t = settings.bruteForce();
+        return new CrossAccountBruteForceRule(t.distinctAccounts(), t.window(), t.blockDuration());
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public int version() {
+        return VERSION;
+    }
+
+    @Override
+    public List<Finding> evaluate(AuditEvent event, EventCounters counters) {
+        if (!applies(event)) {
+            return List.of();
+        }
+        Instant start = windowStart(event.timestamp());
+        String subject = "ip:" + event.ipAddress();
+        long distinct = counters.addDistinct(ID, subject, start, event.userId(), distinctAccounts, window);
+        if (!triggered(distinct)) {
+            return List.of();
+        }
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("distinct_accounts", distinct);
+        inputs.put("ip_address", event.ipAddress());
+        return List.of(new Finding(subject, start, start.plus(window), thresholds(), inputs, "HIGH", Finding.BLOCK_IP));
+    }
+
     /** A failed login naming a known account from a known address; unknown user names carry no account. */
     public boolean applies(AuditEvent event) {
+        return failedLoginOfKnownAccount(event);
+    }
+
+    /** A failed login naming a known account from a known address (also what {@link CredentialStuffingRule} counts). */
+    static boolean failedLoginOfKnownAccount(AuditEvent event) {
         return AuditEventType.LOGIN_FAILURE.wireName().equals(event.eventType())
                 && present(event.ipAddress()) && present(event.userId()) && present(event.tenantId());
     }
 
     public Instant windowStart(Instant at) {
-        long size = window.toSeconds();
-        return Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), size) * size);
+        return DetectionRule.windowStart(at, window);
     }
 
     /** True once the distinct accounts counted in the window reach the threshold. */
@@ -64,6 +104,6 @@ public record CrossAccountBruteForceRule(int distinctAccounts, Duration window, 
     }
 
     private static boolean present(String value) {
-        return value != null && !value.isBlank();
+        return DetectionRule.present(value);
     }
 }

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.lockout.FailureCounter;
+import io.tollgate.session.SessionServices;
 import io.tollgate.storage.Keys;
 import io.tollgate.testing.Testbed;
 import java.time.Duration;
@@ -85,8 +86,9 @@ class AnomalyDetectionHandlerIT {
     @Test
     void storeUnavailableThenTheFirstFailingRecordIsReportedForRetry() {
         AnomalyDetection broken = new AnomalyDetection(new DetectionStore(Testbed.dynamoDb(), "NoSuchTable"),
-                new FailureCounter(Testbed.dynamoDb()), bed.audit, "NoSuchTable", bed.clock,
-                CrossAccountBruteForceRule.defaults());
+                AnomalyDetection.detector(bed.services), new FailureCounter(Testbed.dynamoDb()),
+                new AccountLocker(Testbed.dynamoDb(), Testbed.TABLES, SessionServices.create(bed.services)), bed.audit,
+                "NoSuchTable", bed.clock);
         DynamodbEvent event = recording("t-" + UUID.randomUUID().toString().substring(0, 8));
 
         StreamsEventResponse response = new AnomalyDetectionHandler(broken).handleRequest(event, null);

@@ -220,6 +220,13 @@ public final class LocalRuntime implements AutoCloseable {
             }
             if (audit != null) {
                 gateway.addLocalRoute("POST", "/_local/audit/verify", body -> verifyChain(audit, body));
+                io.tollgate.anomaly.DetectionStore decisions = new io.tollgate.anomaly.DetectionStore(built.dynamoDb(),
+                        built.config().tables().security());
+                gateway.addLocalRoute("POST", "/_local/anomaly/explain", body -> explainDecision(
+                        new io.tollgate.anomaly.DecisionReport(decisions, audit.chains()), body));
+                gateway.addLocalRoute("POST", "/_local/anomaly/replay", body -> replayDetection(
+                        new io.tollgate.anomaly.DetectionReplay(audit.chains(),
+                                io.tollgate.anomaly.AnomalyDetection.detector(built), decisions), body));
             }
             gateway.addLocalRoute("POST", "/_local/rotate-keys", () -> {
                 try {
@@ -506,6 +513,76 @@ public final class LocalRuntime implements AutoCloseable {
         report.put("tenant", tenant.asText());
         report.putAll(audit.verifier().verify(tenant.asText(), from, to).wire());
         return new LocalGateway.LocalResponse(200, jsonObject(report));
+    }
+
+    /**
+     * {@code ./tollgate explain <decision-id> --tenant T}: body {@code {"tenant":"T","decision_id":"dd_…"}};
+     * answers the stored decision with its triggering event, 404 when there is none, 400 for bad input.
+     */
+    static LocalGateway.LocalResponse explainDecision(io.tollgate.anomaly.DecisionReport report, byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode request = jsonBody(body);
+        if (request == null) {
+            return badVerifyRequest("body", "the body must be a JSON object");
+        }
+        com.fasterxml.jackson.databind.JsonNode tenant = request.path("tenant");
+        com.fasterxml.jackson.databind.JsonNode id = request.path("decision_id");
+        if (!tenant.isTextual() || tenant.asText().isBlank()) {
+            return badVerifyRequest("tenant", "tenant is required");
+        }
+        if (!id.isTextual() || !id.asText().matches("dd_[0-9a-f]{32}")) {
+            return badVerifyRequest("decision_id", "decision_id must be dd_ followed by 32 hex digits");
+        }
+        return report.explain(tenant.asText(), id.asText())
+                .map(found -> new LocalGateway.LocalResponse(200, jsonObject(found)))
+                .orElseGet(() -> new LocalGateway.LocalResponse(404, jsonObject(Map.of("field", "decision_id",
+                        "detail", "no such decision in this tenant"))));
+    }
+
+    /**
+     * {@code ./tollgate replay --from T --to T [--tenant X]}: body {@code {"from":…,"to":…,"tenant":…}};
+     * answers the replayed decisions, each compared with the stored one; 400 for bad input.
+     */
+    static LocalGateway.LocalResponse replayDetection(io.tollgate.anomaly.DetectionReplay replay, byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode request = jsonBody(body);
+        if (request == null) {
+            return badVerifyRequest("body", "the body must be a JSON object");
+        }
+        Optional<java.time.Instant> from;
+        Optional<java.time.Instant> to;
+        try {
+            from = optionalInstant(request, "from");
+        } catch (java.time.format.DateTimeParseException e) {
+            return badVerifyRequest("from", "from must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
+        }
+        try {
+            to = optionalInstant(request, "to");
+        } catch (java.time.format.DateTimeParseException e) {
+            return badVerifyRequest("to", "to must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
+        }
+        if (from.isEmpty()) {
+            return badVerifyRequest("from", "from is required");
+        }
+        if (to.isEmpty()) {
+            return badVerifyRequest("to", "to is required");
+        }
+        if (!from.get().isBefore(to.get())) {
+            return badVerifyRequest("to", "to must be after from");
+        }
+        com.fasterxml.jackson.databind.JsonNode tenant = request.path("tenant");
+        if (!tenant.isMissingNode() && !tenant.isNull() && (!tenant.isTextual() || tenant.asText().isBlank())) {
+            return badVerifyRequest("tenant", "tenant must be a tenant id");
+        }
+        String tenantId = tenant.isTextual() ? tenant.asText() : null;
+        return new LocalGateway.LocalResponse(200, jsonObject(replay.replay(tenantId, from.get(), to.get()).wire()));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode jsonBody(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = Json.mapper().readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static Optional<java.time.Instant> optionalInstant(com.fasterxml.jackson.databind.JsonNode request,

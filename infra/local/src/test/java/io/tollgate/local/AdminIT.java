@@ -52,6 +52,9 @@ class AdminIT {
                 {"username":"tina@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]},
                 {"username":"tara@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"],"org":"risk"},
                 {"username":"oscar@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["org_admin"],"org":"risk"},
+                {"username":"tess@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]},
+                {"username":"otto@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["org_admin"],"org":"risk"},
+                {"username":"olga@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["org_admin"],"org":"risk"},
                 {"username":"mia@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["org_member"],"org":"risk"},
                 {"username":"uma@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"ulf@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"audit"},
@@ -258,8 +261,9 @@ class AdminIT {
 
     @Test
     void createUserWhenOrgAdminGrantsTenantAdminThenRefusedAndAudited() {
-        String oscar = acmeIds.get("oscar@acme.test");
-        HttpResponse<String> response = call("oscar@acme.test", "POST", "/v1/users", "{\"username\":\"climber@acme.test\","
+        // Each refused escalation locks its actor (anomaly detection, ADR 0021): one account per such test.
+        String oscar = acmeIds.get("otto@acme.test");
+        HttpResponse<String> response = call("otto@acme.test", "POST", "/v1/users", "{\"username\":\"climber@acme.test\","
                 + "\"password\":\"" + PASSWORD + "\",\"roles\":[\"tenant_admin\"],\"org\":\"risk\"}");
         assertProblem(response, 403, "forbidden");
         AuditEvent escalation = audited("privilege_escalation", oscar).stream()
@@ -274,21 +278,33 @@ class AdminIT {
     }
 
     @Test
-    void replaceRolesWhenTenantAdminGrantsSuperAdminThenRefusedAndAudited() {
+    void replaceRolesWhenTenantAdminGrantsSuperAdminThenRefusedAuditedAndTheActorLocked() throws Exception {
         String target = acmeIds.get("uma@acme.test");
-        assertProblem(call("tina@acme.test", "PUT", "/v1/users/" + target + "/roles", "{\"roles\":[\"super_admin\"]}"),
+        assertProblem(call("tess@acme.test", "PUT", "/v1/users/" + target + "/roles", "{\"roles\":[\"super_admin\"]}"),
                 403, "forbidden");
-        AuditEvent escalation = audited("privilege_escalation", acmeIds.get("tina@acme.test")).stream()
+        AuditEvent escalation = audited("privilege_escalation", acmeIds.get("tess@acme.test")).stream()
                 .filter(e -> target.equals(e.additionalData().get("target_user_id"))).findFirst().orElseThrow();
         assertEquals(AuditSeverity.CRITICAL, escalation.severity());
         assertEquals(List.of("user"), listOf(user("tina@acme.test", target).get("roles")));
+
+        // Anomaly detection (stream) locks the acting account: login refused, its tokens revoked.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        int status = 200;
+        while (status == 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            status = http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"tess@acme.test\",\"password\":\""
+                    + PASSWORD + "\"}").statusCode();
+        }
+        assertEquals(401, status, "the escalating account is locked");
+        assertEquals(1, AUDIT.ofType("security_alert").stream()
+                .filter(e -> acmeIds.get("tess@acme.test").equals(e.userId())).count());
     }
 
     @Test
     void patchWhenOrgAdminDisablesTenantAdminOfItsOrganizationThenRefusedAsEscalation() {
         String tara = acmeIds.get("tara@acme.test");
-        assertProblem(call("oscar@acme.test", "PATCH", "/v1/users/" + tara, "{\"status\":\"DISABLED\"}"), 403, "forbidden");
-        assertTrue(audited("privilege_escalation", acmeIds.get("oscar@acme.test")).stream()
+        assertProblem(call("olga@acme.test", "PATCH", "/v1/users/" + tara, "{\"status\":\"DISABLED\"}"), 403, "forbidden");
+        assertTrue(audited("privilege_escalation", acmeIds.get("olga@acme.test")).stream()
                 .anyMatch(e -> "target_outranks_caller".equals(e.additionalData().get("reason"))));
         assertEquals("ACTIVE", user("tina@acme.test", tara).get("status").asText());
     }

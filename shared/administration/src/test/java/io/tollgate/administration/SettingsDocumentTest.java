@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tollgate.http.ProblemException;
 import io.tollgate.json.Json;
+import io.tollgate.settings.AnomalySettings;
 import io.tollgate.settings.SecuritySettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -140,5 +141,35 @@ class SettingsDocumentTest {
         ProblemException.FieldError typed = refusal(wrongType);
         assertEquals("mfa.smsAllowed", typed.field());
         assertEquals("wrong_type", typed.code());
+    }
+
+    @Test
+    void readWhenAnomalySectionThenThresholdsReadAndBoundsEnforcedNamingTheField() {
+        ObjectNode document = defaults();
+        assertEquals(10, document.get("anomaly").get("bruteForce").get("distinctAccounts").asInt());
+        ((ObjectNode) document.get("anomaly")).put("requestsPerMinute", 2000);
+        ((ObjectNode) document.get("anomaly").get("unusualVolume")).put("minimumEvents", 50);
+        SecuritySettings settings = SettingsDocument.read(document);
+        assertEquals(2000, settings.anomaly().requestsPerMinute());
+        assertEquals(50, settings.anomaly().unusualVolume().minimumEvents());
+
+        ObjectNode below = defaults();
+        ((ObjectNode) below.get("anomaly").get("exfiltration")).put("scoreThreshold", 0);
+        ProblemException.FieldError error = refusal(below);
+        assertEquals("anomaly.exfiltration", error.field());
+        assertEquals("anomaly.exfiltration.scoreThreshold must be 1..4", error.message());
+
+        ObjectNode incomplete = defaults();
+        ((ObjectNode) incomplete.get("anomaly")).remove("mfaFailures");
+        assertEquals("anomaly.mfaFailures", refusal(incomplete).field());
+    }
+
+    @Test
+    void readWhenNoAnomalySectionThenRequiredOnPutButStoredTenantsGetTheDefaults() throws Exception {
+        ObjectNode document = defaults();
+        document.remove("anomaly");
+        assertEquals("anomaly", refusal(document).field(), "a PUT replaces the whole document");
+        assertEquals(AnomalySettings.defaults(), Json.mapper().treeToValue(document, SecuritySettings.class).anomaly(),
+                "a tenant stored before the section reads with the defaults");
     }
 }

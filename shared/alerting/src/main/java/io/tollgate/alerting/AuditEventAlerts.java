@@ -28,7 +28,9 @@ public final class AuditEventAlerts {
             AuditEventType.LOGOUT_ALL.wireName(), AuditEventType.MFA_VERIFIED.wireName(),
             AuditEventType.SESSION_REVOKED.wireName(), AuditEventType.LOGIN_FAILURE.wireName(),
             AuditEventType.MFA_FAILED.wireName(), AuditEventType.WEBAUTHN_FAILED.wireName(),
-            AuditEventType.SECURITY_ALERT.wireName(), AuditEventType.TENANT_CREATED.wireName());
+            AuditEventType.SECURITY_ALERT.wireName(), AuditEventType.TENANT_CREATED.wireName(),
+            // Mailed as the privilege-escalation decision (CRITICAL, account locked), not a second time as the event.
+            AuditEventType.PRIVILEGE_ESCALATION.wireName());
 
     /** The subject of audit-event alerts: the tenant as a whole. */
     static final String TENANT_SUBJECT = "tenant";

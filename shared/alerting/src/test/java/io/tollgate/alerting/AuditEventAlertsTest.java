@@ -22,8 +22,8 @@ class AuditEventAlertsTest {
 
     @Test
     void fromWhenCriticalFindingThenAlertOfItsTypeForTheWholeTenant() {
-        Alert alert = AuditEventAlerts.from(event("privilege_escalation", AuditSeverity.CRITICAL)).orElseThrow();
-        assertEquals("audit:privilege_escalation", alert.kind());
+        Alert alert = AuditEventAlerts.from(event("payments.fraud_block", AuditSeverity.CRITICAL)).orElseThrow();
+        assertEquals("audit:payments.fraud_block", alert.kind());
         assertEquals("tenant", alert.subject());
         assertEquals(AuditSeverity.CRITICAL, alert.severity());
         assertEquals("event:e-1", alert.reference());
@@ -31,6 +31,11 @@ class AuditEventAlertsTest {
         assertEquals("u-7", alert.evidence().get("user_id"));
         assertEquals("203.0.113.9", alert.evidence().get("ip_address"));
         assertFalse(alert.evidence().containsKey("requested_roles"), "additional_data never reaches an alert");
+    }
+
+    @Test
+    void fromWhenPrivilegeEscalationThenLeftToTheRuleDecisionNotMailedTwice() {
+        assertTrue(AuditEventAlerts.from(event("privilege_escalation", AuditSeverity.CRITICAL)).isEmpty());
     }
 
     @Test

@@ -21,7 +21,8 @@ public record SecuritySettings(
         int rateLimitPerMinute,
         MfaSettings mfa,
         WebAuthnSettings webauthn,
-        AlertingSettings alerting) {
+        AlertingSettings alerting,
+        AnomalySettings anomaly) {
 
     public SecuritySettings {
         Objects.requireNonNull(password, "password");
@@ -37,14 +38,32 @@ public record SecuritySettings(
         webauthn = webauthn == null ? WebAuthnSettings.defaults() : webauthn;
         // Tenants stored before alerting have no "alerting" member: no contacts, 15-minute window, no SIEM.
         alerting = alerting == null ? AlertingSettings.defaults() : alerting;
+        // Tenants stored before anomaly detection have no "anomaly" member: they get the defaults.
+        anomaly = anomaly == null ? AnomalySettings.defaults() : anomaly;
     }
 
-    /** Settings without an alerting member: {@link AlertingSettings#defaults()}. */
+    /** Settings with default anomaly thresholds. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
+            MfaSettings mfa, WebAuthnSettings webauthn, AlertingSettings alerting) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa, webauthn, alerting,
+                AnomalySettings.defaults());
+    }
+
+    /** Settings with default alerting. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
+            MfaSettings mfa, WebAuthnSettings webauthn, AnomalySettings anomaly) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa, webauthn,
+                AlertingSettings.defaults(), anomaly);
+    }
+
+    /** Settings without alerting and anomaly members: their defaults. */
     public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
             LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
             MfaSettings mfa, WebAuthnSettings webauthn) {
         this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa, webauthn,
-                AlertingSettings.defaults());
+                AlertingSettings.defaults(), AnomalySettings.defaults());
     }
 
     /** Settings without a WebAuthn member: {@link WebAuthnSettings#defaults()}. */
@@ -64,19 +83,25 @@ public record SecuritySettings(
     /** A copy with {@code mfa} replaced. */
     public SecuritySettings withMfa(MfaSettings mfa) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting);
+                webauthn, alerting, anomaly);
+    }
+
+    /** A copy with {@code anomaly} replaced. */
+    public SecuritySettings withAnomaly(AnomalySettings anomaly) {
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                webauthn, alerting, anomaly);
     }
 
     /** A copy with {@code webauthn} replaced. */
     public SecuritySettings withWebAuthn(WebAuthnSettings webauthn) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting);
+                webauthn, alerting, anomaly);
     }
 
     /** A copy with {@code alerting} replaced. */
     public SecuritySettings withAlerting(AlertingSettings alerting) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting);
+                webauthn, alerting, anomaly);
     }
 
     /** Seed 000 defaults: see the table in SPEC.md §5. */

@@ -273,6 +273,25 @@ public final class AuditChainStore {
         } while (start != null);
     }
 
+    /**
+     * The stored link of the tenant's event with this id (its idempotency marker names the
+     * sequence), empty when the chain holds no such event or it was purged.
+     */
+    public Optional<StoredLink> findEvent(String tenantId, String eventId) {
+        Map<String, AttributeValue> marker = dynamoDb.getItem(r -> r.tableName(table)
+                .key(AuditKeys.marker(tenantId, eventId)).consistentRead(true)).item();
+        if (marker == null || marker.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Long> seq = Attributes.number(marker, "seq");
+        if (seq.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
+                .key(AuditKeys.event(tenantId, seq.get())).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(ChainItems.fromItem(item));
+    }
+
     /** Every tenant that has a chain (the registry), for the digest job. */
     public List<String> tenants() {
         List<String> tenants = new ArrayList<>();
