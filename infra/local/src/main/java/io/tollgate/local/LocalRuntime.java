@@ -497,22 +497,39 @@ public final class LocalRuntime implements AutoCloseable {
         if (!tenant.isTextual() || tenant.asText().isBlank()) {
             return badVerifyRequest("tenant", "tenant is required");
         }
-        Optional<java.time.Instant> from;
-        Optional<java.time.Instant> to;
-        try {
-            from = optionalInstant(request, "from");
-        } catch (java.time.format.DateTimeParseException e) {
-            return badVerifyRequest("from", "from must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
+        TimeRange range = TimeRange.of(request);
+        if (range.refusal() != null) {
+            return range.refusal();
         }
-        try {
-            to = optionalInstant(request, "to");
-        } catch (java.time.format.DateTimeParseException e) {
-            return badVerifyRequest("to", "to must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
-        }
+        Optional<java.time.Instant> from = range.from();
+        Optional<java.time.Instant> to = range.to();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("tenant", tenant.asText());
         report.putAll(audit.verifier().verify(tenant.asText(), from, to).wire());
         return new LocalGateway.LocalResponse(200, jsonObject(report));
+    }
+
+    /** The optional {@code from} / {@code to} instants of a local command's body, or the 400 that refuses them. */
+    private record TimeRange(Optional<java.time.Instant> from, Optional<java.time.Instant> to,
+            LocalGateway.LocalResponse refusal) {
+        static TimeRange of(com.fasterxml.jackson.databind.JsonNode request) {
+            Optional<java.time.Instant> from;
+            try {
+                from = optionalInstant(request, "from");
+            } catch (java.time.format.DateTimeParseException e) {
+                return refused("from");
+            }
+            try {
+                return new TimeRange(from, optionalInstant(request, "to"), null);
+            } catch (java.time.format.DateTimeParseException e) {
+                return refused("to");
+            }
+        }
+
+        private static TimeRange refused(String field) {
+            return new TimeRange(Optional.empty(), Optional.empty(), badVerifyRequest(field,
+                    field + " must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z"));
+        }
     }
 
     /**
@@ -547,18 +564,12 @@ public final class LocalRuntime implements AutoCloseable {
         if (request == null) {
             return badVerifyRequest("body", "the body must be a JSON object");
         }
-        Optional<java.time.Instant> from;
-        Optional<java.time.Instant> to;
-        try {
-            from = optionalInstant(request, "from");
-        } catch (java.time.format.DateTimeParseException e) {
-            return badVerifyRequest("from", "from must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
+        TimeRange range = TimeRange.of(request);
+        if (range.refusal() != null) {
+            return range.refusal();
         }
-        try {
-            to = optionalInstant(request, "to");
-        } catch (java.time.format.DateTimeParseException e) {
-            return badVerifyRequest("to", "to must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z");
-        }
+        Optional<java.time.Instant> from = range.from();
+        Optional<java.time.Instant> to = range.to();
         if (from.isEmpty()) {
             return badVerifyRequest("from", "from is required");
         }

@@ -148,23 +148,7 @@ public final class MfaChallenges {
      * sent. False when the condition failed.
      */
     public boolean recordEmailCode(MfaChallenge challenge, String codeHash, Instant codeExpiresAt) {
-        Instant now = clock.instant();
-        try {
-            dynamoDb.updateItem(r -> r.tableName(tables.security())
-                    .key(Keys.mfaChallenge(challenge.tokenHash()))
-                    .updateExpression("SET #hash = :hash, #codeExpires = :codeExpires ADD #sends :one")
-                    .conditionExpression("attribute_exists(#pk) AND #expires > :now AND #attempts < #max"
-                            + " AND (attribute_not_exists(#sends) OR #sends < :maxSends)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#hash", "email_code_hash",
-                            "#codeExpires", "email_code_expires_at", "#sends", "email_sends", "#expires", "expires_at",
-                            "#attempts", "attempts", "#max", "max_attempts"))
-                    .expressionAttributeValues(Map.of(":hash", Attributes.s(codeHash),
-                            ":codeExpires", Attributes.epochMillis(codeExpiresAt), ":one", Attributes.n(1),
-                            ":now", Attributes.epochMillis(now), ":maxSends", Attributes.n(MAX_EMAIL_SENDS))));
-            return true;
-        } catch (ConditionalCheckFailedException refused) {
-            return false;
-        }
+        return recordCode(challenge, codeHash, codeExpiresAt, "email", MAX_EMAIL_SENDS);
     }
 
     /**
@@ -173,6 +157,12 @@ public final class MfaChallenges {
      * sent. False when the condition failed.
      */
     public boolean recordSmsCode(MfaChallenge challenge, String codeHash, Instant codeExpiresAt) {
+        return recordCode(challenge, codeHash, codeExpiresAt, "sms", MAX_SMS_SENDS);
+    }
+
+    /** One conditional update for both channels: {@code <channel>_code_hash}, {@code _code_expires_at}, {@code _sends}. */
+    private boolean recordCode(MfaChallenge challenge, String codeHash, Instant codeExpiresAt, String channel,
+            int maxSends) {
         Instant now = clock.instant();
         try {
             dynamoDb.updateItem(r -> r.tableName(tables.security())
@@ -180,12 +170,12 @@ public final class MfaChallenges {
                     .updateExpression("SET #hash = :hash, #codeExpires = :codeExpires ADD #sends :one")
                     .conditionExpression("attribute_exists(#pk) AND #expires > :now AND #attempts < #max"
                             + " AND (attribute_not_exists(#sends) OR #sends < :maxSends)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#hash", "sms_code_hash",
-                            "#codeExpires", "sms_code_expires_at", "#sends", "sms_sends", "#expires", "expires_at",
-                            "#attempts", "attempts", "#max", "max_attempts"))
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#hash", channel + "_code_hash",
+                            "#codeExpires", channel + "_code_expires_at", "#sends", channel + "_sends",
+                            "#expires", "expires_at", "#attempts", "attempts", "#max", "max_attempts"))
                     .expressionAttributeValues(Map.of(":hash", Attributes.s(codeHash),
                             ":codeExpires", Attributes.epochMillis(codeExpiresAt), ":one", Attributes.n(1),
-                            ":now", Attributes.epochMillis(now), ":maxSends", Attributes.n(MAX_SMS_SENDS))));
+                            ":now", Attributes.epochMillis(now), ":maxSends", Attributes.n(maxSends))));
             return true;
         } catch (ConditionalCheckFailedException refused) {
             return false;
