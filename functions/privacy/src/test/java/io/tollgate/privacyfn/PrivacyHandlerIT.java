@@ -137,6 +137,15 @@ class PrivacyHandlerIT {
                 new ApiKeys.StoredApiKey("tgk_export01", KEY_HASH), tenant, alice.userId(), "risk", List.of("user"),
                 "reporting laptop"));
         chainEventWithEmail(alice, "alice.private@example.com");
+        // The SMS factor's number is personal data too: registered, verified, then exported in clear.
+        AdministrationRepository.of(testbed.services).replaceSettings(tenant, io.tollgate.settings.SecuritySettings
+                .defaults().withMfa(io.tollgate.settings.SecuritySettings.MfaSettings.defaults().withSmsAllowed(true)), now);
+        io.tollgate.audit.AuditRecorder.Actor me = new io.tollgate.audit.AuditRecorder.Actor(tenant, alice.userId(),
+                "risk", "203.0.113.10", "export-test-agent");
+        var phones = io.tollgate.mfa.MfaServices.smsEnrolment(testbed.services);
+        phones.register(me, "+447700900123");
+        String smsCode = testbed.texts.getLast().text().replaceAll("(?s).*code is ([0-9]{6}).*", "$1");
+        phones.verify(me, smsCode);
 
         APIGatewayV2HTTPResponse response = handler.handleRequest(sample("privacy-request-export.json", alice), null);
 
@@ -153,10 +162,12 @@ class PrivacyHandlerIT {
         assertEquals("PENDING", data.get("mfa").get("totp").get("status").asText());
         assertEquals(1, data.get("mfa").get("backup_codes").get("remaining").asInt());
         assertEquals("tgk_export01", data.get("api_keys").get(0).get("prefix").asText());
+        assertEquals("+447700900123", data.get("mfa").get("sms").get("phone").asText());
+        assertTrue(data.get("mfa").get("sms").get("verified").asBoolean());
         assertEquals("reporting laptop", data.get("api_keys").get(0).get("name").asText());
         assertTrue(body.contains("alice.private@example.com"), "the subject's own audit personal data, decrypted");
         for (String secret : List.of(Testbed.PASSWORD, TOTP_SECRET, secretCiphertext, KEY_HASH, BACKUP_HASH, "argon2",
-                "password_hash", "secret_ciphertext", "sha256", "enc:v")) {
+                "password_hash", "secret_ciphertext", "sha256", "enc:v", "code_hash")) {
             assertFalse(body.contains(secret), "export leaks " + secret);
         }
         assertTrue(testbed.audit.events().stream().anyMatch(e -> e.eventType().equals("data_export")));

@@ -140,6 +140,11 @@ public final class SmsDelivery {
         return numbers.orElseThrow(MfaEnrolmentService::unavailable);
     }
 
+    /** The number of {@code ciphertext} for its owner, with the envelope encryption alone (a data-subject export). */
+    public static String phone(EnvelopeEncryptor encryptor, String tenantId, String userId, String ciphertext) {
+        return encryptor.decryptFromBase64(ciphertext, context(tenantId, userId));
+    }
+
     static EncryptionContext context(String tenantId, String userId) {
         return new EncryptionContext(tenantId, PHONE_PURPOSE, userId);
     }

@@ -4,7 +4,10 @@ import io.tollgate.administration.ManagedUser;
 import io.tollgate.audit.ingest.PersonalDataProtector;
 import io.tollgate.audit.query.AuditEventQuery;
 import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.mfa.MfaCredentialRepository;
+import io.tollgate.mfa.SmsCredential;
+import io.tollgate.mfa.SmsDelivery;
 import io.tollgate.session.SessionService;
 import io.tollgate.webauthn.WebAuthnCredential;
 import io.tollgate.webauthn.WebAuthnCredentialRepository;
@@ -38,10 +41,16 @@ public final class SubjectDataExport {
     private final AuditEventQuery auditEvents;
     private final PersonalDataProtector protector;
     private final Clock clock;
+    private final EnvelopeEncryptor encryptor;
 
+    /**
+     * @param encryptor reads the SMS factor's phone number, which is the subject's personal data
+     *                  (ADR 0032), envelope-encrypted for its owner
+     */
     public SubjectDataExport(SessionService sessions, ApiKeyRepository apiKeys, MfaCredentialRepository mfa,
             WebAuthnCredentialRepository webauthn, AuditEventQuery auditEvents, PersonalDataProtector protector,
-            Clock clock) {
+            Clock clock, EnvelopeEncryptor encryptor) {
+        this.encryptor = Objects.requireNonNull(encryptor, "encryptor");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
         this.mfa = Objects.requireNonNull(mfa, "mfa");
@@ -78,6 +87,18 @@ public final class SubjectDataExport {
         out.put("methods", user.mfaMethods());
         out.put("totp", snapshot.totp().map(totp -> Map.of("status", totp.status().name())).orElse(null));
         out.put("backup_codes", snapshot.backupCodes().map(codes -> Map.of("remaining", codes.remaining())).orElse(null));
+        out.put("sms", snapshot.sms().map(sms -> sms(user, sms)).orElse(null));
+        return out;
+    }
+
+    /** The SMS factor: the verified number and a number awaiting verification, in clear (never the code hash). */
+    private Map<String, Object> sms(ManagedUser user, SmsCredential sms) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("phone", sms.phoneCiphertext().map(c -> SmsDelivery.phone(encryptor, user.tenantId(), user.userId(), c))
+                .orElse(null));
+        out.put("verified", sms.verified());
+        out.put("pending_phone", sms.pending().map(p -> SmsDelivery.phone(encryptor, user.tenantId(), user.userId(),
+                p.phoneCiphertext())).orElse(null));
         return out;
     }
 
