@@ -63,7 +63,9 @@ class AnomalyRulesRuntimeIT {
                 .collect(Collectors.joining(","));
         String seed = "{\"tenants\":["
                 + "{\"id\":\"acme\",\"name\":\"Acme\",\"organizations\":[{\"id\":\"risk\",\"name\":\"Risk\"}],\"users\":[" + users + "]},"
-                + "{\"id\":\"stuffing\",\"name\":\"Scenario\",\"organizations\":[{\"id\":\"risk\",\"name\":\"Risk\"}],\"users\":[]}]}";
+                + "{\"id\":\"stuffing\",\"name\":\"Scenario\",\"organizations\":[{\"id\":\"risk\",\"name\":\"Risk\"}],"
+                + "\"users\":[{\"username\":\"soc@stuffing.test\",\"email\":\"soc@stuffing.test\",\"password\":\""
+                + PASSWORD + "\",\"roles\":[\"tenant_admin\"]}]}]}";
         Path file = temp.resolve("seed.json");
         Files.writeString(file, seed);
         runtime = LocalRuntime.start(new RuntimeOptions(0, Optional.empty(), Optional.of(file), Optional.empty()),
@@ -139,6 +141,17 @@ class AnomalyRulesRuntimeIT {
                 e.action(), e.result(), e.additionalData(), e.complianceFlags())).toList();
     }
 
+    /** The subjects of the mails the outbox holds for {@code to}. */
+    private static List<String> mailSubjects(String to) {
+        List<String> subjects = new ArrayList<>();
+        LocalHttp.json(http.send("GET", "/_local/outbox", null, Map.of())).get("messages").forEach(m -> {
+            if (to.equals(m.get("to").asText())) {
+                subjects.add(m.get("subject").asText());
+            }
+        });
+        return subjects;
+    }
+
     private static JsonNode replay(String tenant, Instant from, Instant to) {
         HttpResponse<String> answer = http.post("/_local/anomaly/replay", "{\"tenant\":\"" + tenant + "\",\"from\":\""
                 + from + "\",\"to\":\"" + to + "\"}");
@@ -165,6 +178,16 @@ class AnomalyRulesRuntimeIT {
         decidedAndAlerted("stuffing", "privilege-escalation", "CRITICAL");
         List<Map<String, AttributeValue>> stored = decisions("stuffing");
         assertEquals(4, stored.size(), stored.toString());
+        // Each HIGH/CRITICAL decision mails the tenant administrator once (ADR 0042); the scenario's twelve
+        // failed logins and its CRITICAL privilege_escalation event are not mailed one by one.
+        List<String> mailed = await(() -> Optional.of(mailSubjects("soc@stuffing.test")).filter(m -> m.size() >= 4))
+                .orElseThrow(() -> new AssertionError("mails: " + mailSubjects("soc@stuffing.test")));
+        for (String rule : List.of("brute-force-across-accounts", "mfa-failure-burst", "refresh-token-reuse",
+                "privilege-escalation")) {
+            assertEquals(1, mailed.stream().filter(subject -> subject.contains("] " + rule + " on ")).count(),
+                    rule + " in " + mailed);
+        }
+        assertEquals(4, mailed.size(), mailed.toString());
 
         Instant to = runtime.services().clock().instant().plusSeconds(1);
         JsonNode first = replay("stuffing", start.minusSeconds(1), to);
@@ -182,6 +205,7 @@ class AnomalyRulesRuntimeIT {
                 .filterExpression("event_type = :t AND tenant_id = :tenant").expressionAttributeValues(Map.of(
                         ":t", Attributes.s("security_alert"), ":tenant", Attributes.s("stuffing"))).build()).count();
         assertEquals(4, alerts, "a replay acts on nothing: no second alert");
+        assertEquals(mailed, mailSubjects("soc@stuffing.test"), "and mails nobody");
 
         HttpResponse<String> explained = http.post("/_local/anomaly/explain", "{\"tenant\":\"stuffing\",\"decision_id\":\""
                 + bruteForce.get("decision_id").s() + "\"}");

@@ -29,8 +29,8 @@ public final class AuditEventAlerts {
             AuditEventType.SESSION_REVOKED.wireName(), AuditEventType.LOGIN_FAILURE.wireName(),
             AuditEventType.MFA_FAILED.wireName(), AuditEventType.WEBAUTHN_FAILED.wireName(),
             AuditEventType.SECURITY_ALERT.wireName(), AuditEventType.TENANT_CREATED.wireName(),
-            // Mailed as the privilege-escalation decision (CRITICAL, account locked), not a second time as the event.
-            AuditEventType.PRIVILEGE_ESCALATION.wireName());
+            // Mailed as their rules' decisions (privilege-escalation, refresh-token-reuse), not a second time as events.
+            AuditEventType.PRIVILEGE_ESCALATION.wireName(), AuditEventType.TOKEN_REUSE_DETECTED.wireName());
 
     /** The subject of audit-event alerts: the tenant as a whole. */
     static final String TENANT_SUBJECT = "tenant";
