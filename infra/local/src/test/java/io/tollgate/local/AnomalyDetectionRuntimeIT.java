@@ -88,9 +88,13 @@ class AnomalyDetectionRuntimeIT {
             String data = alert.get().get("additional_data").s();
             assertTrue(data.contains("\"rule_id\":\"brute-force-across-accounts\"") && data.contains("\"decision_id\":\"dd_"),
                     data);
-            List<Map<String, AttributeValue>> decisions = runtime.dynamoDb().scan(ScanRequest.builder()
+            // The decision is marked acted after its alert event and its mail, so wait for the mark.
+            Supplier<List<Map<String, AttributeValue>>> scan = () -> runtime.dynamoDb().scan(ScanRequest.builder()
                     .tableName(security).filterExpression("rule_id = :r")
                     .expressionAttributeValues(Map.of(":r", Attributes.s("brute-force-across-accounts"))).build()).items();
+            List<Map<String, AttributeValue>> decisions = await(() -> Optional.of(scan.get())
+                    .filter(found -> found.size() == 1 && "acted".equals(found.get(0).get("status").s())))
+                    .orElseGet(scan);
             assertEquals(1, decisions.size());
             assertEquals("acted", decisions.get(0).get("status").s());
 
