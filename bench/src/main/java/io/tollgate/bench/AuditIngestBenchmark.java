@@ -4,6 +4,7 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.audit.chain.AuditChain;
 import io.tollgate.audit.chain.AuditKeys;
+import io.tollgate.audit.chain.CanonicalJson;
 import io.tollgate.audit.chain.ChainItems;
 import io.tollgate.audit.chain.ChainHead;
 import io.tollgate.audit.chain.ChainedEvent;
@@ -51,6 +52,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -66,8 +69,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li>{@code rawBatchWriteItemBaseline}: the same items (10 events + 10 markers + the head, 21
  *       puts) written by one unconditional {@code BatchWriteItem}, their linking included — the
  *       cheapest way the same data could reach the table.</li>
+ *   <li>{@code rawTransactWriteItemsReference}: the same 21 items in one unconditional
+ *       {@code TransactWriteItems};</li>
+ *   <li>{@code reserveFirstCallsReference} / {@code reserveFirstWithoutDuplicateReadReference}: the
+ *       DynamoDB calls of the "reserve first" alternative ADR 0047 evaluated, and nothing else (no
+ *       parsing, no validation): a lower bound of what that design could reach.</li>
  * </ul>
- * Ratio = ingest events/s ÷ baseline events/s; docs/performance.md records it.
+ * Ratio = ingest events/s ÷ baseline events/s; docs/performance.md records it. JMH runs each
+ * method in its own forks one after the other, so on a shared machine the load can differ between
+ * them; {@link AuditIngestPairedRun} interleaves the same operations on one table for the ratio.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -187,6 +197,85 @@ public class AuditIngestBenchmark {
         writes.add(TransactWriteItem.builder().put(p -> p.tableName(TABLE).item(head)).build());
         dynamoDb.transactWriteItems(r -> r.transactItems(writes));
         return writes.size();
+    }
+
+    private final String reserveTenant = "bench-reserve";
+    private ChainHead reserveHead = ChainHead.GENESIS;
+    private final String reserveNoReadTenant = "bench-reserve-noread";
+    private ChainHead reserveNoReadHead = ChainHead.GENESIS;
+
+    /**
+     * Reference: the calls of the reserve-first alternative (ADR 0047) for the same batch — read
+     * the 10 idempotency markers ({@code BatchGetItem}, consistent), advance the head with the
+     * batch recorded as pending on it (conditional {@code PutItem}), write the 20 event and marker
+     * items ({@code BatchWriteItem}), clear pending (conditional {@code PutItem}).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int reserveFirstCallsReference() {
+        reserveHead = reserveFirst(reserveTenant, reserveHead, true);
+        return BATCH;
+    }
+
+    /** Reference: {@link #reserveFirstCallsReference} without the marker read (not idempotent: a bound only). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int reserveFirstWithoutDuplicateReadReference() {
+        reserveNoReadHead = reserveFirst(reserveNoReadTenant, reserveNoReadHead, false);
+        return BATCH;
+    }
+
+    private ChainHead reserveFirst(String tenant, ChainHead before, boolean readMarkers) {
+        List<AuditEvent> events = new ArrayList<>(BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            events.add(event(tenant));
+        }
+        List<ChainedEvent> links = AuditChain.link(before, events);
+        if (readMarkers) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>(BATCH);
+            for (ChainedEvent link : links) {
+                Map<String, AttributeValue> marker = new HashMap<>(ChainItems.markerItem(link));
+                marker.remove("seq");
+                keys.add(marker);
+            }
+            dynamoDb.batchGetItem(r -> r.requestItems(Map.of(TABLE,
+                    KeysAndAttributes.builder().keys(keys).consistentRead(true).build())));
+        }
+        ChainHead after = links.getLast().asHead();
+        var pending = Json.mapper().createArrayNode();
+        links.forEach(link -> pending.add(AuditChain.eventJson(link.event())));
+        Map<String, AttributeValue> reserved = new HashMap<>(AuditKeys.head(tenant));
+        reserved.put("seq", Attributes.n(after.seq()));
+        reserved.put("hash", Attributes.s(after.hash()));
+        reserved.put("pending", Attributes.s(CanonicalJson.text(pending)));
+        PutItemRequest.Builder reserve = PutItemRequest.builder().tableName(TABLE).item(reserved);
+        if (before.seq() == 0) {
+            reserve.conditionExpression("attribute_not_exists(pk)");
+        } else {
+            reserve.conditionExpression("#seq = :seq AND #hash = :hash AND attribute_not_exists(pending)")
+                    .expressionAttributeNames(Map.of("#seq", "seq", "#hash", "hash"))
+                    .expressionAttributeValues(Map.of(":seq", Attributes.n(before.seq()), ":hash", Attributes.s(before.hash())));
+        }
+        dynamoDb.putItem(reserve.build());
+        List<WriteRequest> writes = new ArrayList<>(2 * BATCH);
+        for (ChainedEvent link : links) {
+            writes.add(put(ChainItems.toItem(link)));
+            writes.add(put(ChainItems.markerItem(link)));
+        }
+        Map<String, List<WriteRequest>> request = Map.of(TABLE, writes);
+        while (!request.isEmpty()) {
+            Map<String, List<WriteRequest>> asked = request;
+            var response = dynamoDb.batchWriteItem(r -> r.requestItems(asked));
+            request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+        }
+        Map<String, AttributeValue> settled = new HashMap<>(AuditKeys.head(tenant));
+        settled.put("seq", Attributes.n(after.seq()));
+        settled.put("hash", Attributes.s(after.hash()));
+        dynamoDb.putItem(r -> r.tableName(TABLE).item(settled)
+                .conditionExpression("#seq = :seq AND #hash = :hash AND attribute_exists(pending)")
+                .expressionAttributeNames(Map.of("#seq", "seq", "#hash", "hash"))
+                .expressionAttributeValues(Map.of(":seq", Attributes.n(after.seq()), ":hash", Attributes.s(after.hash()))));
+        return after;
     }
 
     private static WriteRequest put(Map<String, AttributeValue> item) {
