@@ -53,7 +53,7 @@ public final class MfaServices {
 
     /** The caller's own phone number for SMS codes (account function). */
     public static SmsEnrolmentService smsEnrolment(TollgateServices services) {
-        return new SmsEnrolmentService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables()),
+        return new SmsEnrolmentService(new MfaCredentialRepository(services.dynamoDb(), services.config().tables(), services.encryptor()),
                 smsDelivery(services), services.audit(), services.config().tables(), services.clock());
     }
 }
