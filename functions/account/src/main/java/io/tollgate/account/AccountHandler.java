@@ -137,7 +137,7 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             if (EXPIRED_PASSWORD_ROUTE.equals(event.getRouteKey())) {
                 // Public: the one-time ticket of a login with an expired password stands for the caller.
                 ExpiredPasswordChangeRequest body = request.body(ExpiredPasswordChangeRequest.class);

@@ -8,12 +8,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.devkit.LocalLambdaContext;
 import io.tollgate.json.Json;
 import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginResult;
 import io.tollgate.login.LoginServices;
 import io.tollgate.otp.Base32;
 import io.tollgate.otp.TotpVerifier;
+import io.tollgate.testing.LogCapture;
 import io.tollgate.testing.Testbed;
 import io.tollgate.user.UserAccount;
 import io.tollgate.user.UserDirectory;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +164,44 @@ class AccountHandlerIT {
         APIGatewayV2HTTPResponse again = handler.handleRequest(sample("me-password.json", alice.userId()), null);
         assertEquals(401, again.getStatusCode(), "the old password is no longer the current one");
         assertEquals("invalid_credentials", Json.mapper().readTree(again.getBody()).get("code").asText());
+    }
+
+    @Test
+    void passwordWhenCurrentWrongThenRefusalLoggedAsJsonWithLambdaContextAndCorrelationIdsAndNoSecret() throws Exception {
+        APIGatewayV2HTTPEvent event = sample("me-password.json", alice.userId());
+        event.setBody("{\"current_password\":\"Wrong-Guess-Orchard-19\",\"new_password\":\"Copper-Lantern-Meadow-47!\"}");
+        LocalLambdaContext lambda = new LocalLambdaContext("lambda-req-1", "tollgate-account", Duration.ofSeconds(10),
+                bed.clock);
+        List<String> lines;
+        try (LogCapture logs = LogCapture.atProductionLevel()) {
+            assertEquals(401, handler.handleRequest(event, lambda).getStatusCode());
+            lines = logs.jsonLines();
+        }
+
+        JsonNode refusal = lines.stream().map(AccountHandlerIT::json)
+                .filter(line -> line.path("message").asText().startsWith("request refused"))
+                .findFirst().orElseThrow(() -> new AssertionError("no refusal line in " + lines));
+        assertEquals("INFO", refusal.get("level").asText());
+        assertEquals("lambda-req-1", refusal.get("function_request_id").asText(), "the Lambda request id");
+        assertEquals("tollgate-account", refusal.get("function_name").asText());
+        assertTrue(refusal.get("cold_start").isBoolean(), "the cold start flag: " + refusal);
+        assertEquals(event.getRequestContext().getRequestId(), refusal.get("request_id").asText(), "the API request id");
+        assertEquals("POST /v1/me/password", refusal.get("route").asText());
+        assertEquals(alice.tenantId(), refusal.get("tenant").asText());
+        assertEquals(alice.userId(), refusal.get("user").asText());
+        assertEquals(event.getRequestContext().getAuthorizer().getLambda().get("sid"), refusal.get("session").asText());
+        for (String secret : List.of("Wrong-Guess-Orchard-19", "Copper-Lantern-Meadow-47!",
+                event.getHeaders().get("authorization").substring("Bearer ".length()))) {
+            assertTrue(lines.stream().noneMatch(line -> line.contains(secret)), "a secret reached a log line");
+        }
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return Json.mapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not a JSON log line: " + line, e);
+        }
     }
 
     @Test

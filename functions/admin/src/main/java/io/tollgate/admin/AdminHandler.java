@@ -61,7 +61,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             Caller caller = Caller.of(request);
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "POST /v1/tenants" -> {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.tollgate.alerting.AlertDigest;
 import io.tollgate.alerting.AlertingServices;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.observability.LambdaLogging;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,6 +34,10 @@ public final class AlertDigestHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private Map<String, Object> invoke(Map<String, Object> event) {
         return digest.run().wire();
     }
 }

@@ -9,6 +9,7 @@ import io.tollgate.audit.chain.ChainItems;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
+import io.tollgate.observability.LambdaLogging;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,10 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private StreamsEventResponse invoke(DynamodbEvent event) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
                 ? List.of() : event.getRecords();
         for (DynamodbEvent.DynamodbStreamRecord record : records) {

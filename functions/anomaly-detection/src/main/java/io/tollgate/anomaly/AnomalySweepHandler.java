@@ -3,6 +3,7 @@ package io.tollgate.anomaly;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.observability.LambdaLogging;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,6 +46,10 @@ public final class AnomalySweepHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private Map<String, Object> invoke(Map<String, Object> event) {
         Instant now = clock.instant();
         List<DetectionStore.Pending> pending = detection.store().pending(now.minus(AnomalyDetection.SWEEP_AFTER), BATCH);
         int completed = 0;

@@ -6,6 +6,7 @@ import io.tollgate.audit.chain.AuditDigests;
 import io.tollgate.audit.chain.SignedDigest;
 import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.observability.LambdaLogging;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,10 @@ public final class AuditDigestHandler implements RequestHandler<Map<String, Obje
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private Map<String, Object> invoke(Map<String, Object> event) {
         List<SignedDigest> signed = digests.signAll();
         return Map.of("signed", signed.size());
     }

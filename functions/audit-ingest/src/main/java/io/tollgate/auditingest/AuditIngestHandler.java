@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.tollgate.audit.ingest.AuditIngestion;
 import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.observability.LambdaLogging;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,6 +41,10 @@ public final class AuditIngestHandler implements RequestHandler<SQSEvent, SQSBat
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private SQSBatchResponse invoke(SQSEvent event) {
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         List<AuditIngestion.Message> messages = records.stream()
                 .map(m -> new AuditIngestion.Message(m.getMessageId(), m.getBody() == null ? "" : m.getBody(),

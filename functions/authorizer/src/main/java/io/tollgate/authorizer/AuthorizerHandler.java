@@ -20,6 +20,7 @@ import io.tollgate.storage.Keys;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.token.PublishedSigningKeys;
 import io.tollgate.token.VerificationKeyCache;
+import io.tollgate.observability.LambdaLogging;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -130,6 +131,10 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
 
     @Override
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private SimpleIAMPolicyResponse invoke(APIGatewayV2CustomAuthorizerEvent event) {
         var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
         String method = http == null || http.getMethod() == null ? "" : http.getMethod();
         String path = event.getRawPath() != null ? event.getRawPath() : http == null ? "" : http.getPath();

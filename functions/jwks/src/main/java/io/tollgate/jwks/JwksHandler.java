@@ -50,7 +50,7 @@ public final class JwksHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+        return HttpEndpoint.handle(event, context, request -> switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
             case "GET /.well-known/jwks.json" -> cacheable(ApiResponses.json(200, JsonWebKeys.toJwkSet(keys.current()
                     .orElseThrow(() -> new ProblemException(ErrorCode.SERVICE_UNAVAILABLE,
                             "No signing keys are published yet.")))), "application/jwk-set+json");

@@ -8,6 +8,7 @@ import io.tollgate.platform.TollgateServices;
 import io.tollgate.token.PublishedSigningKeys;
 import io.tollgate.token.SigningKeyRotation;
 import io.tollgate.token.SigningKeyRotationPlan;
+import io.tollgate.observability.LambdaLogging;
 import java.util.Map;
 import java.util.Objects;
 
@@ -41,6 +42,10 @@ public final class KeyRotationHandler implements RequestHandler<Map<String, Stri
 
     @Override
     public Void handleRequest(Map<String, String> event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    private Void invoke(Map<String, String> event) {
         String secretId = required(event, "SecretId");
         String token = required(event, "ClientRequestToken");
         SigningKeyRotation.Step step = SigningKeyRotation.Step.fromWireName(required(event, "Step"));

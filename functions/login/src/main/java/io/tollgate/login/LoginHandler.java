@@ -51,7 +51,7 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             LoginRequest body = request.body(LoginRequest.class);
             validate(body);
             LoginResult result = service.login(new LoginCommand(body.tenant(), body.username(), body.password(),

@@ -79,7 +79,7 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             Origin origin = new Origin(request.sourceIp(), request.userAgent());
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "POST /v1/auth/mfa/verify" -> {

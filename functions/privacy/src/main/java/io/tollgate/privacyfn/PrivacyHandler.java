@@ -53,7 +53,7 @@ public final class PrivacyHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             Caller caller = Caller.of(request);
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "POST /v1/privacy/requests" -> {

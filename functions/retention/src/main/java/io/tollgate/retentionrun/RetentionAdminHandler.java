@@ -48,7 +48,7 @@ public final class RetentionAdminHandler implements RequestHandler<APIGatewayV2H
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             Caller caller = Caller.of(request);
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "GET /v1/tenants/{t}/retention" -> ApiResponses.json(200, administration.view(caller, AdminPaths.tenant(event)));

@@ -8,6 +8,7 @@ import io.tollgate.platform.TollgateServices;
 import io.tollgate.retention.RetentionReport;
 import io.tollgate.retention.RetentionRun;
 import io.tollgate.retention.RetentionServices;
+import io.tollgate.observability.LambdaLogging;
 import java.util.Map;
 import java.util.Objects;
 
@@ -41,8 +42,12 @@ public final class RetentionHandler implements RequestHandler<Map<String, Object
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        return LambdaLogging.around(context, () -> invoke(event));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> invoke(Map<String, Object> event) {
         Object detail = event == null ? null : event.get("detail");
         boolean dryRun = isTrue(event == null ? null : event.get("dry_run"))
                 || (detail instanceof Map<?, ?> map && isTrue(((Map<String, Object>) map).get("dry_run")));

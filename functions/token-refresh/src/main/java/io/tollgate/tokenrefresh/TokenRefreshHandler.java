@@ -57,7 +57,7 @@ public final class TokenRefreshHandler implements RequestHandler<APIGatewayV2HTT
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+        return HttpEndpoint.handle(event, context, request -> switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
             case "POST /v1/auth/token/refresh" -> {
                 SessionService.Refreshed refreshed = sessions.refresh(presented(request));
                 yield TokenResponses.of(refreshed.tokens(), refreshed.delivery(), refreshed.remainingLifetime());

@@ -72,7 +72,7 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.handle(event, request -> {
+        return HttpEndpoint.handle(event, context, request -> {
             Origin origin = new Origin(request.sourceIp(), request.userAgent());
             String route = Optional.ofNullable(event.getRouteKey()).orElse("");
             switch (route) {

@@ -1,7 +1,10 @@
 package io.tollgate.http;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.observability.LambdaLogging;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,14 +19,27 @@ import org.slf4j.MDC;
  * refusals (invalid credential, forbidden, rate limited) in its context so that they are answered
  * here as RFC 9457 problems with the right status (401, 403, 429 + {@code Retry-After}), which an
  * HTTP API authorizer cannot produce itself.
+ *
+ * <p>Every log line of the request is structured JSON carrying the Lambda context
+ * ({@link LambdaLogging}) and the request's correlation ids (ADR 0018, ADR 0048).
  */
 public final class HttpEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
 
+    /** The MDC keys this boundary owns; the Lambda context keys belong to {@link LambdaLogging}. */
+    static final List<String> CORRELATION_KEYS = List.of("request_id", "route", "tenant", "user", "session");
+
     private HttpEndpoint() {
     }
 
+    /** Runs {@code work} for one invocation, with the Lambda context and correlation ids on its log lines. */
+    public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context context,
+            Function<ApiRequest, APIGatewayV2HTTPResponse> work) {
+        return LambdaLogging.around(context, () -> handle(event, work));
+    }
+
+    /** Runs {@code work} with the request's correlation ids on its log lines (no Lambda context: local callers). */
     public static APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event,
             Function<ApiRequest, APIGatewayV2HTTPResponse> work) {
         ApiRequest request = new ApiRequest(event);
@@ -41,7 +57,7 @@ public final class HttpEndpoint {
                     unexpected.getClass().getName(), unexpected);
             return ApiResponses.internalError(request.requestId());
         } finally {
-            MDC.clear();
+            CORRELATION_KEYS.forEach(MDC::remove);
         }
     }
 

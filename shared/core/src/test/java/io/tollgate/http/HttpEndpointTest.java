@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import io.tollgate.devkit.LocalLambdaContext;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,5 +45,24 @@ class HttpEndpointTest {
             return ApiResponses.empty(204);
         });
         assertEquals(Map.of("request_id", "req-7", "route", "POST /v1/auth/login"), seen);
+    }
+
+    @Test
+    void handleWithLambdaContextWhenRunningThenContextInMdcBesideCorrelationIdsAndAllClearedAfter() {
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("req-8").build();
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRouteKey("POST /v1/auth/login")
+                .withRequestContext(context).build();
+        Map<String, String> seen = new HashMap<>();
+        HttpEndpoint.handle(event, new LocalLambdaContext("lambda-8", "tollgate-login", Duration.ofSeconds(3),
+                Clock.systemUTC()), request -> {
+                    seen.putAll(MDC.getCopyOfContextMap());
+                    return ApiResponses.empty(204);
+                });
+        assertEquals("lambda-8", seen.get("function_request_id"));
+        assertEquals("tollgate-login", seen.get("function_name"));
+        assertEquals("req-8", seen.get("request_id"));
+        assertEquals("POST /v1/auth/login", seen.get("route"));
+        assertEquals(Map.of(), MDC.getCopyOfContextMap() == null ? Map.of() : MDC.getCopyOfContextMap(),
+                "nothing of the invocation is left for the next one");
     }
 }

@@ -21,7 +21,11 @@ public final class RetentionServices {
 
     private final RetentionPolicy policy;
     private final RetentionSettings settings;
-    private final RetentionRun run;
+    private final AuditServices audit;
+    private final int pageSize;
+    private final int budget;
+    /** Built on first use: the run needs the audit data key, the administration routes do not. */
+    private RetentionRun run;
     private final RetentionAdministration administration;
 
     private RetentionServices(AuditServices audit, int pageSize, int budget) {
@@ -30,9 +34,9 @@ public final class RetentionServices {
         this.policy = RetentionPolicy.bundled();
         this.settings = new RetentionSettings(platform.dynamoDb(), platform.config().tables().identity(), policy,
                 platform.clock());
-        this.run = new RetentionRun(policy, settings, audit.chains(),
-                new ChainPurge(platform.dynamoDb(), audit.chains().table()), audit.subjectKeys(), platform.dynamoDb(),
-                platform.config().tables(), platform.audit(), platform.clock(), pageSize, budget);
+        this.audit = audit;
+        this.pageSize = pageSize;
+        this.budget = budget;
         AdministrationRepository repository = AdministrationRepository.of(platform);
         this.administration = new RetentionAdministration(policy, settings, AdminAuthority.bundled(repository), repository, platform.audit());
     }
@@ -71,7 +75,14 @@ public final class RetentionServices {
         return settings;
     }
 
-    public RetentionRun run() {
+    public synchronized RetentionRun run() {
+        if (run == null) {
+            TollgateServices platform = audit.platform();
+            run = new RetentionRun(policy, settings, audit.chains(),
+                    new ChainPurge(platform.dynamoDb(), audit.chains().table()), audit.subjectKeys(),
+                    platform.dynamoDb(), platform.config().tables(), platform.audit(), platform.clock(), pageSize,
+                    budget);
+        }
         return run;
     }
 
