@@ -29,7 +29,10 @@ import java.util.Set;
  * that needs them is measured up to that failure; the outcome column says how each ended. The two
  * secrets fetched at init (MFA pepper, e-mail index key) are left out of the environment.
  *
- * <pre>./tollgate bench-cold-start [forks]</pre>
+ * <p>Handlers with a SnapStart priming hook (a CRaC {@code Resource}) are measured a second time
+ * with the hook run before the first invoke ({@code primed first ms}): before/after priming.
+ *
+ * <pre>./tollgate bench-cold-start [forks] [HandlerSimpleName...]</pre>
  */
 public final class HandlerColdStart {
 
@@ -66,6 +69,8 @@ public final class HandlerColdStart {
 
     public static void main(String[] args) throws Exception {
         int forks = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Set<String> only = Set.of(args).stream().filter(arg -> !arg.matches("\\d+"))
+                .collect(java.util.stream.Collectors.toSet());
         SamTemplate template = SamTemplate.findFrom(Path.of("").toAbsolutePath());
         Path events = template.location().orElseThrow().getParent().resolve("events");
         String classpath = System.getProperty("java.class.path");
@@ -79,12 +84,15 @@ public final class HandlerColdStart {
             base.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
             List<Sample> baseline = run(classpath, base, List.of("baseline"), forks);
             double floor = median(baseline.stream().map(Sample::initNanos).toList());
-            System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %10s  %s%n", "handler", "init ms", "first ms",
-                    "init/base", "total/base", "first-invoke outcome");
+            System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %10s  %-34s %s%n", "handler", "init ms",
+                    "first ms", "init/base", "total/base", "first-invoke outcome", "primed first ms");
             System.out.printf(Locale.ROOT, "%-26s %10.0f %10s %8s %10s%n", "baseline DynamoDbClient",
                     floor / 1e6, "-", "1.00", "-");
             for (FunctionSpec function : template.functions()) {
                 String simpleName = function.handlerClass().substring(function.handlerClass().lastIndexOf('.') + 1);
+                if (!only.isEmpty() && !only.contains(simpleName)) {
+                    continue;
+                }
                 String sample = SAMPLES.get(simpleName);
                 if (sample == null) {
                     throw new IllegalStateException(function.logicalId() + ": no sample event for " + simpleName);
@@ -109,8 +117,16 @@ public final class HandlerColdStart {
                         List.of(function.handlerClass(), events.resolve(sample).toString()), forks);
                 double init = median(samples.stream().map(Sample::initNanos).toList());
                 double first = median(samples.stream().map(Sample::firstNanos).toList());
-                System.out.printf(Locale.ROOT, "%-26s %10.0f %10.0f %8.2f %10.2f  %s%n", simpleName, init / 1e6,
-                        first / 1e6, init / floor, (init + first) / floor, samples.get(0).outcome());
+                String primed = "-";
+                if (org.crac.Resource.class.isAssignableFrom(Class.forName(function.handlerClass()))) {
+                    List<Sample> primedSamples = run(classpath, env, List.of(function.handlerClass(),
+                            events.resolve(sample).toString(), "primed"), forks);
+                    primed = String.format(Locale.ROOT, "%.0f", median(primedSamples.stream()
+                            .map(Sample::firstNanos).toList()) / 1e6);
+                }
+                System.out.printf(Locale.ROOT, "%-26s %10.0f %10.0f %8.2f %10.2f  %-34s %s%n", simpleName,
+                        init / 1e6, first / 1e6, init / floor, (init + first) / floor, samples.get(0).outcome(),
+                        primed);
             }
         }
     }

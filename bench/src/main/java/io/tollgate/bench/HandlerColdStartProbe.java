@@ -20,7 +20,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * harness set: template environment, AWS endpoints on loopback), class loading included;
  * {@code first} is its first {@code handleRequest} with its {@code events/} sample. Prints one line
  * {@code RESULT <init ns> <first ns> <outcome>}. With {@code baseline} it creates a bare
- * {@code DynamoDbClient} the same way instead: the floor every Java function pays.
+ * {@code DynamoDbClient} the same way instead: the floor every Java function pays. With a third
+ * argument {@code primed}, a handler that registers a CRaC resource has its
+ * {@code beforeCheckpoint} run after init (untimed), as SnapStart does before the snapshot, so
+ * the first invoke is the one a restored container serves.
  */
 public final class HandlerColdStartProbe {
 
@@ -41,6 +44,9 @@ public final class HandlerColdStartProbe {
         long started = System.nanoTime();
         Object handler = Class.forName(handlerClass).getConstructor().newInstance();
         long init = System.nanoTime() - started;
+        if (args.length > 2 && args[2].equals("primed") && handler instanceof org.crac.Resource resource) {
+            resource.beforeCheckpoint(null);
+        }
 
         Method method = handlerMethod(handler.getClass());
         Class<?> eventType = method.getParameterTypes()[0];

@@ -426,4 +426,12 @@ class LoginHandlerIT {
         }
         return count;
     }
+
+    @Test
+    void primeWhenSnapshotTakenThenEveryPrimingRequestRefusedWithoutAnyAwsCallOrAuditEvent() {
+        DYNAMO_CALLS.set(0);
+        assertEquals(200, handler.prime(), "every priming request is refused by validation");
+        assertEquals(0, DYNAMO_CALLS.get(), "priming makes no AWS call");
+        assertEquals(List.of(), audit.events(), "priming records nothing");
+    }
 }
