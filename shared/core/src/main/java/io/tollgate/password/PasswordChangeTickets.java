@@ -3,6 +3,7 @@ package io.tollgate.password;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.ExpiringItems;
 import io.tollgate.storage.Keys;
+import io.tollgate.storage.NewItems;
 import io.tollgate.storage.TableNames;
 import io.tollgate.token.OpaqueTokens;
 import io.tollgate.user.UserAccount;
@@ -97,7 +98,7 @@ public final class PasswordChangeTickets {
         Instant expires = now.plus(purpose.lifetime());
         Map<String, AttributeValue> stored = ExpiringItems.withInstants(item(token, tenantId, userId, passwordHash,
                 purpose), now, expires);
-        return new Issued(token, ExpiringItems.newItem(tables.security(), stored), expires);
+        return new Issued(token, NewItems.put(tables.security(), stored), expires);
     }
 
     private static Map<String, AttributeValue> item(String token, String tenantId, String userId, String passwordHash,

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
@@ -30,7 +29,7 @@ public final class ExpiringItems {
     public static void create(DynamoDbClient dynamoDb, String table, Map<String, AttributeValue> item, Instant now,
             Instant expires, List<TransactWriteItem> alongWith) {
         List<TransactWriteItem> writes = new ArrayList<>(alongWith);
-        writes.add(newItem(table, withInstants(item, now, expires)));
+        writes.add(NewItems.put(table, withInstants(item, now, expires)));
         dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
     }
 
@@ -44,10 +43,4 @@ public final class ExpiringItems {
         return stored;
     }
 
-    /** The transaction put of {@code item} on condition that its key is free. */
-    public static TransactWriteItem newItem(String table, Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build();
-    }
 }

@@ -2,6 +2,7 @@ package io.tollgate.user;
 
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
+import io.tollgate.storage.NewItems;
 import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
 import java.time.Instant;
@@ -14,7 +15,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -139,9 +139,7 @@ public final class UserDirectory {
     }
 
     private TransactWriteItem newItem(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(tables.identity()).item(item)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", Keys.PK)).build()).build();
+        return NewItems.put(tables.identity(), item);
     }
 
     private void putNew(Map<String, AttributeValue> item, String what) {
