@@ -13,20 +13,20 @@ public final class RuleSet {
     private RuleSet() {
     }
 
-    /** The highest rank among the roles in the default role profile (0 for none or unknown roles). */
-    public static ToIntFunction<Collection<String>> ranks(AccessPolicy policy) {
-        return roles -> roles.stream().map(policy::rank).flatMap(Optional::stream).mapToInt(Integer::intValue).max()
-                .orElse(0);
+    /**
+     * The highest rank the roles have in any of {@code policies} (0 for none or unknown roles): an
+     * event names roles, not its tenant's profile, and role names of the bundled profiles rank alike
+     * where they meet ({@code user}; ADR 0039).
+     */
+    public static ToIntFunction<Collection<String>> ranks(AccessPolicy... policies) {
+        List<AccessPolicy> all = List.of(policies);
+        return roles -> roles.stream().flatMap(role -> all.stream().map(p -> p.rank(role)))
+                .flatMap(Optional::stream).mapToInt(Integer::intValue).max().orElse(0);
     }
 
-    /**
-     * The ranks of every bundled role profile (ADR 0039): an event names roles, not the tenant's
-     * profile, and role names of the two profiles rank alike where they meet ({@code user}).
-     */
+    /** {@link #ranks} over every bundled role profile. */
     public static ToIntFunction<Collection<String>> bundledRanks() {
-        List<AccessPolicy> policies = AccessPolicy.bundledProfiles().stream().sorted().map(AccessPolicy::load).toList();
-        return roles -> roles.stream().flatMap(role -> policies.stream().map(p -> p.rank(role)))
-                .flatMap(Optional::stream).mapToInt(Integer::intValue).max().orElse(0);
+        return ranks(AccessPolicy.bundled().values().toArray(AccessPolicy[]::new));
     }
 
     public static List<DetectionRule> of(AnomalySettings settings, ToIntFunction<Collection<String>> highestRank) {

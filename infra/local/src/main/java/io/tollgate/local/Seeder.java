@@ -12,6 +12,7 @@ import io.tollgate.user.UserProvisioning;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,9 @@ final class Seeder {
 
     private final TollgateServices services;
     private final UserDirectory directory;
+    /** The bundled role profiles, read once (ADR 0039). */
+    private static final Map<String, AccessPolicy> PROFILES = AccessPolicy.bundled();
+
     private final UserProvisioning provisioning;
     private final CommonPasswords commonPasswords;
 
@@ -35,7 +39,7 @@ final class Seeder {
         this.directory = services.userDirectory();
         this.commonPasswords = CommonPasswords.load();
         this.provisioning = new UserProvisioning(directory, services.passwordHasher(), commonPasswords,
-                services.audit(), services.clock(), profile -> AccessPolicy.load(profile).roles());
+                services.audit(), services.clock(), profile -> PROFILES.get(profile).roles());
     }
 
     /** What seeding did, for the start-up banner. */
@@ -103,9 +107,9 @@ final class Seeder {
         if (existing.isPresent()) {
             return existing.get();
         }
-        if (!AccessPolicy.bundledProfiles().contains(roleProfile)) {
+        if (!PROFILES.containsKey(roleProfile)) {
             throw new IllegalArgumentException("Seed tenant " + id + ": unknown role_profile " + roleProfile
-                    + "; use one of " + AccessPolicy.bundledProfiles().stream().sorted().toList());
+                    + "; use one of " + PROFILES.keySet());
         }
         return provisioning.createTenant(id, name, services.defaultSettings(), roleProfile,
                 UserProvisioning.Requester.system(id));

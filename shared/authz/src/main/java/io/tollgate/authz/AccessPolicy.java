@@ -65,11 +65,23 @@ public final class AccessPolicy {
 
     /** The named profile ({@code default} or {@code simple}) of the bundled role-profiles file. */
     public static AccessPolicy load(String profile) {
+        return fromJson(bundledJson(), profile);
+    }
+
+    /** Every profile of the bundled role-profiles file, by name, from one read of it. */
+    public static Map<String, AccessPolicy> bundled() {
+        ProfilesFile file = parse(bundledJson());
+        Map<String, AccessPolicy> all = new LinkedHashMap<>();
+        new java.util.TreeSet<>(file.profiles().keySet()).forEach(name -> all.put(name, of(file, name)));
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    private static String bundledJson() {
         try (InputStream in = AccessPolicy.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("Missing classpath resource " + RESOURCE);
             }
-            return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), profile);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + RESOURCE, e);
         }
@@ -77,12 +89,18 @@ public final class AccessPolicy {
 
     /** The named profile of a role-profiles document (same format as {@link #RESOURCE}). */
     public static AccessPolicy fromJson(String json, String profile) {
-        ProfilesFile file;
+        return of(parse(json), profile);
+    }
+
+    private static ProfilesFile parse(String json) {
         try {
-            file = Json.mapper().readValue(json, ProfilesFile.class);
+            return Json.mapper().readValue(json, ProfilesFile.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Role profiles are not valid JSON of the expected shape", e);
         }
+    }
+
+    private static AccessPolicy of(ProfilesFile file, String profile) {
         ProfileFile chosen = Optional.ofNullable(file.profiles()).map(p -> p.get(profile))
                 .orElseThrow(() -> new IllegalArgumentException("Unknown role profile " + profile));
         if (chosen.roles() == null || chosen.roles().isEmpty()) {
@@ -112,14 +130,7 @@ public final class AccessPolicy {
 
     /** The names of every profile of the bundled role-profiles file. */
     public static Set<String> bundledProfiles() {
-        try (InputStream in = AccessPolicy.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing classpath resource " + RESOURCE);
-            }
-            return Set.copyOf(Json.mapper().readValue(in, ProfilesFile.class).profiles().keySet());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + RESOURCE, e);
-        }
+        return Set.copyOf(parse(bundledJson()).profiles().keySet());
     }
 
     /** The role a tenant's first administrator gets ({@code tenant_admin} in seed 000, {@code admin} in seed 001). */

@@ -40,11 +40,7 @@ public final class TenantPolicies {
 
     /** Every bundled profile, with {@code profileOfTenant} telling which one a tenant uses. */
     public static TenantPolicies bundled(Function<String, Optional<String>> profileOfTenant) {
-        Map<String, AccessPolicy> all = new ConcurrentHashMap<>();
-        for (String name : AccessPolicy.bundledProfiles()) {
-            all.put(name, AccessPolicy.load(name));
-        }
-        return new TenantPolicies(all, profileOfTenant);
+        return new TenantPolicies(AccessPolicy.bundled(), profileOfTenant);
     }
 
     /** One policy for every tenant (tests, benchmarks). */
