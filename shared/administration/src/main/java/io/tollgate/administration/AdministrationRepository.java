@@ -61,7 +61,7 @@ public final class AdministrationRepository {
     }
 
     private AdministrationRepository(DynamoDbClient dynamoDb, TableNames tables, Optional<EmailProtection> emails) {
-        this(dynamoDb, tables, emails, Optional.empty());
+        this(dynamoDb, tables, emails, emails.map(EmailProtection::encryptor));
     }
 
     /** Reading an address needs only the envelope encryption; writing and look-up need the index key too. */
@@ -85,13 +85,7 @@ public final class AdministrationRepository {
 
     /** A user as read, its e-mail address decrypted (the projection holds the ciphertext only). */
     private ManagedUser user(Map<String, AttributeValue> item) {
-        String tenantId = Attributes.requiredString(item, "tenant_id");
-        Optional<String> email = Optional.empty();
-        if (item.containsKey(EmailProtection.CIPHERTEXT)) {
-            email = emails.isPresent() ? emails.get().email(tenantId, item) : EmailProtection.email(reader.orElseThrow(
-                    () -> new IllegalStateException("This repository cannot decrypt e-mail addresses")), tenantId, item);
-        }
-        return ManagedUser.from(item, email);
+        return ManagedUser.from(item, EmailProtection.email(reader, Attributes.requiredString(item, "tenant_id"), item));
     }
 
     /**

@@ -129,11 +129,7 @@ public final class MfaCredentialRepository {
     }
 
     private Optional<String> email(String tenantId, Map<String, AttributeValue> item) {
-        if (!item.containsKey(EmailProtection.CIPHERTEXT)) {
-            return Optional.empty();
-        }
-        return EmailProtection.email(encryptor.orElseThrow(() -> new IllegalStateException(
-                "This repository cannot decrypt e-mail addresses")), tenantId, item);
+        return EmailProtection.email(encryptor, tenantId, item);
     }
 
     private static Optional<Map<String, AttributeValue>> find(List<Map<String, AttributeValue>> items,

@@ -70,7 +70,7 @@ public final class SmsDelivery {
     /** The number of {@code ciphertext}; 503 when KMS is unavailable, audited HIGH and 500 when tampered. */
     public String decrypt(String tenantId, String userId, String ciphertext, Actor actor) {
         try {
-            return encryptor.decryptFromBase64(ciphertext, context(tenantId, userId));
+            return phone(encryptor, tenantId, userId, ciphertext);
         } catch (EncryptionUnavailableException e) {
             throw MfaEnrolmentService.unavailable();
         } catch (CiphertextIntegrityException e) {

@@ -65,6 +65,24 @@ public final class EmailProtection {
         return email(encryptor, tenantId, item);
     }
 
+    /** The envelope encryption the addresses are sealed with (reading needs only this). */
+    public EnvelopeEncryptor encryptor() {
+        return encryptor;
+    }
+
+    /**
+     * The address of a stored user item through {@code reader}; empty when the item has none. An
+     * item that has one and a caller without a reader is a wiring error, not a missing address.
+     */
+    public static Optional<String> email(Optional<EnvelopeEncryptor> reader, String tenantId,
+            Map<String, AttributeValue> item) {
+        if (!item.containsKey(CIPHERTEXT)) {
+            return Optional.empty();
+        }
+        return email(reader.orElseThrow(() -> new IllegalStateException("This reader cannot decrypt e-mail addresses")),
+                tenantId, item);
+    }
+
     /** Reading needs only the envelope encryption, not the index key: for functions that never look up. */
     public static Optional<String> email(EnvelopeEncryptor encryptor, String tenantId, Map<String, AttributeValue> item) {
         return Attributes.string(item, CIPHERTEXT).map(ciphertext -> encryptor.decryptFromBase64(ciphertext,
