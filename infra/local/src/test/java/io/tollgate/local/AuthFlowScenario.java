@@ -29,7 +29,6 @@ import io.tollgate.devkit.SamTemplate;
 import io.tollgate.devkit.TableProvisioner;
 import io.tollgate.json.Json;
 import io.tollgate.jwks.JwksHandler;
-import io.tollgate.keyrotation.KeyRotationHandler;
 import io.tollgate.login.LoginHandler;
 import io.tollgate.mfaverify.MfaVerifyHandler;
 import io.tollgate.otp.Base32;
@@ -38,7 +37,10 @@ import io.tollgate.platform.TollgateConfig;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.settings.SecuritySettings;
 import io.tollgate.storage.Keys;
+import io.tollgate.token.PublishedSigningKeys;
 import io.tollgate.token.SecretsManagerSigningKeyStore;
+import io.tollgate.token.SigningKeyRotationPlan;
+import io.tollgate.token.SigningKeySet;
 import io.tollgate.token.SigningKeySetCodec;
 import io.tollgate.tokenrefresh.TokenRefreshHandler;
 import io.tollgate.user.EmailProtection;
@@ -54,6 +56,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -75,8 +78,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>{@link #deploy} creates what the stack would: the template's tables (from {@code template.yaml},
  * by the devkit's {@link TableProvisioner}), a KMS data key and an audit digest signing key, the FIFO
- * audit queue and its dead-letter queue, and the JWT signing-key secret, filled by one rotation run
- * through the rotation function; then it seeds the demo tenant, whose settings require MFA. {@link #run}
+ * audit queue and its dead-letter queue, and the JWT signing-key secret holding the first key set
+ * (see {@link #bootstrapSigningKeys}); then it seeds the demo tenant, whose settings require MFA. {@link #run}
  * goes login → TOTP enrolment and activation → login → TOTP challenge → refresh → authorizer → audit
  * ingest from the queue (as the event source mapping does: receive, ingest, delete) → hourly digest
  * signed by KMS → chain verification, each through its Lambda handler, and checks where each piece
@@ -146,9 +149,24 @@ final class AuthFlowScenario implements AutoCloseable {
                 EnvelopeEncryptor.withDefaultCache(new KmsDataKeyProvider(kms, dataKey), CLOCK, RANDOM),
                 new KmsDigestSigner(kms, auditSigningKey), new SqsRejectedEventSink(sqs, deadLetterUrl));
 
-        secrets.createSecret(r -> r.name(secretId).description("Tollgate JWT signing key set (" + environment + ")"));
-        LocalRuntime.rotateSigningKeys(secrets, secretId, new KeyRotationHandler(services));
+        bootstrapSigningKeys(environment);
         password = new Seeder(services).seedDemo().demoPassword().orElseThrow();
+    }
+
+    /**
+     * The first signing key set, as the stack's first rotation leaves it: {@code AWSCURRENT} of the
+     * secret, its public keys published. In AWS, {@code RotateSecret} invokes the rotation Lambda,
+     * and LocalStack refuses it unless that Lambda exists (it has no Lambda here), so the deploy
+     * writes what the rotation's steps would: the plan's first set as the secret's value (through
+     * the SDK) and its publication. Rotation itself is covered by {@code KeyRotationIT} and
+     * {@code KeyRotationHandlerIT}.
+     */
+    private void bootstrapSigningKeys(String environment) {
+        SigningKeySet first = SigningKeyRotationPlan.defaults().rotate(Optional.empty(), CLOCK.instant(), RANDOM);
+        String version = secrets.createSecret(r -> r.name(secretId)
+                .description("Tollgate JWT signing key set (" + environment + ")")
+                .secretString(SigningKeySetCodec.encode(first))).versionId();
+        new PublishedSigningKeys(dynamoDb, services.config().tables()).publish(first, version, CLOCK.instant());
     }
 
     /** Creates the stack's resources on {@code endpoints} and seeds the demo tenant. */
