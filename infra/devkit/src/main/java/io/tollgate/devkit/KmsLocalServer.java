@@ -311,7 +311,7 @@ public final class KmsLocalServer extends AwsJsonProtocolServer {
 
     private static SortedMap<String, String> context(JsonNode body) {
         SortedMap<String, String> context = new TreeMap<>();
-        body.path("EncryptionContext").fields().forEachRemaining(e -> context.put(e.getKey(), e.getValue().asText()));
+        body.path("EncryptionContext").properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
         return context;
     }
 

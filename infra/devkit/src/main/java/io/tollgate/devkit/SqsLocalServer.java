@@ -130,7 +130,7 @@ public final class SqsLocalServer extends AwsJsonProtocolServer {
     private ObjectNode createQueue(JsonNode body) {
         String name = required(body, "QueueName");
         Map<String, String> attributes = new TreeMap<>();
-        body.path("Attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+        body.path("Attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
         boolean fifo = Boolean.parseBoolean(attributes.getOrDefault("FifoQueue", "false"));
         if (!QUEUE_NAME.matcher(name).matches() || fifo != name.endsWith(".fifo")) {
             throw invalid("The queue name " + name + " is not valid (a FIFO queue, and only one, ends in .fifo).");
@@ -214,7 +214,7 @@ public final class SqsLocalServer extends AwsJsonProtocolServer {
             deduplicationId = Optional.of(hex("SHA-256", body.getBytes(StandardCharsets.UTF_8)));
         }
         SortedMap<String, JsonNode> attributes = new TreeMap<>();
-        request.path("MessageAttributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue()));
+        request.path("MessageAttributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue()));
         Instant now = clock.instant();
         ObjectNode out = JSON.createObjectNode();
         out.put("MD5OfMessageBody", hex("MD5", body.getBytes(StandardCharsets.UTF_8)));
