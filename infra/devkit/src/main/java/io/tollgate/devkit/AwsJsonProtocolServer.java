@@ -14,8 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 
 /**
- * The AWS JSON 1.1 protocol on loopback, shared by the local stand-ins of AWS services
- * ({@link SecretsManagerLocalServer}, {@link KmsLocalServer}): one {@code POST /} per call, the
+ * The AWS JSON protocol (1.1, or 1.0 for SQS) on loopback, shared by the local stand-ins of AWS
+ * services ({@link SecretsManagerLocalServer}, {@link KmsLocalServer}, {@link SqsLocalServer}):
+ * one {@code POST /} per call, the
  * operation in {@code X-Amz-Target}, JSON in and out, service errors as HTTP 400 with
  * {@code __type} and {@code message} (what the SDK v2 reads into its typed exceptions), and a
  * switch that makes every call fail with 503 as an outage would. Never deployed.
@@ -26,6 +27,7 @@ abstract class AwsJsonProtocolServer implements AutoCloseable {
 
     private final HttpServer server;
     private final String serviceName;
+    private final String contentType;
     private volatile boolean available = true;
 
     /** A service error: its AWS error type and message. */
@@ -40,7 +42,13 @@ abstract class AwsJsonProtocolServer implements AutoCloseable {
     }
 
     AwsJsonProtocolServer(String serviceName, String threadName, int threads) {
+        this(serviceName, threadName, threads, "1.1");
+    }
+
+    /** @param protocolVersion the AWS JSON protocol version: {@code 1.0} or {@code 1.1} */
+    AwsJsonProtocolServer(String serviceName, String threadName, int threads, String protocolVersion) {
         this.serviceName = serviceName;
+        this.contentType = "application/x-amz-json-" + protocolVersion;
         try {
             server = HttpServer.create(new InetSocketAddress(DynamoDbLocalServer.HOST, 0), 0);
         } catch (IOException e) {
@@ -101,9 +109,9 @@ abstract class AwsJsonProtocolServer implements AutoCloseable {
         return out;
     }
 
-    private static void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
+    private void respond(HttpExchange exchange, int status, ObjectNode body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -5,7 +5,6 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Objects;
-import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -64,7 +63,8 @@ public final class KmsDigestSigner implements DigestSigner {
     @Override
     public boolean verify(byte[] message, byte[] signature, String keyId) {
         Loaded key = load();
-        if (!Set.of(key.keyArn(), configuredKeyId).contains(keyId)) {
+        // Configured by its ARN (as template.yaml does), both names are the same string.
+        if (!key.keyArn().equals(keyId) && !configuredKeyId.equals(keyId)) {
             return false;
         }
         return LocalDigestSigner.EcdsaVerification.verify(key.publicKey(), message, signature);

@@ -60,6 +60,16 @@ class KmsDigestSignerIT {
     }
 
     @Test
+    void verifyWhenKeyConfiguredByItsArnAsTheTemplateDoesThenSignatureVerifies() {
+        KmsDigestSigner byArn = new KmsDigestSigner(client, keyArn);
+        byte[] signature = byArn.sign(message);
+
+        assertEquals(keyArn, byArn.keyId());
+        assertTrue(byArn.verify(message, signature, byArn.keyId()));
+        assertFalse(byArn.verify(message, signature, "alias/tollgate-audit-digest"), "only the configured name is trusted");
+    }
+
+    @Test
     void verifyWhenMessageOrSignatureAlteredThenFalse() {
         byte[] signature = signer.sign(message);
         byte[] otherMessage = message.clone();
