@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.chain.ChainItems;
-import io.tollgate.platform.SnapStartPriming;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
@@ -31,11 +30,7 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
 
     private static final Logger LOG = LoggerFactory.getLogger(AnomalyDetectionHandler.class);
 
-    private static final int PRIMING_ROUNDS = 100;
-
     private final AnomalyDetection detection;
-    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
-    final SnapStartPriming priming;
 
     /** Used by AWS Lambda. */
     public AnomalyDetectionHandler() {
@@ -49,37 +44,6 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
 
     public AnomalyDetectionHandler(AnomalyDetection detection) {
         this.detection = Objects.requireNonNull(detection, "detection");
-        this.priming = SnapStartPriming.register(this::prime);
-    }
-
-    /**
-     * SnapStart priming (ADR 0049): stream batches of chain-head records, which the handler maps
-     * and skips (only {@code SEQ#} items are events), so no rule runs and nothing is read or
-     * written; returns how many batches were answered without a failure.
-     */
-    private int prime() {
-        int skipped = 0;
-        for (int round = 0; round < PRIMING_ROUNDS; round++) {
-            var image = Map.of(
-                    "pk", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-                            .withS("TENANT#snapstart-priming#AUDIT"),
-                    "sk", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS("HEAD"),
-                    "seq", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-                            .withN(Integer.toString(round)),
-                    "hash", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-                            .withS("0".repeat(64)));
-            DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
-            record.setEventName("MODIFY");
-            record.setDynamodb(new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord()
-                    .withNewImage(image).withSequenceNumber("priming-" + round));
-            DynamodbEvent event = new DynamodbEvent();
-            event.setRecords(List.of(record));
-            StreamsEventResponse answer = handleRequest(event, null);
-            if (answer.getBatchItemFailures() == null || answer.getBatchItemFailures().isEmpty()) {
-                skipped++;
-            }
-        }
-        return skipped;
     }
 
     @Override
