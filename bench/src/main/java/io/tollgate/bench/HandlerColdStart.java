@@ -29,8 +29,10 @@ import java.util.Set;
  * that needs them is measured up to that failure; the outcome column says how each ended. The two
  * secrets fetched at init (MFA pepper, e-mail index key) are left out of the environment.
  *
- * <p>Handlers with a SnapStart priming hook (a CRaC {@code Resource}) are measured a second time
- * with the hook run before the first invoke ({@code primed first ms}): before/after priming.
+ * <p>Handlers with a SnapStart priming hook ({@code SnapStartPriming}, ADR 0049) are measured a
+ * second time with the hook run before the first invoke ({@code primed ms}), unprimed and primed
+ * shots alternating fork by fork so both see the same machine load; {@code primed/} is the
+ * ratio of their medians. The baseline is measured at the start and at the end of the run.
  *
  * <pre>./tollgate bench-cold-start [forks] [HandlerSimpleName...]</pre>
  */
@@ -82,12 +84,10 @@ public final class HandlerColdStart {
             base.put("AWS_ACCESS_KEY_ID", "cold");
             base.put("AWS_SECRET_ACCESS_KEY", "start");
             base.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-            List<Sample> baseline = run(classpath, base, List.of("baseline"), forks);
-            double floor = median(baseline.stream().map(Sample::initNanos).toList());
-            System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %10s  %-34s %s%n", "handler", "init ms",
-                    "first ms", "init/base", "total/base", "first-invoke outcome", "primed first ms");
-            System.out.printf(Locale.ROOT, "%-26s %10.0f %10s %8s %10s%n", "baseline DynamoDbClient",
-                    floor / 1e6, "-", "1.00", "-");
+            List<Sample> baseline = new ArrayList<>(run(classpath, base, List.of("baseline"), forks));
+            System.out.printf(Locale.ROOT, "%-26s %5s %9s %9s %9s %10s %9s %8s  %s%n", "handler", "forks", "init ms",
+                    "init/base", "first ms", "total/base", "primed ms", "primed/", "first-invoke outcome");
+            List<Row> rows = new ArrayList<>();
             for (FunctionSpec function : template.functions()) {
                 String simpleName = function.handlerClass().substring(function.handlerClass().lastIndexOf('.') + 1);
                 if (!only.isEmpty() && !only.contains(simpleName)) {
@@ -113,21 +113,43 @@ public final class HandlerColdStart {
                     env.put("AUDIT_QUEUE_URL", dynamoDb.endpoint() + "/000000000000/tollgate-audit.fifo");
                 }
                 env.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
-                List<Sample> samples = run(classpath, env,
-                        List.of(function.handlerClass(), events.resolve(sample).toString()), forks);
+                boolean primable = HandlerColdStartProbe.primingField(Class.forName(function.handlerClass())).isPresent();
+                List<String> unprimedArgs = List.of(function.handlerClass(), events.resolve(sample).toString());
+                List<String> primedArgs = List.of(function.handlerClass(), events.resolve(sample).toString(), "primed");
+                // Unprimed and primed shots alternate, so both see the same load of the shared machine.
+                List<Sample> samples = new ArrayList<>();
+                List<Sample> primedSamples = new ArrayList<>();
+                for (int fork = 0; fork < forks; fork++) {
+                    samples.addAll(run(classpath, env, unprimedArgs, 1));
+                    if (primable) {
+                        primedSamples.addAll(run(classpath, env, primedArgs, 1));
+                    }
+                }
                 double init = median(samples.stream().map(Sample::initNanos).toList());
                 double first = median(samples.stream().map(Sample::firstNanos).toList());
-                String primed = "-";
-                if (org.crac.Resource.class.isAssignableFrom(Class.forName(function.handlerClass()))) {
-                    List<Sample> primedSamples = run(classpath, env, List.of(function.handlerClass(),
-                            events.resolve(sample).toString(), "primed"), forks);
-                    primed = String.format(Locale.ROOT, "%.0f", median(primedSamples.stream()
-                            .map(Sample::firstNanos).toList()) / 1e6);
-                }
-                System.out.printf(Locale.ROOT, "%-26s %10.0f %10.0f %8.2f %10.2f  %-34s %s%n", simpleName,
-                        init / 1e6, first / 1e6, init / floor, (init + first) / floor, samples.get(0).outcome(),
-                        primed);
+                double primedFirst = primable ? median(primedSamples.stream().map(Sample::firstNanos).toList()) : -1;
+                Row row = new Row(simpleName, forks, init, first, primedFirst, samples.get(0).outcome());
+                rows.add(row);
+                System.out.println(row.format(median(baseline.stream().map(Sample::initNanos).toList())));
             }
+            // The baseline again at the end: the machine's load may have changed during the run.
+            baseline.addAll(run(classpath, base, List.of("baseline"), forks));
+            double floor = median(baseline.stream().map(Sample::initNanos).toList());
+            System.out.printf(Locale.ROOT, "%nbaseline DynamoDbClient: median %.0f ms over %d forks (start and end of run)%n",
+                    floor / 1e6, baseline.size());
+            rows.forEach(row -> System.out.println(row.format(floor)));
+        }
+        // DynamoDB Local leaves a non-daemon job thread behind.
+        System.exit(0);
+    }
+
+    /** One handler's medians (nanoseconds; {@code primedFirst} negative when it has no priming). */
+    record Row(String handler, int forks, double init, double first, double primedFirst, String outcome) {
+        String format(double floor) {
+            String primed = primedFirst < 0 ? "-" : String.format(Locale.ROOT, "%.0f", primedFirst / 1e6);
+            String ratio = primedFirst < 0 ? "-" : String.format(Locale.ROOT, "%.2f", primedFirst / first);
+            return String.format(Locale.ROOT, "%-26s %5d %9.0f %9.2f %9.0f %10.2f %9s %8s  %s", handler, forks,
+                    init / 1e6, init / floor, first / 1e6, (init + first) / floor, primed, ratio, outcome);
         }
     }
 

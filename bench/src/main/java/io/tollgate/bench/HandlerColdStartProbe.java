@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tollgate.devkit.LocalLambdaContext;
+import io.tollgate.platform.SnapStartPriming;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -21,9 +24,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code first} is its first {@code handleRequest} with its {@code events/} sample. Prints one line
  * {@code RESULT <init ns> <first ns> <outcome>}. With {@code baseline} it creates a bare
  * {@code DynamoDbClient} the same way instead: the floor every Java function pays. With a third
- * argument {@code primed}, a handler that registers a CRaC resource has its
- * {@code beforeCheckpoint} run after init (untimed), as SnapStart does before the snapshot, so
- * the first invoke is the one a restored container serves.
+ * argument {@code primed}, the handler's SnapStart priming hook ({@link SnapStartPriming}, ADR 0049)
+ * has its {@code beforeCheckpoint} run after init (untimed), as SnapStart does before the
+ * snapshot, so the first invoke is the one a restored container serves.
  */
 public final class HandlerColdStartProbe {
 
@@ -44,8 +47,8 @@ public final class HandlerColdStartProbe {
         long started = System.nanoTime();
         Object handler = Class.forName(handlerClass).getConstructor().newInstance();
         long init = System.nanoTime() - started;
-        if (args.length > 2 && args[2].equals("primed") && handler instanceof org.crac.Resource resource) {
-            resource.beforeCheckpoint(null);
+        if (args.length > 2 && args[2].equals("primed")) {
+            priming(handler).beforeCheckpoint(null);
         }
 
         Method method = handlerMethod(handler.getClass());
@@ -65,6 +68,20 @@ public final class HandlerColdStartProbe {
         }
         long first = System.nanoTime() - started;
         System.out.println("RESULT " + init + " " + first + " " + outcome);
+    }
+
+    /** The handler's SnapStart priming hook (its {@link SnapStartPriming} field), as SnapStart would run it. */
+    static SnapStartPriming priming(Object handler) throws IllegalAccessException {
+        Field field = primingField(handler.getClass()).orElseThrow(() -> new IllegalStateException(
+                handler.getClass().getName() + " has no SnapStart priming"));
+        field.setAccessible(true);
+        return (SnapStartPriming) field.get(handler);
+    }
+
+    /** The field holding a handler's priming hook, if it has one. */
+    static Optional<Field> primingField(Class<?> handlerClass) {
+        return Arrays.stream(handlerClass.getDeclaredFields())
+                .filter(f -> f.getType() == SnapStartPriming.class).findFirst();
     }
 
     private static Method handlerMethod(Class<?> type) {

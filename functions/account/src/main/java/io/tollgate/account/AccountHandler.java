@@ -1,5 +1,7 @@
 package io.tollgate.account;
 
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -42,6 +44,9 @@ import java.util.regex.Pattern;
  * request, so nobody can reach another user's sessions.
  */
 public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
 
     private static final Pattern API_KEY_ID = Pattern.compile("[a-z0-9]{8}");
     private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -129,6 +134,14 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
         this.generator = Objects.requireNonNull(generator, "generator");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.priming = SnapStartPriming.http(this, 30, List.of(
+                HttpPrimer.body(EXPIRED_PASSWORD_ROUTE, "{}"),
+                HttpPrimer.body(SET_PASSWORD_ROUTE, "{}"),
+                HttpPrimer.unknownField("POST /v1/me/api-keys"),
+                HttpPrimer.unknownField("POST /v1/me/mfa/totp/activate"),
+                HttpPrimer.unknownField("POST /v1/me/password"),
+                HttpPrimer.unknownField("POST /v1/me/phone"),
+                HttpPrimer.unknownField("POST /v1/me/phone/verify")));
     }
 
     /** {@code POST /v1/me/api-keys}: a name, and optionally a subset of the caller's roles. */

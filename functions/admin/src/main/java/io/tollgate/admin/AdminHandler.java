@@ -1,5 +1,8 @@
 package io.tollgate.admin;
 
+import java.util.List;
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -37,6 +40,9 @@ import java.util.regex.Pattern;
  */
 public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     private static final Pattern USER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final UserAdministration users;
@@ -57,6 +63,13 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         this.users = Objects.requireNonNull(administration, "administration").users();
         this.tenants = administration.tenants();
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.priming = SnapStartPriming.http(this, 35, List.of(
+                HttpPrimer.unknownField("POST /v1/tenants"),
+                HttpPrimer.unknownField("POST /v1/tenants/{t}/organizations"),
+                HttpPrimer.unknownField("POST /v1/users"),
+                HttpPrimer.unknownField("PATCH /v1/users/{id}"),
+                HttpPrimer.unknownField("PUT /v1/users/{id}/roles"),
+                HttpPrimer.query("GET /v1/users", Map.of("email", "priming@example.invalid", "limit", "1"))));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tollgate.auditingest;
 
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -27,6 +29,9 @@ import java.util.Objects;
  */
 public final class AuditSubmitHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     /** 100 events of at most 16 KiB each would exceed what a client should send in one call. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,6 +53,9 @@ public final class AuditSubmitHandler implements RequestHandler<APIGatewayV2HTTP
 
     public AuditSubmitHandler(AuditSubmission submission) {
         this.submission = Objects.requireNonNull(submission, "submission");
+        this.priming = SnapStartPriming.http(this, 100, List.of(
+                HttpPrimer.body("POST /v1/audit/events", "{\"events\":[]}").authenticatedBy("api_key"),
+                HttpPrimer.body("POST /v1/audit/events", "{\"events\":").authenticatedBy("api_key")));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tollgate.auditquery;
 
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -33,6 +35,9 @@ import java.util.regex.Pattern;
  */
 public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
 
     private final AuditEventQuery query;
@@ -57,6 +62,11 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         this.query = Objects.requireNonNull(query, "query");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.priming = SnapStartPriming.http(this, 50, List.of(
+                HttpPrimer.query("GET /v1/audit/events", Map.of("severity", "priming", "limit", "10")),
+                HttpPrimer.query("GET /v1/audit/events", Map.of("from", "priming")),
+                HttpPrimer.query("GET /v1/audit/verify", Map.of("to", "priming")),
+                HttpPrimer.query("GET /v1/compliance/report", Map.of("from", "2026-01-01T00:00:00Z"))));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.tollgate.authz.RouteCatalog;
 import io.tollgate.authz.TenantPolicies;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.observability.Metrics;
+import io.tollgate.platform.SnapStartPriming;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRevocations;
 import io.tollgate.storage.Attributes;
@@ -27,8 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.crac.Core;
-import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -42,8 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Everything expensive (clients, key parsing, policy and route files) happens once, in the
  * init phase; warm requests are served from caches (zero AWS calls, see docs/performance.md).
  */
-public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse>,
-        Resource {
+public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
 
     /** Metric: one per decision, dimension {@code Verdict} (ALLOW, TOKEN_INVALID, FORBIDDEN, RATE_LIMITED, UNDECLARED_ROUTE). */
     static final String DECISIONS_METRIC = "AuthorizerDecisions";
@@ -56,6 +54,8 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
 
     private final RequestAuthorizer authorizer;
     private final Metrics metrics;
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
 
     /** Used by AWS Lambda. */
     public AuthorizerHandler() {
@@ -71,26 +71,16 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
     public AuthorizerHandler(RequestAuthorizer authorizer, Metrics metrics) {
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        Core.getGlobalContext().register(this);
+        this.priming = SnapStartPriming.register(this::prime);
     }
 
     /**
-     * SnapStart priming: runs the request path (route matching, header and JSON parsing, the
-     * refusal mapping) a few thousand times before the snapshot so restored containers start with
-     * loaded, compiled classes. Uses only inputs refused before any AWS call.
+     * SnapStart priming (ADR 0049): runs the request path (route matching, header and JSON
+     * parsing, the refusal mapping) a few thousand times before the snapshot so restored
+     * containers start with loaded classes. Uses only inputs refused before any AWS call; returns
+     * how many token refusals it produced.
      */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to refresh: caches start empty and every client is created per container.
-    }
-
-    /** Exercises the request path without AWS calls; returns how many refusals it produced. */
-    int prime() {
+    private int prime() {
         int refused = 0;
         for (int i = 0; i < 2_000; i++) {
             if (authorizer.authorize("GET", "/v1/me", Optional.of("Bearer " + PRIMING_TOKEN), Optional.empty())

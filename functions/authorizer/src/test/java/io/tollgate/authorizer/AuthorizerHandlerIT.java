@@ -11,6 +11,7 @@ import io.tollgate.login.LoginCommand;
 import io.tollgate.login.LoginResult;
 import io.tollgate.login.LoginServices;
 import io.tollgate.password.CommonPasswords;
+import io.tollgate.testing.CountingDynamoDb;
 import io.tollgate.testing.Testbed;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.token.PublishedSigningKeys;
@@ -144,7 +145,7 @@ class AuthorizerHandlerIT {
         io.tollgate.platform.TollgateServices counted = io.tollgate.platform.TollgateServices.builder()
                 .config(bed.services.config()).clock(bed.clock).signingKeys(bed.services.signingKeys())
                 .dynamoDb(CountingDynamoDb.wrap(Testbed.dynamoDb(), calls)).build();
-        assertEquals(2_000, new AuthorizerHandler(counted).prime());
+        assertEquals(2_000, new AuthorizerHandler(counted).priming.prime());
         assertEquals(0, calls.get());
     }
 

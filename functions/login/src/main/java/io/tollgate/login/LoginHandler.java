@@ -10,6 +10,8 @@ import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
 import io.tollgate.http.ProblemException.FieldError;
+import io.tollgate.platform.SnapStartPriming;
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.tenant.Tenant;
 import java.util.ArrayList;
@@ -17,28 +19,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.crac.Core;
-import org.crac.Resource;
 
 /**
  * {@code POST /v1/auth/login} (SPEC.md §3): adapts the API Gateway event to
  * {@link LoginService#login} and maps the result. Holds no business rule.
  */
-public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>,
-        Resource {
+public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    /** Priming requests: each is refused by validation before any AWS call (a tenant id cannot hold spaces). */
-    private static final int PRIMING_REQUESTS = 200;
+    /** Priming rounds (ADR 0049): each request is refused by validation before any AWS call. */
+    private static final int PRIMING_ROUNDS = 100;
 
     private final LoginService service;
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
 
-    /**
-     * Used by AWS Lambda: wires real AWS clients once per container, and registers the SnapStart
-     * priming hook (the snapshot is taken after this constructor).
-     */
+    /** Used by AWS Lambda: wires real AWS clients once per container (the snapshot is taken after it). */
     public LoginHandler() {
         this(TollgateServices.fromEnvironment());
-        Core.getGlobalContext().register(this);
     }
 
     /** Used by the local runtime. */
@@ -49,6 +46,11 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     /** Used by tests. */
     public LoginHandler(LoginService service) {
         this.service = Objects.requireNonNull(service, "service");
+        // A tenant id cannot hold spaces; an unknown field is refused when the body is parsed.
+        this.priming = SnapStartPriming.http(this, PRIMING_ROUNDS, List.of(
+                HttpPrimer.body("POST /v1/auth/login",
+                        "{\"tenant\":\"not a tenant\",\"username\":\"priming\",\"password\":\"priming\"}"),
+                HttpPrimer.unknownField("POST /v1/auth/login")));
     }
 
     /** The request body; every field is a string, unknown fields are refused. */
@@ -79,42 +81,6 @@ public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                         "expires_in", expired.lifetime().toSeconds()));
             };
         });
-    }
-
-    /** SnapStart: runs the request path with inputs refused before any AWS call (ADR 0013's priming). */
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        prime();
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to refresh: the clients hold no connection yet and the caches start empty.
-    }
-
-    /**
-     * Loads and exercises the classes of the request path — event mapping, JSON body parsing,
-     * validation, problem+json answer, the JSON log line — with requests that validation refuses,
-     * so no AWS call is made and nothing is written. Returns how many were refused with 400.
-     */
-    int prime() {
-        int refused = 0;
-        for (int i = 0; i < PRIMING_REQUESTS; i++) {
-            APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
-                    .withRouteKey("POST /v1/auth/login").withRawPath("/v1/auth/login")
-                    .withHeaders(Map.of("content-type", "application/json", "user-agent", "snapstart-priming"))
-                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                            .withRequestId("priming-" + i)
-                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST")
-                                    .withPath("/v1/auth/login").withSourceIp("127.0.0.1").build())
-                            .build())
-                    .withBody("{\"tenant\":\"not a tenant\",\"username\":\"priming\",\"password\":\"priming\"}")
-                    .build();
-            if (handleRequest(event, null).getStatusCode() == 400) {
-                refused++;
-            }
-        }
-        return refused;
     }
 
     private static void validate(LoginRequest body) {

@@ -429,9 +429,11 @@ class LoginHandlerIT {
 
     @Test
     void primeWhenSnapshotTakenThenEveryPrimingRequestRefusedWithoutAnyAwsCallOrAuditEvent() {
+        int items = itemCount();
         DYNAMO_CALLS.set(0);
-        assertEquals(200, handler.prime(), "every priming request is refused by validation");
+        assertEquals(200, handler.priming.prime(), "every priming request is refused by validation");
         assertEquals(0, DYNAMO_CALLS.get(), "priming makes no AWS call");
         assertEquals(List.of(), audit.events(), "priming records nothing");
+        assertEquals(items, itemCount(), "priming writes nothing");
     }
 }

@@ -1,5 +1,7 @@
 package io.tollgate.mfaverify;
 
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -35,6 +37,9 @@ import java.util.Optional;
  */
 public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     /** Longest {@code mfa_token} accepted (a real one has 43 characters). */
     static final int MAX_TOKEN_LENGTH = 512;
     /** Longest code accepted (a backup code with dashes and spaces fits easily). */
@@ -55,6 +60,14 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
     /** Used by tests. */
     public MfaVerifyHandler(MfaVerificationService service) {
         this.service = Objects.requireNonNull(service, "service");
+        this.priming = SnapStartPriming.http(this, 30, List.of(
+                HttpPrimer.body("POST /v1/auth/mfa/verify", "{}"),
+                HttpPrimer.unknownField("POST /v1/auth/mfa/verify"),
+                HttpPrimer.unknownField("POST /v1/auth/mfa/webauthn"),
+                HttpPrimer.unknownField("POST /v1/auth/mfa/sms"),
+                HttpPrimer.unknownField("POST /v1/auth/mfa/email"),
+                HttpPrimer.unknownField("POST /v1/auth/mfa/enrolment/totp"),
+                HttpPrimer.unknownField("POST /v1/auth/mfa/enrolment/totp/activate")));
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.tollgate.privacyfn;
 
+import java.util.List;
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -27,6 +30,9 @@ import java.util.regex.Pattern;
  */
 public final class PrivacyHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     private static final Pattern REQUEST_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final PrivacyRequests requests;
@@ -49,6 +55,9 @@ public final class PrivacyHandler implements RequestHandler<APIGatewayV2HTTPEven
     public PrivacyHandler(PrivacyRequests requests, Clock clock) {
         this.requests = Objects.requireNonNull(requests, "requests");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.priming = SnapStartPriming.http(this, 100, List.of(
+                HttpPrimer.unknownField("POST /v1/privacy/requests"),
+                HttpPrimer.query("GET /v1/privacy/requests/{id}", Map.of())));
     }
 
     @Override

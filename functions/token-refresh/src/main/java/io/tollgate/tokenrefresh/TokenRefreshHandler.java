@@ -1,5 +1,8 @@
 package io.tollgate.tokenrefresh;
 
+import java.util.Map;
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -30,6 +33,9 @@ import java.util.Optional;
  */
 public final class TokenRefreshHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     private final SessionService sessions;
 
     /** Used by AWS Lambda: wires real AWS clients once per container. */
@@ -45,6 +51,10 @@ public final class TokenRefreshHandler implements RequestHandler<APIGatewayV2HTT
     /** Used by tests. */
     public TokenRefreshHandler(SessionService sessions) {
         this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.priming = SnapStartPriming.http(this, 60, List.of(
+                HttpPrimer.body("POST /v1/auth/token/refresh", "{}"),
+                HttpPrimer.unknownField("POST /v1/auth/token/refresh"),
+                HttpPrimer.unknownField("POST /v1/auth/logout")));
     }
 
     /** The body of refresh and logout; unknown fields are refused. */

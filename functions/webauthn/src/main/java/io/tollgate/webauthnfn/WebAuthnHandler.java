@@ -1,5 +1,7 @@
 package io.tollgate.webauthnfn;
 
+import io.tollgate.platform.SnapStartPriming.HttpPrimer;
+import io.tollgate.platform.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -37,6 +39,9 @@ import java.util.regex.Pattern;
  */
 public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
+    final SnapStartPriming priming;
+
     static final int MAX_TOKEN_LENGTH = 512;
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern CREDENTIAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,1366}");
@@ -56,6 +61,12 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
     /** Used by tests. */
     public WebAuthnHandler(WebAuthnService service) {
         this.service = Objects.requireNonNull(service, "service");
+        this.priming = SnapStartPriming.http(this, 40, List.of(
+                HttpPrimer.body("POST /v1/auth/passkey/options", "{}"),
+                HttpPrimer.unknownField("POST /v1/auth/passkey/options"),
+                HttpPrimer.body("POST /v1/auth/passkey/verify", "{}"),
+                HttpPrimer.body("POST /v1/me/webauthn/registrations/finish", "{}"),
+                HttpPrimer.unknownField("POST /v1/me/webauthn/registrations/finish")));
     }
 
     /** {@code {"ceremony_id", "credential", "name"?}}: the browser's answer to a ceremony. */

@@ -33,6 +33,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -95,26 +98,23 @@ public final class TollgateServices {
     static TollgateServices fromEnvironment(Map<String, String> env) {
         TollgateConfig config = TollgateConfig.fromEnvironment(env);
         Clock clock = Clock.systemUTC();
-        var dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
-        var secrets = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create());
-        var kms = KmsClient.builder().httpClient(UrlConnectionHttpClient.create());
-        var ses = SesV2Client.builder().httpClient(UrlConnectionHttpClient.create());
-        config.endpointOverride().map(URI::create).ifPresent(uri -> {
-            dynamoDb.endpointOverride(uri);
-            secrets.endpointOverride(uri);
-            kms.endpointOverride(uri);
-            ses.endpointOverride(uri);
-        });
+        // One HTTP client for every AWS client of the container (each UrlConnectionHttpClient
+        // builds its own TLS context), and a client's builder only where the client is built, so
+        // a function pays at init only for what it uses (docs/performance.md, cold start).
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        Optional<URI> endpoint = config.endpointOverride().map(URI::create);
         String secretId = config.signingKeySecretId().orElseThrow(() -> new IllegalStateException(
                 "Environment variable " + TollgateConfig.SIGNING_KEYS_SECRET_ID + " is required"));
-        SecretsManagerClient secretsManager = secrets.build();
+        SecretsManagerClient secretsManager = client(SecretsManagerClient.builder(), http, endpoint);
         SecureRandom random = new SecureRandom();
         Builder builder = builder();
         // Clients are built only where the template configures them, so a function that never
         // encrypts or mails pays nothing for it at cold start.
         config.dataKeyId().ifPresent(keyId -> builder.encryptor(new EnvelopeEncryptor(new DataKeyCache(
-                new KmsDataKeyProvider(kms.build(), keyId), DataKeyCachePolicy.defaults(), clock), random)));
-        config.mailFrom().ifPresent(from -> builder.mailSender(new SesMailSender(ses.build(), from)));
+                new KmsDataKeyProvider(client(KmsClient.builder(), http, endpoint), keyId),
+                DataKeyCachePolicy.defaults(), clock), random)));
+        config.mailFrom().ifPresent(from -> builder.mailSender(new SesMailSender(
+                client(SesV2Client.builder(), http, endpoint), from)));
         config.sms().ifPresent(sms -> builder.smsSender(new TwilioSmsSender(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), sms.baseUrl(), sms.from(),
                 TwilioSmsSender.fromSecretsManager(secretsManager, sms.secretId()), Duration.ofSeconds(5)))
@@ -123,14 +123,11 @@ public final class TollgateServices {
                 secretsManager.getSecretValue(r -> r.secretId(pepperId)).secretString().getBytes(StandardCharsets.UTF_8)));
         config.emailIndexSecretId().ifPresent(indexId -> builder.emailIndexKey(
                 secretsManager.getSecretValue(r -> r.secretId(indexId)).secretString().getBytes(StandardCharsets.UTF_8)));
-        AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> {
-            var sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-            config.endpointOverride().map(URI::create).ifPresent(sqs::endpointOverride);
-            return new SqsAuditPublisher(sqs.build(), url);
-        }).orElseGet(LoggingAuditPublisher::new);
+        AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> new SqsAuditPublisher(
+                client(SqsClient.builder(), http, endpoint), url)).orElseGet(LoggingAuditPublisher::new);
         return builder
                 .config(config)
-                .dynamoDb(dynamoDb.build())
+                .dynamoDb(client(DynamoDbClient.builder(), http, endpoint))
                 .secretsManager(secretsManager)
                 .signingKeys(new SecretsManagerSigningKeyStore(secretsManager, secretId, clock, Duration.ofMinutes(5)))
                 .auditPublisher(auditPublisher)
@@ -138,6 +135,13 @@ public final class TollgateServices {
                 .clock(clock)
                 .random(random)
                 .build();
+    }
+
+    /** An AWS client over the container's shared HTTP client, at the endpoint override if one is set. */
+    private static <B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>, C> C client(B builder,
+            SdkHttpClient http, Optional<URI> endpoint) {
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.httpClient(http).build();
     }
 
     public static Builder builder() {

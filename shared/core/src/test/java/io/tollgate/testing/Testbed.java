@@ -50,13 +50,15 @@ public final class Testbed {
     public final List<MailMessage> mails = new CopyOnWriteArrayList<>();
     /** Text messages the services sent, in order. */
     public final List<io.tollgate.sms.SmsMessage> texts = new CopyOnWriteArrayList<>();
+    /** DynamoDB calls made through {@link #services} (e.g. none while priming, ADR 0049). */
+    public final java.util.concurrent.atomic.AtomicInteger dynamoDbCalls = new java.util.concurrent.atomic.AtomicInteger();
     public final TollgateServices services;
 
     public Testbed() {
         SecureRandom random = new SecureRandom();
         services = TollgateServices.builder()
                 .config(new TollgateConfig(TABLES, "https://auth.test", Optional.empty(), Optional.empty()))
-                .dynamoDb(dynamoDb())
+                .dynamoDb(CountingDynamoDb.wrap(dynamoDb(), dynamoDbCalls))
                 .signingKeys(LocalSigningKeyStore.inMemory(clock, random))
                 .encryptor(EnvelopeEncryptor.withDefaultCache(KEY_RING, clock, random))
                 .random(random)
@@ -85,6 +87,16 @@ public final class Testbed {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "testbed-dynamodb-stop"));
         }
         return dynamoDb;
+    }
+
+    /** Items in every table of the template, all tenants (read without counting a call). */
+    public static int itemCount() {
+        int count = 0;
+        for (String table : dynamoDb().listTables().tableNames()) {
+            count += dynamoDb().scan(r -> r.tableName(table).select(
+                    software.amazon.awssdk.services.dynamodb.model.Select.COUNT)).count();
+        }
+        return count;
     }
 
     /** A fresh tenant (random id) with organisation {@code risk} and user {@code alice@acme.test}. */

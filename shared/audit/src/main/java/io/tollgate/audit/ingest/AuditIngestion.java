@@ -96,6 +96,14 @@ public final class AuditIngestion {
         return new Outcome(failed, stored, duplicates, rejected);
     }
 
+    /**
+     * Whether {@link #ingest} would accept {@code message}: the same validation, with nothing
+     * stored or rejected (SnapStart priming runs the validation path with it, ADR 0049).
+     */
+    public boolean accepts(Message message) {
+        return validate(message) instanceof Validation.Valid;
+    }
+
     private Validation validate(Message message) {
         JsonNode node;
         try {

@@ -1,4 +1,4 @@
-package io.tollgate.authorizer;
+package io.tollgate.testing;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** A {@link DynamoDbClient} that counts the calls it forwards to the real one. */
-final class CountingDynamoDb {
+public final class CountingDynamoDb {
 
     private CountingDynamoDb() {
     }
 
-    static DynamoDbClient wrap(DynamoDbClient real, AtomicInteger calls) {
+    public static DynamoDbClient wrap(DynamoDbClient real, AtomicInteger calls) {
         return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
                 new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
                     if (!method.getName().equals("close") && !method.getName().equals("serviceName")) {
