@@ -63,6 +63,26 @@ public final class HandlerColdStart {
     /** Read at init from Secrets Manager (one call each): not served by the loopback endpoint. */
     private static final Set<String> LEFT_OUT = Set.of("MFA_PEPPER_SECRET_ID", "EMAIL_INDEX_SECRET_ID");
 
+    /**
+     * The log configuration of every shot: the functions' own ({@code shared/core}
+     * {@code log4j2.xml}, JSON lines) unless {@code -Dtollgate.bench.logConfig=...} names
+     * another, so logging's share of init is measured as Lambda pays it.
+     */
+    private static final String LOG_CONFIGURATION = System.getProperty("tollgate.bench.logConfig",
+            functionsLogConfiguration());
+
+    /** shared/core's {@code log4j2.xml}: by location, since DynamoDB Local's jar has one of that name too. */
+    private static String functionsLogConfiguration() {
+        try {
+            return java.util.Collections.list(HandlerColdStart.class.getClassLoader().getResources("log4j2.xml"))
+                    .stream().map(java.net.URL::toString)
+                    .filter(url -> url.contains("tollgate-core") || url.contains("shared/core"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("shared/core log4j2.xml not on the classpath"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private HandlerColdStart() {
     }
 
@@ -169,7 +189,7 @@ public final class HandlerColdStart {
         for (int fork = 0; fork < forks; fork++) {
             List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:+TieredCompilation",
                     "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                    "-Dlog4j2.configurationFile=classpath:log4j2-bench.xml", "-cp", classpath,
+                    "-Dlog4j2.configurationFile=" + LOG_CONFIGURATION, "-cp", classpath,
                     HandlerColdStartProbe.class.getName()));
             command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
