@@ -4,6 +4,7 @@ import io.tollgate.devkit.DynamoDbLocalServer;
 import io.tollgate.devkit.FunctionSpec;
 import io.tollgate.devkit.SamTemplate;
 import io.tollgate.devkit.TableProvisioner;
+import io.tollgate.platform.TollgateServices;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,8 +30,10 @@ import java.util.Set;
  * that needs them is measured up to that failure; the outcome column says how each ended. The two
  * secrets fetched at init (MFA pepper, e-mail index key) are left out of the environment.
  *
- * <p>Handlers with a SnapStart priming hook ({@code SnapStartPriming}, ADR 0049) are measured a
- * second time with the hook run before the first invoke ({@code primed ms}), unprimed and primed
+ * <p>Handlers with SnapStart priming (ADR 0049: their own {@code SnapStartPriming} hook, and/or
+ * the SDK read {@code TollgateServices.fromEnvironment} registers when the template names a
+ * {@code SNAPSTART_PRIMING_TABLE}) are measured a second time with every hook run before the
+ * first invoke ({@code primed ms}), unprimed and primed
  * shots alternating fork by fork so both see the same machine load; {@code primed/} is the
  * ratio of their medians. The baseline is measured at the start and at the end of the run.
  *
@@ -133,7 +136,8 @@ public final class HandlerColdStart {
                     env.put("AUDIT_QUEUE_URL", dynamoDb.endpoint() + "/000000000000/tollgate-audit.fifo");
                 }
                 env.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
-                boolean primable = HandlerColdStartProbe.primingField(Class.forName(function.handlerClass())).isPresent();
+                boolean primable = HandlerColdStartProbe.primingField(Class.forName(function.handlerClass())).isPresent()
+                        || env.containsKey(TollgateServices.SNAPSTART_PRIMING_TABLE);
                 List<String> unprimedArgs = List.of(function.handlerClass(), events.resolve(sample).toString());
                 List<String> primedArgs = List.of(function.handlerClass(), events.resolve(sample).toString(), "primed");
                 // Unprimed and primed shots alternate, so both see the same load of the shared machine.

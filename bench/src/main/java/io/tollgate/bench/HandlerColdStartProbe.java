@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tollgate.devkit.LocalLambdaContext;
 import io.tollgate.platform.SnapStartPriming;
+import io.tollgate.platform.TollgateServices;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -48,7 +49,11 @@ public final class HandlerColdStartProbe {
         Object handler = Class.forName(handlerClass).getConstructor().newInstance();
         long init = System.nanoTime() - started;
         if (args.length > 2 && args[2].equals("primed")) {
-            priming(handler).beforeCheckpoint(null);
+            // As SnapStart runs them before the snapshot: the handler's own hook, then the SDK read.
+            if (primingField(handler.getClass()).isPresent()) {
+                priming(handler).beforeCheckpoint(null);
+            }
+            TollgateServices.sdkPriming().ifPresent(sdk -> sdk.beforeCheckpoint(null));
         }
 
         Method method = handlerMethod(handler.getClass());

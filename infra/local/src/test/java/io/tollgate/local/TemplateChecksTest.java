@@ -200,6 +200,42 @@ class TemplateChecksTest {
         return out;
     }
 
+    /**
+     * SnapStart's SDK priming (ADR 0049) reads one impossible key from the table the function
+     * names: every function that may {@code GetItem} a table names one, and only one it may read,
+     * so priming never produces an access denial.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionThatMayReadATablePrimesTheSdkWithAReadItsPolicyAllows() {
+        for (var entry : resources.entrySet()) {
+            if (!"AWS::Serverless::Function".equals(entry.getValue().get("Type"))) {
+                continue;
+            }
+            String function = entry.getKey();
+            List<String> readable = new ArrayList<>();
+            for (Map<String, Object> statement : statements(function)) {
+                List<Object> actions = statement.get("Action") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Action"));
+                List<Object> targets = statement.get("Resource") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Resource"));
+                if ("Allow".equals(statement.get("Effect")) && actions.contains("dynamodb:GetItem")) {
+                    targets.stream().map(String::valueOf).filter(target -> !target.contains("/index/")).forEach(readable::add);
+                }
+            }
+            Object environment = properties(entry.getValue()).get("Environment");
+            Object variables = environment instanceof Map<?, ?> map ? map.get("Variables") : null;
+            Object table = variables instanceof Map<?, ?> map ? map.get(TollgateServices.SNAPSTART_PRIMING_TABLE) : null;
+            if (readable.isEmpty()) {
+                assertEquals(null, table, function + " may read no table, so it cannot prime with a read");
+                continue;
+            }
+            assertTrue(table instanceof Map<?, ?> ref && ref.get("Ref") instanceof String,
+                    function + " names its priming table by Ref: " + table);
+            String name = (String) ((Map<String, Object>) table).get("Ref");
+            assertTrue(readable.stream().anyMatch(target -> target.matches(".*\\b" + name + "\\b.*")),
+                    function + " primes by reading " + name + " but may only GetItem " + readable);
+        }
+    }
+
     @Test
     void everyFunctionHasALogGroupWithRetention() {
         for (FunctionSpec function : template.functions()) {

@@ -15,6 +15,10 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
  * SnapStart priming of one function (ADR 0049): before the snapshot of a published version is
@@ -70,6 +74,32 @@ public final class SnapStartPriming implements Resource {
                 }
             }
             return refused;
+        });
+    }
+
+    /** The key {@link #dynamoDbRead} asks for: every table's {@code pk}/{@code sk} pair, held by no item. */
+    static final String PRIMING_KEY = "SNAPSTART#PRIMING";
+
+    /**
+     * Invoke priming of the AWS SDK (ADR 0049): one strongly consistent {@code GetItem} of
+     * {@value #PRIMING_KEY} in {@code table}, a key no item has, so the snapshot holds the SDK's
+     * request path loaded and initialised (endpoint rules, credentials, signing, the HTTP client,
+     * JSON marshalling and unmarshalling) that every first DynamoDB call of a restored container
+     * would otherwise load. A read only; a failure is logged by its type and never fails the
+     * snapshot. Answers 0 (it refuses nothing).
+     */
+    public static SnapStartPriming dynamoDbRead(DynamoDbClient dynamoDb, String table) {
+        Objects.requireNonNull(dynamoDb, "dynamoDb");
+        Objects.requireNonNull(table, "table");
+        GetItemRequest read = GetItemRequest.builder().tableName(table).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS(PRIMING_KEY), "sk", AttributeValue.fromS(PRIMING_KEY))).build();
+        return register(() -> {
+            try {
+                dynamoDb.getItem(read);
+            } catch (SdkException e) {
+                LOG.warn("snapstart priming read failed error={}", e.getClass().getSimpleName());
+            }
+            return 0;
         });
     }
 

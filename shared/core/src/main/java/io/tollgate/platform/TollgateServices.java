@@ -125,7 +125,7 @@ public final class TollgateServices {
                 secretsManager.getSecretValue(r -> r.secretId(indexId)).secretString().getBytes(StandardCharsets.UTF_8)));
         AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> new SqsAuditPublisher(
                 client(SqsClient.builder(), http, endpoint), url)).orElseGet(LoggingAuditPublisher::new);
-        return builder
+        TollgateServices services = builder
                 .config(config)
                 .dynamoDb(client(DynamoDbClient.builder(), http, endpoint))
                 .secretsManager(secretsManager)
@@ -135,6 +135,25 @@ public final class TollgateServices {
                 .clock(clock)
                 .random(random)
                 .build();
+        // Invoke priming of the SDK (ADR 0049): one read of a key no item has, in a table the
+        // function's role may read (the template names it), before the SnapStart snapshot.
+        Optional.ofNullable(env.get(SNAPSTART_PRIMING_TABLE)).filter(table -> !table.isBlank()).ifPresent(table ->
+                sdkPriming = SnapStartPriming.dynamoDbRead(services.dynamoDb(), table));
+        return services;
+    }
+
+    /**
+     * The table a function's SnapStart priming reads one impossible key from (ADR 0049); the
+     * template sets it to a table the function's policy allows {@code dynamodb:GetItem} on.
+     */
+    public static final String SNAPSTART_PRIMING_TABLE = "SNAPSTART_PRIMING_TABLE";
+
+    /** Held here, strongly: the CRaC context holds its resources weakly. One per container. */
+    private static volatile SnapStartPriming sdkPriming;
+
+    /** The SDK priming {@link #fromEnvironment()} registered, if the template asked for one. */
+    public static Optional<SnapStartPriming> sdkPriming() {
+        return Optional.ofNullable(sdkPriming);
     }
 
     /** An AWS client over the container's shared HTTP client, at the endpoint override if one is set. */
