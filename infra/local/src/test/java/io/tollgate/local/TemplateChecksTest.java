@@ -128,12 +128,10 @@ class TemplateChecksTest {
             for (Object policy : policies) {
                 assertTrue(policy instanceof Map, entry.getKey() + ": use inline statements, not managed policies");
                 for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) policy).get("Statement")) {
-                    List<Object> actions = statement.get("Action") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Action"));
-                    List<Object> targets = statement.get("Resource") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Resource"));
-                    for (Object action : actions) {
+                    for (Object action : listed(statement, "Action")) {
                         assertFalse(String.valueOf(action).contains("*"), entry.getKey() + " action " + action);
                     }
-                    for (Object target : targets) {
+                    for (Object target : listed(statement, "Resource")) {
                         assertFalse("*".equals(target), entry.getKey() + " has Resource *");
                     }
                 }
@@ -189,6 +187,12 @@ class TemplateChecksTest {
         assertEquals(6, routes.size());
     }
 
+    /** A statement's {@code Action} or {@code Resource}, which IAM allows as one value or a list. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> listed(Map<String, Object> statement, String field) {
+        return statement.get(field) instanceof List<?> list ? (List<Object>) list : List.of(statement.get(field));
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(String function) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -215,10 +219,8 @@ class TemplateChecksTest {
             String function = entry.getKey();
             List<String> readable = new ArrayList<>();
             for (Map<String, Object> statement : statements(function)) {
-                List<Object> actions = statement.get("Action") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Action"));
-                List<Object> targets = statement.get("Resource") instanceof List<?> l ? (List<Object>) l : List.of(statement.get("Resource"));
-                if ("Allow".equals(statement.get("Effect")) && actions.contains("dynamodb:GetItem")) {
-                    targets.stream().map(String::valueOf).filter(target -> !target.contains("/index/")).forEach(readable::add);
+                if ("Allow".equals(statement.get("Effect")) && listed(statement, "Action").contains("dynamodb:GetItem")) {
+                    listed(statement, "Resource").stream().map(String::valueOf).filter(target -> !target.contains("/index/")).forEach(readable::add);
                 }
             }
             Object environment = properties(entry.getValue()).get("Environment");
