@@ -83,6 +83,17 @@ final class LocalHttp {
         return post("/v1/auth/token/refresh", "{\"refresh_token\":\"" + refreshToken + "\"}");
     }
 
+    /**
+     * Tenant acme with Alice (a user of organization risk) and Jo (super_admin: tenant:update and
+     * audit:read), both with {@link io.tollgate.testing.Testbed#PASSWORD}: the seed of the ITs that
+     * act on one user's data as an administrator (retention, privacy).
+     */
+    static final String ACME_USER_AND_SUPER_ADMIN_SEED = """
+            {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],"users":[
+              {"username":"alice@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
+              {"username":"jo@acme.test","password":"%1$s","roles":["super_admin"]}]}]}"""
+            .formatted(io.tollgate.testing.Testbed.PASSWORD);
+
     /** Starts an in-memory runtime seeded with {@code seedJson}, with the test's clock and audit recorder. */
     static LocalRuntime startSeeded(Path temp, String seedJson, java.time.Clock clock,
             io.tollgate.audit.AuditPublisher audit) {

@@ -25,10 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PrivacyLocalIT {
 
     private static final String PASSWORD = Testbed.PASSWORD;
-    private static final String SEED = """
-            {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],"users":[
-              {"username":"alice@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
-              {"username":"jo@acme.test","password":"%1$s","roles":["super_admin"]}]}]}""".formatted(PASSWORD);
 
     @TempDir
     static Path temp;
@@ -38,7 +34,7 @@ class PrivacyLocalIT {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalHttp.startSeeded(temp, SEED, CLOCK, new RecordingAuditPublisher());
+        runtime = LocalHttp.startSeeded(temp, LocalHttp.ACME_USER_AND_SUPER_ADMIN_SEED, CLOCK, new RecordingAuditPublisher());
         http = new LocalHttp(runtime.baseUri());
     }
 

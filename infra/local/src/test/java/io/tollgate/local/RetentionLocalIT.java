@@ -22,11 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RetentionLocalIT {
 
     private static final String PASSWORD = Testbed.PASSWORD;
-    /** Alice (a user) and Jo (super_admin: tenant:update and audit:read) of tenant acme. */
-    private static final String SEED = """
-            {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],"users":[
-              {"username":"alice@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
-              {"username":"jo@acme.test","password":"%1$s","roles":["super_admin"]}]}]}""".formatted(PASSWORD);
 
     @TempDir
     static Path temp;
@@ -36,7 +31,7 @@ class RetentionLocalIT {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalHttp.startSeeded(temp, SEED, CLOCK, new RecordingAuditPublisher());
+        runtime = LocalHttp.startSeeded(temp, LocalHttp.ACME_USER_AND_SUPER_ADMIN_SEED, CLOCK, new RecordingAuditPublisher());
         http = new LocalHttp(runtime.baseUri());
     }
 
