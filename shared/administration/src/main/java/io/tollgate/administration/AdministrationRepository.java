@@ -7,6 +7,7 @@ import io.tollgate.settings.SecuritySettings;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.ItemUpdate;
 import io.tollgate.storage.Keys;
+import io.tollgate.storage.PartitionQueries;
 import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.user.EmailProtection;
@@ -373,20 +374,9 @@ public final class AdministrationRepository {
 
     /** The ids of the user's WebAuthn credentials (items {@code WEBAUTHN#<id>} in the user's partition). */
     private List<String> webauthnCredentialIds(String tenantId, String userId) {
-        Map<String, AttributeValue> partition = Keys.webauthnCredential(tenantId, userId, "x");
-        List<String> ids = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(r -> r.tableName(tables.identity()).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-                    .expressionAttributeValues(Map.of(":pk", partition.get(Keys.PK), ":prefix", Attributes.s(Keys.WEBAUTHN_PREFIX)))
-                    .projectionExpression("#sk").exclusiveStartKey(from));
-            page.items().forEach(item -> ids.add(Attributes.requiredString(item, Keys.SK).substring(Keys.WEBAUTHN_PREFIX.length())));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return ids;
+        String partition = Keys.webauthnCredential(tenantId, userId, "x").get(Keys.PK).s();
+        return PartitionQueries.sortKeysWithPrefix(dynamoDb, tables.identity(), partition, Keys.WEBAUTHN_PREFIX).stream()
+                .map(sortKey -> sortKey.substring(Keys.WEBAUTHN_PREFIX.length())).toList();
     }
 
     /** Replaces the tenant's settings; false when the tenant does not exist. */

@@ -2,11 +2,11 @@ package io.tollgate.authz;
 
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
+import io.tollgate.storage.PartitionQueries;
 import io.tollgate.storage.TableNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -106,24 +105,8 @@ public final class ApiKeyRepository {
 
     /** The caller's keys (metadata only), active and revoked. */
     public List<ApiKeyRecord> list(String tenantId, String userId) {
-        List<ApiKeyRecord> keys = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse response = dynamoDb.query(r -> {
-                r.tableName(tables.identity()).consistentRead(true)
-                        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-                        .expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.tenantPartition(tenantId)),
-                                ":prefix", Attributes.s(Keys.ownedApiKeyPrefix(userId))));
-                if (from != null) {
-                    r.exclusiveStartKey(from);
-                }
-            });
-            response.items().stream().map(ApiKeyRecord::from).forEach(keys::add);
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-        } while (start != null);
-        return List.copyOf(keys);
+        return PartitionQueries.withPrefix(dynamoDb, tables.identity(), Keys.tenantPartition(tenantId),
+                Keys.ownedApiKeyPrefix(userId)).stream().map(ApiKeyRecord::from).toList();
     }
 
     /** Revokes one of the owner's active keys; false when the owner has no such active key. */

@@ -9,6 +9,7 @@ import io.tollgate.settings.SecuritySettings;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.ItemUpdate;
 import io.tollgate.storage.Keys;
+import io.tollgate.storage.PartitionQueries;
 import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.token.AccessTokenIssuer;
@@ -34,8 +35,6 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -388,23 +387,8 @@ public final class SessionService {
     }
 
     private List<Map<String, AttributeValue>> querySessions(String tenantId, String userId) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.sessions()).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.userSessionsPartition(tenantId, userId)),
-                            ":prefix", Attributes.s(Keys.SESSION_PREFIX)));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse response = dynamoDb.query(query.build());
-            items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (start != null);
-        return items;
+        return PartitionQueries.withPrefix(dynamoDb, tables.sessions(), Keys.userSessionsPartition(tenantId, userId),
+                Keys.SESSION_PREFIX);
     }
 
     private static boolean failed(List<CancellationReason> reasons, int index) {

@@ -8,6 +8,7 @@ import com.yubico.webauthn.data.PublicKeyCredentialDescriptor;
 import com.yubico.webauthn.data.exception.Base64UrlException;
 import io.tollgate.storage.Attributes;
 import io.tollgate.storage.Keys;
+import io.tollgate.storage.PartitionQueries;
 import io.tollgate.storage.TableNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -54,19 +54,9 @@ public final class WebAuthnCredentialRepository {
 
     /** A user's credentials, oldest first. */
     public List<WebAuthnCredential> list(String tenantId, String userId) {
-        List<WebAuthnCredential> credentials = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(r -> r.tableName(tables.identity()).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attributes.s(Keys.userSessionsPartition(tenantId, userId)),
-                            ":prefix", Attributes.s(Keys.WEBAUTHN_PREFIX)))
-                    .exclusiveStartKey(from));
-            page.items().stream().map(WebAuthnCredential::fromItem).forEach(credentials::add);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        List<WebAuthnCredential> credentials = new ArrayList<>(PartitionQueries.withPrefix(dynamoDb, tables.identity(),
+                Keys.userSessionsPartition(tenantId, userId), Keys.WEBAUTHN_PREFIX).stream()
+                .map(WebAuthnCredential::fromItem).toList());
         credentials.sort(java.util.Comparator.comparing(WebAuthnCredential::createdAt));
         return credentials;
     }
