@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,14 +47,20 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     /** The only address the server listens on. */
     public static final String HOST = "127.0.0.1";
 
+    /** sqlite4java names a database's job thread {@code SQLiteQueue[<file name>]}; this is the persistent file's. */
+    private static final String SQLITE_QUEUE_THREAD = "SQLiteQueue[shared-local-instance.db]";
+    private static final Duration QUEUE_STOP_WAIT = Duration.ofSeconds(5);
+
     private final Server jetty;
     private final LocalDynamoDBServerHandler handler;
     private final URI endpoint;
+    private final boolean persistent;
 
-    private DynamoDbLocalServer(Server jetty, LocalDynamoDBServerHandler handler, URI endpoint) {
+    private DynamoDbLocalServer(Server jetty, LocalDynamoDBServerHandler handler, URI endpoint, boolean persistent) {
         this.jetty = jetty;
         this.handler = handler;
         this.endpoint = endpoint;
+        this.persistent = persistent;
     }
 
     /** Starts an empty in-memory database; its data is gone on {@link #close()}. */
@@ -117,7 +124,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
             throw new IllegalStateException("DynamoDB Local did not start on " + HOST, e);
         }
         return new DynamoDbLocalServer(jetty, handler,
-                URI.create("http://" + HOST + ":" + connector.getLocalPort()));
+                URI.create("http://" + HOST + ":" + connector.getLocalPort()), !input.isInMemory());
     }
 
     /** {@code http://127.0.0.1:<port>}. */
@@ -148,15 +155,41 @@ public final class DynamoDbLocalServer implements AutoCloseable {
                 .build();
     }
 
-    /** Stops the server and closes the database (flushing it to disk in persistent mode). */
+    /**
+     * Stops the server and closes the database (flushing it to disk in persistent mode). Returns once the
+     * persistent database's SQLite queue thread has ended: {@code SQLiteQueue.stop} only asks it to, and a database
+     * opened again in this JVM before the previous connection is disposed fails with "database is locked" and
+     * stays marked "already in use" for good (seen when a test restarts the local runtime on the same folder).
+     */
     @Override
     public void close() {
+        List<Thread> queues = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> persistent && thread.getName().equals(SQLITE_QUEUE_THREAD))
+                .toList();
         try {
             jetty.stop();
         } catch (Exception e) { // Jetty's stop() declares Exception; the cause is kept
             throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
         } finally {
             handler.close();
+            awaitEnd(queues);
+        }
+    }
+
+    /** Waits, bounded, for the given queue threads; those of another server still running simply time out. */
+    private static void awaitEnd(List<Thread> queues) {
+        long deadline = System.nanoTime() + QUEUE_STOP_WAIT.toNanos();
+        for (Thread queue : queues) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                queue.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

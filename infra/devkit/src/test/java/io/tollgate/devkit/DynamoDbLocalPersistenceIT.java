@@ -44,4 +44,20 @@ class DynamoDbLocalPersistenceIT {
             assertFalse(Files.exists(metadataInWorkingDir), "telemetry metadata written to the working directory");
         }
     }
+
+    @Test
+    void closeWhenPersistentThenDatabaseThreadEndedAndReopenRightAwaySeesData(@TempDir Path dataDir) {
+        for (int round = 0; round < 5; round++) {
+            try (DynamoDbLocalServer server = DynamoDbLocalServer.persistent(dataDir);
+                 DynamoDbClient client = server.client()) {
+                TableProvisioner.provision(client, TestTemplates.template());
+                client.putItem(b -> b.tableName("AuditTable").item(Map.of("id", AttributeValue.fromS("event#1"),
+                        "what", AttributeValue.fromS("login"))));
+                assertEquals("login", client.getItem(b -> b.tableName("AuditTable").key(KEY)).item().get("what").s());
+            }
+            assertFalse(Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(thread -> thread.getName().equals("SQLiteQueue[shared-local-instance.db]")),
+                    "the database's SQLite thread outlived close(), so a reopen can find it locked");
+        }
+    }
 }
