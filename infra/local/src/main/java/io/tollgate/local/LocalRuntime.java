@@ -69,6 +69,14 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 public final class LocalRuntime implements AutoCloseable {
 
+    /**
+     * DynamoDB Local's bundled AWS SDK v1 logs through {@code java.util.logging}; at start it warns that JAXB is
+     * absent (its Base64 falls back to its own codec, which is correct). Held here so the level set in
+     * {@link #main} is not lost when the logger is garbage-collected.
+     */
+    private static final java.util.logging.Logger EMBEDDED_SDK_V1_LOG = java.util.logging.Logger.getLogger("com.amazonaws");
+
+
     /** The scheduled function {@code ./tollgate retention --dry-run} runs with {@code detail.dry_run}. */
     static final String RETENTION_FUNCTION = "RetentionFunction";
 
@@ -121,6 +129,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        EMBEDDED_SDK_V1_LOG.setLevel(java.util.logging.Level.SEVERE);
         RuntimeOptions options;
         try {
             options = RuntimeOptions.parse(args);
