@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.tollgate.detection.AnomalyDetection;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.chain.ChainItems;
 import io.tollgate.platform.TollgateServices;

@@ -2,6 +2,8 @@ package io.tollgate.anomaly;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.tollgate.detection.AnomalyDetection;
+import io.tollgate.detection.DetectionStore;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.observability.LambdaLogging;
 import java.time.Clock;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.tollgate.detection.AnomalyDetection;
+import io.tollgate.detection.CrossAccountBruteForceRule;
+import io.tollgate.detection.DetectionDecision;
+import io.tollgate.detection.DetectionRule;
+import io.tollgate.detection.PrivilegeEscalationRule;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.json.Json;

@@ -229,13 +229,13 @@ public final class LocalRuntime implements AutoCloseable {
             }
             if (audit != null) {
                 gateway.addLocalRoute("POST", "/_local/audit/verify", body -> verifyChain(audit, body));
-                io.tollgate.anomaly.DetectionStore decisions = new io.tollgate.anomaly.DetectionStore(built.dynamoDb(),
+                io.tollgate.detection.DetectionStore decisions = new io.tollgate.detection.DetectionStore(built.dynamoDb(),
                         built.config().tables().security());
                 gateway.addLocalRoute("POST", "/_local/anomaly/explain", body -> explainDecision(
-                        new io.tollgate.anomaly.DecisionReport(decisions, audit.chains()), body));
+                        new io.tollgate.detection.DecisionReport(decisions, audit.chains()), body));
                 gateway.addLocalRoute("POST", "/_local/anomaly/replay", body -> replayDetection(
-                        new io.tollgate.anomaly.DetectionReplay(audit.chains(),
-                                io.tollgate.anomaly.AnomalyDetection.detector(built), decisions), body));
+                        new io.tollgate.detection.DetectionReplay(audit.chains(),
+                                io.tollgate.detection.AnomalyDetection.detector(built), decisions), body));
             }
             gateway.addLocalRoute("POST", "/_local/rotate-keys", () -> {
                 try {
@@ -545,7 +545,7 @@ public final class LocalRuntime implements AutoCloseable {
      * {@code ./tollgate explain <decision-id> --tenant T}: body {@code {"tenant":"T","decision_id":"dd_…"}};
      * answers the stored decision with its triggering event, 404 when there is none, 400 for bad input.
      */
-    static LocalGateway.LocalResponse explainDecision(io.tollgate.anomaly.DecisionReport report, byte[] body) {
+    static LocalGateway.LocalResponse explainDecision(io.tollgate.detection.DecisionReport report, byte[] body) {
         com.fasterxml.jackson.databind.JsonNode request = jsonBody(body);
         if (request == null) {
             return badVerifyRequest("body", "the body must be a JSON object");
@@ -568,7 +568,7 @@ public final class LocalRuntime implements AutoCloseable {
      * {@code ./tollgate replay --from T --to T [--tenant X]}: body {@code {"from":…,"to":…,"tenant":…}};
      * answers the replayed decisions, each compared with the stored one; 400 for bad input.
      */
-    static LocalGateway.LocalResponse replayDetection(io.tollgate.anomaly.DetectionReplay replay, byte[] body) {
+    static LocalGateway.LocalResponse replayDetection(io.tollgate.detection.DetectionReplay replay, byte[] body) {
         com.fasterxml.jackson.databind.JsonNode request = jsonBody(body);
         if (request == null) {
             return badVerifyRequest("body", "the body must be a JSON object");
