@@ -83,6 +83,8 @@ class AuthorizationScopeIT {
         assertForbidden(call(user, "GET", "/v1/tenants/initech/retention", null), "read retention");
 
         assertEquals(before, call(admin, "GET", "/v1/tenants/initech/settings", null).body(), "nothing changed");
+        HttpResponse<String> byAdmin = call(admin, "PUT", "/v1/tenants/initech/settings", weakened.toString());
+        assertEquals(200, byAdmin.statusCode(), "the simple admin keeps the tenant's settings: " + byAdmin.body());
     }
 
     @Test

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * The decision of the HTTP API Lambda authorizer for one request (issue 6, ADR 0013): route
  * declared in the {@link RouteCatalog} (undeclared → denied), credential verified (RFC 8725
  * access token or API key), session and user not revoked ({@link SessionRevocations}, ≤ 30 s
- * stale), the token's audience one the route accepts ({@link Route#accepts}, ADR 0052), permission granted by the {@link AccessPolicy} on the target (tenant and org from the
- * token, never from the body), and the principal under its rate limit.
+ * stale), the token's audience one the route accepts ({@link Route#accepts}, ADR 0052),
+ * permission granted by the {@link AccessPolicy} on the target (tenant and org from the token,
+ * never from the body), and the principal under its rate limit.
  *
  * <p>A warm request pays no AWS call: keys, revocation state, API keys and tenant limits are
  * cached; the rate limiter leases its tokens in batches.

@@ -2,6 +2,7 @@ package io.tollgate.authz;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tollgate.http.TokenResponses;
 import io.tollgate.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,8 +145,8 @@ public final class RouteCatalog {
         Route.TargetRule target = permission ? target(where, declared.target(), parameters)
                 : Route.TargetRule.callerTenant();
         List<String> audiences = declared.audiences() == null ? List.of() : declared.audiences();
-        if (declared.audiences() != null && (audiences.isEmpty() || audiences.stream().anyMatch(
-                a -> a == null || !io.tollgate.http.TokenResponses.AUDIENCE.matcher(a).matches()) || Set.copyOf(audiences).size() != audiences.size())) {
+        if (declared.audiences() != null && (audiences.isEmpty() || new HashSet<>(audiences).size() != audiences.size()
+                || audiences.stream().anyMatch(a -> a == null || !TokenResponses.AUDIENCE.matcher(a).matches()))) {
             throw new IllegalArgumentException(where + ": audiences, when given, are distinct audience names");
         }
         Route route = new Route(declared.method(), declared.path(), access,

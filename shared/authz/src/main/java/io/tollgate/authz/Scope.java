@@ -30,8 +30,7 @@ public enum Scope {
      * The resources a user owns (seed 001's "own data"): its profile ({@code user}), sessions,
      * MFA credentials, API keys and privacy requests.
      */
-    public static final Set<String> OWNED_RESOURCES = Set.of("user", "session", "mfa", "api_key",
-            "privacy");
+    public static final Set<String> OWNED_RESOURCES = Set.of("user", "session", "mfa", "api_key", "privacy");
 
     private final String label;
 
