@@ -61,7 +61,7 @@ public final class AuditSubmitHandler implements RequestHandler<APIGatewayV2HTTP
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpEndpoint.handle(event, context, request -> {
-            ApiRequest.Principal caller = request.requirePrincipal();
+            ApiRequest.Principal caller = request.requireUnconstrainedPrincipal();
             if (!"api_key".equals(caller.authMethod())) {
                 throw new ProblemException(ErrorCode.FORBIDDEN, "Audit events are submitted with a service API key.");
             }

@@ -58,6 +58,18 @@ class AuditSubmitHandlerIT {
     }
 
     @Test
+    void submitWhenAuthorizerLeftScopeConstraintsThenForbiddenAndNothingQueued() throws Exception {
+        APIGatewayV2HTTPEvent event = sample();
+        Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
+        context.put("scope_constraints", "own");
+        event.getRequestContext().getAuthorizer().setLambda(context);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+        assertEquals(403, response.getStatusCode(), response.getBody());
+        assertEquals("forbidden", json(response).get("code").asText());
+        assertEquals(List.of(), bed.testbed.audit.events(), "a tenant-wide write cannot be narrowed to a scope: fail closed");
+    }
+
+    @Test
     void submitWhenMoreThanHundredEventsThenValidationFailed() throws Exception {
         APIGatewayV2HTTPEvent event = sample();
         StringBuilder events = new StringBuilder("{\"events\":[");

@@ -50,6 +50,19 @@ class AuditQueryHandlerIT {
     }
 
     @Test
+    void eventsWhenAuthorizerLeftScopeConstraintsThenForbidden() throws Exception {
+        for (String sample : List.of("audit-events-query.json", "audit-verify.json")) {
+            APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + sample);
+            Map<String, Object> context = new java.util.HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
+            context.put("scope_constraints", "own");
+            event.getRequestContext().getAuthorizer().setLambda(context);
+            APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+            assertEquals(403, response.getStatusCode(), sample + ": " + response.getBody());
+            assertEquals("forbidden", json(response).get("code").asText());
+        }
+    }
+
+    @Test
     void verifyWhenSampleThenValidWithHead() throws Exception {
         APIGatewayV2HTTPResponse response = handler.handleRequest(
                 EventLoader.loadApiGatewayHttpEvent("../../events/audit-verify.json"), null);

@@ -150,6 +150,27 @@ class AuthorizerHandlerIT {
     }
 
     @Test
+    void authorizeWhenRouteNamesAnotherAudienceThenTokenInvalidBeforeAnyPermissionDecision() throws Exception {
+        String apiUsers = tenantAdmin();
+        assertEquals("allow", handler.handleRequest(sample(apiUsers, alice.tenantId()), null).getContext().get("decision"),
+                "a valid token on a route naming no audience");
+        LoginResult adminPanel = LoginServices.create(bed.services).login(new LoginCommand(alice.tenantId(),
+                "admin@acme.test", Testbed.PASSWORD, "203.0.113.10", "test", java.util.Optional.of("admin-panel")));
+        String adminPanelToken = ((LoginResult.Authenticated) adminPanel).tokens().accessToken();
+        APIGatewayV2CustomAuthorizerEvent report = sample(apiUsers, alice.tenantId());
+        String path = "/v1/compliance/report";
+        report.setRawPath(path);
+        report.getRequestContext().getHttp().setPath(path);
+        report.getRequestContext().getHttp().setMethod("GET");
+
+        assertEquals("token_invalid", handler.handleRequest(report, null).getContext().get("decision"),
+                "an api-users token on an admin-panel route");
+        report.getHeaders().put("authorization", "Bearer " + adminPanelToken);
+        assertEquals("forbidden", handler.handleRequest(report, null).getContext().get("decision"),
+                "the audience passes; tenant_admin holds no audit:read");
+    }
+
+    @Test
     void authorizeWhenSampleApiKeyEventWithUnknownKeyThenTokenInvalid() throws Exception {
         APIGatewayV2CustomAuthorizerEvent event = Json.mapper().copy()
                 .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)

@@ -239,9 +239,9 @@ class PrivacyHandlerIT {
     }
 
     @Test
-    void fileWhenOtherUserWithoutAdminRightsThenNotFoundAndNothingWritten() throws Exception {
+    void fileWhenOtherUserWithoutAdminRightsThenForbiddenAndNothingWritten() throws Exception {
         APIGatewayV2HTTPResponse response = erase(bob, alice.userId());
-        assertEquals(404, response.getStatusCode(), response.getBody());
+        assertEquals(403, response.getStatusCode(), response.getBody());
         assertEquals(0, requestItems(alice.tenantId()));
         assertTrue(users.findUser(alice.tenantId(), alice.userId()).isPresent());
     }

@@ -356,11 +356,24 @@ public final class UserAdministration {
     }
 
     /**
-     * The user {@code userId} as an administrator acting for a data subject may see it: the same
-     * rules as {@code GET /v1/users/{id}} (404 when it may not read it); the read is audited.
+     * The user {@code userId} as an administrator acting for a data subject may see it (ADR 0051):
+     * the caller needs {@code permission} (e.g. {@code privacy:create}) on another user of its
+     * tenant, checked before anything is looked up so a refusal (403) says nothing about who
+     * exists; then the rules of {@code GET /v1/users/{id}} (404 when it may not read the user) and
+     * {@code permission} on the loaded user with nothing left unknown (403); and the user may not
+     * hold a role above the caller's (403 and a CRITICAL {@code privilege_escalation} event).
+     * Refusals and the read are audited.
      */
-    public ManagedUser subject(Caller caller, String userId) {
-        return get(caller, userId);
+    public ManagedUser subject(Caller caller, String userId, Permission permission) {
+        Principal actor = authority.current(caller);
+        if (!authority.decide(actor, permission, ResourceRef.inTenant(actor.tenant()).withOwner(userId)).allowed()) {
+            throw refused(AuditEventType.DATA_QUERY, caller, "read", userId, "not_granted",
+                    new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+        }
+        ManagedUser user = target(actor, caller, userId, permission, AuditEventType.DATA_QUERY, "read");
+        requireNotOutranked(actor, caller, user, "read");
+        audit.record(AuditEventType.DATA_QUERY, caller.actor(), "user", "read", "success", Map.of("target_user_id", userId));
+        return user;
     }
 
     /**

@@ -30,6 +30,8 @@ import java.util.Set;
  * (checked at load, so a typo cannot make a tenant role global).</li>
  * <li>Scope is decided from the principal (signed token claims) and the {@link ResourceRef}
  * (route path), never from a request body.</li>
+ * <li>{@code own} reaches only what a user owns ({@link Scope#OWN}): a grant such as
+ * {@code *:read:own} or {@code tenant:update:own} is refused at load.</li>
  * <li>Unknown role names in a token grant nothing.</li>
  * <li>Roles have a rank; {@link #canGrant} implements "nobody grants a role above their own".</li>
  * </ul>
@@ -116,6 +118,11 @@ public final class AccessPolicy {
             for (Permission grant : grants) {
                 if (!global && grant.scope().isEmpty()) {
                     throw new IllegalArgumentException("Role " + name + " is not global, so " + grant + " needs a scope");
+                }
+                if (grant.scope().equals(Optional.of(Scope.OWN)) && !grant.resource().equals("organization")
+                        && !Scope.OWNED_RESOURCES.contains(grant.resource())) {
+                    throw new IllegalArgumentException("Role " + name + ": " + grant + " names no resource a user owns "
+                            + "(organization or " + Scope.OWNED_RESOURCES.stream().sorted().toList() + ")");
                 }
             }
             roles.put(name, new RoleDefinition(role.rank(), global, grants));
@@ -216,12 +223,16 @@ public final class AccessPolicy {
         return switch (scope) {
             case OWN_TENANT -> Containment.YES;
             case OWN_ORG -> sameOrg(principal, target);
-            case OWN -> switch (resource) {
-                case "tenant" -> Containment.YES;
-                case "organization" -> sameOrg(principal, target);
-                default -> target.ownerUserId().map(owner -> owner.equals(principal.userId()) ? Containment.YES
+            case OWN -> {
+                if (resource.equals("organization")) {
+                    yield sameOrg(principal, target);
+                }
+                if (!Scope.OWNED_RESOURCES.contains(resource)) {
+                    yield Containment.NO;
+                }
+                yield target.ownerUserId().map(owner -> owner.equals(principal.userId()) ? Containment.YES
                         : Containment.NO).orElse(Containment.UNKNOWN);
-            };
+            }
             case ASSIGNED -> target.assigned().map(assigned -> assigned ? Containment.YES : Containment.NO)
                     .orElse(Containment.UNKNOWN);
         };

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * The decision of the HTTP API Lambda authorizer for one request (issue 6, ADR 0013): route
  * declared in the {@link RouteCatalog} (undeclared → denied), credential verified (RFC 8725
  * access token or API key), session and user not revoked ({@link SessionRevocations}, ≤ 30 s
- * stale), permission granted by the {@link AccessPolicy} on the target (tenant and org from the
- * token, never from the body), and the principal under its rate limit.
+ * stale), the token's audience one the route accepts ({@link Route#accepts}, ADR 0052),
+ * permission granted by the {@link AccessPolicy} on the target (tenant and org from the token,
+ * never from the body), and the principal under its rate limit.
  *
  * <p>A warm request pays no AWS call: keys, revocation state, API keys and tenant limits are
  * cached; the rate limiter leases its tokens in batches.
@@ -102,6 +103,9 @@ public final class RequestAuthorizer {
             return Outcome.refuse(Verdict.TOKEN_INVALID, "credential_invalid");
         }
         Authenticated who = caller.get();
+        if (!route.accepts(who.audience())) {
+            return Outcome.refuse(Verdict.TOKEN_INVALID, "audience_not_accepted");
+        }
         Decision decision = match.get().decide(policies.forTenant(who.principal().tenant()), who.principal());
         if (!decision.allowed()) {
             return Outcome.refuse(Verdict.FORBIDDEN, decision.reason().name().toLowerCase(Locale.ROOT));
@@ -118,13 +122,18 @@ public final class RequestAuthorizer {
         return new Outcome(Verdict.ALLOW, context, 0, decision.reason().name().toLowerCase(Locale.ROOT));
     }
 
-    /** API keys act on permission routes, on their own {@code GET /v1/me}, and on API-key routes; never on account management. */
-    private static boolean acceptsApiKey(Route route) {
-        return route.credential() == Route.Credential.API_KEY || route.access() == Route.Access.PERMISSION
+    /**
+     * API keys act on permission routes, on their own {@code GET /v1/me}, and on API-key routes; never on
+     * account management, nor on a route that names token audiences (an API key has none).
+     */
+    static boolean acceptsApiKey(Route route) {
+        return route.credential() == Route.Credential.API_KEY
+                || (route.access() == Route.Access.PERMISSION && route.audiences().isEmpty())
                 || (route.method().equals("GET") && route.path().equals("/v1/me"));
     }
 
-    private record Authenticated(Principal principal, String rateKey, Map<String, String> context) {
+    /** A verified caller; {@code audience} is the access token's {@code aud}, {@code null} for an API key. */
+    private record Authenticated(Principal principal, String rateKey, Map<String, String> context, String audience) {
     }
 
     private Optional<Authenticated> fromBearer(String header) {
@@ -152,7 +161,8 @@ public final class RequestAuthorizer {
         context.put("amr", String.join(",", token.amr()));
         token.authTime().ifPresent(t -> context.put("auth_time", Long.toString(t.getEpochSecond())));
         context.put("auth_method", "bearer");
-        return Optional.of(new Authenticated(principal, token.tenant() + "#USER#" + token.sub(), context));
+        return Optional.of(new Authenticated(principal, token.tenant() + "#USER#" + token.sub(), context,
+                token.audience()));
     }
 
     private Optional<Authenticated> fromApiKey(String header) {
@@ -181,7 +191,7 @@ public final class RequestAuthorizer {
         context.put("roles", String.join(",", key.roles()));
         context.put("api_key", key.prefix());
         context.put("auth_method", "api_key");
-        return Optional.of(new Authenticated(principal, key.tenantId() + "#KEY#" + key.prefix(), context));
+        return Optional.of(new Authenticated(principal, key.tenantId() + "#KEY#" + key.prefix(), context, null));
     }
 
     /** For tests and metrics: the roles as the context carries them. */

@@ -3,6 +3,7 @@ package io.tollgate.authz;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -13,9 +14,13 @@ import java.util.stream.Stream;
  * @param permission the required {@code resource:action}, present exactly for {@link Access#PERMISSION}
  * @param credential what authenticates the caller
  * @param target     how the {@link ResourceRef} is derived (permission routes only)
+ * @param audiences  the access-token audiences ({@code aud}) the route accepts; empty means every
+ *                   audience the validator accepts. A route that names audiences takes bearer
+ *                   tokens of those audiences only, and no API key (an API key has no audience;
+ *                   ADR 0052).
  */
 public record Route(String method, String path, Access access, Optional<Permission> permission, Credential credential,
-        TargetRule target) {
+        TargetRule target, Set<String> audiences) {
 
     /** Who may call a route. */
     public enum Access {
@@ -79,12 +84,28 @@ public record Route(String method, String path, Access access, Optional<Permissi
         Objects.requireNonNull(permission, "permission");
         Objects.requireNonNull(credential, "credential");
         Objects.requireNonNull(target, "target");
+        audiences = Set.copyOf(audiences);
+        if (access == Access.PUBLIC && !audiences.isEmpty()) {
+            throw new IllegalArgumentException(method + " " + path + ": a public route takes no token, so no audience");
+        }
+        if (credential == Credential.API_KEY && !audiences.isEmpty()) {
+            throw new IllegalArgumentException(method + " " + path + ": an API-key route cannot name token audiences");
+        }
         if ((access == Access.PERMISSION) != permission.isPresent()) {
             throw new IllegalArgumentException(method + " " + path + ": a permission exactly for permission routes");
         }
         if ((access == Access.PUBLIC) != (credential == Credential.NONE)) {
             throw new IllegalArgumentException(method + " " + path + ": public routes, and only they, take no credential");
         }
+    }
+
+    /**
+     * Whether a credential of {@code audience} may call this route: any when the route names no
+     * audience; otherwise a bearer token whose {@code aud} is one of them ({@code null}, an API
+     * key, never). Allocation-free: the authorizer asks it on every request.
+     */
+    public boolean accepts(String audience) {
+        return audiences.isEmpty() || (audience != null && audiences.contains(audience));
     }
 
     /** {@code METHOD /path}, for logs and metrics. */

@@ -2,6 +2,7 @@ package io.tollgate.authz;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.tollgate.http.TokenResponses;
 import io.tollgate.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ public final class RouteCatalog {
     }
 
     record RouteFile(String method, String path, @JsonProperty("public") Boolean isPublic, Boolean self,
-            String permission, String credential, TargetFile target) {
+            String permission, String credential, TargetFile target, List<String> audiences) {
     }
 
     record RoutesFile(String source, List<RouteFile> routes) {
@@ -143,8 +144,14 @@ public final class RouteCatalog {
         }
         Route.TargetRule target = permission ? target(where, declared.target(), parameters)
                 : Route.TargetRule.callerTenant();
+        List<String> audiences = declared.audiences() == null ? List.of() : declared.audiences();
+        if (declared.audiences() != null && (audiences.isEmpty() || new HashSet<>(audiences).size() != audiences.size()
+                || audiences.stream().anyMatch(a -> a == null || !TokenResponses.AUDIENCE.matcher(a).matches()))) {
+            throw new IllegalArgumentException(where + ": audiences, when given, are distinct audience names");
+        }
         Route route = new Route(declared.method(), declared.path(), access,
-                permission ? Optional.of(Permission.required(declared.permission())) : Optional.empty(), credential, target);
+                permission ? Optional.of(Permission.required(declared.permission())) : Optional.empty(), credential, target,
+                Set.copyOf(audiences));
         return new Compiled(route, literals, names);
     }
 

@@ -43,6 +43,11 @@ class AccessPolicyMatrixTest {
     private static final String ORG = "SAME_ORG_OTHER_USER OWN ASSIGNED";
     private static final List<String> ACTIONS = List.of("create", "read", "update", "delete");
 
+    private static final Map<String, List<String>> RESOURCES = Map.of(
+            "default", List.of("system", "tenant", "organization", "user", "prediction", "audit", "privacy", "session"),
+            "simple", List.of("system", "tenant", "organization", "user", "analytics", "report", "transaction", "audit",
+                    "privacy", "session", "mfa", "api_key", "retention"));
+
     /** profile → role → "resource:action" → allowed situations; absent cells allow nothing. */
     private static final Map<String, Map<String, Map<String, String>>> EXPECTED = new HashMap<>();
 
@@ -60,8 +65,10 @@ class AccessPolicyMatrixTest {
         cell("default", "super_admin", "user", "*", ALL);
         cell("default", "super_admin", "prediction", "*", ALL);
         cell("default", "super_admin", "audit", "read", ALL);
-        // tenant_admin: tenant:read/update:own, organization/user/prediction:*:own_tenant.
+        cell("default", "super_admin", "privacy", "*", ALL);
+        // tenant_admin: tenant:read/update, organization/user/prediction/privacy:*, all :own_tenant.
         cell("default", "tenant_admin", "tenant", "read,update", TENANT);
+        cell("default", "tenant_admin", "privacy", "*", TENANT);
         cell("default", "tenant_admin", "organization", "*", TENANT);
         cell("default", "tenant_admin", "user", "*", TENANT);
         cell("default", "tenant_admin", "prediction", "*", TENANT);
@@ -79,20 +86,20 @@ class AccessPolicyMatrixTest {
         cell("default", "audit_writer", "audit", "create", TENANT);
 
         // seed 001 translated (see role-profiles.json "source").
-        for (String resource : List.of("system", "tenant", "organization", "user", "analytics", "report", "transaction")) {
+        for (String resource : RESOURCES.get("simple")) {
             cell("simple", "admin", resource, "*", TENANT);
-            // *:read|create|update:own: "own" is the own tenant / org for those resources.
-            cell("simple", "user", resource, "create,read,update",
-                    resource.equals("tenant") ? TENANT : resource.equals("organization") ? ORG : "OWN");
         }
+        // user: its own data only (profile, sessions, MFA, API keys, privacy requests); never the tenant's.
+        cell("simple", "user", "user", "read", "OWN");
+        cell("simple", "user", "session", "*", "OWN");
+        cell("simple", "user", "mfa", "*", "OWN");
+        cell("simple", "user", "api_key", "*", "OWN");
+        cell("simple", "user", "privacy", "create,read", "OWN");
         cell("simple", "analyst", "analytics", "read", TENANT);
         cell("simple", "analyst", "report", "create,update", TENANT);
         cell("simple", "analyst", "transaction", "read", TENANT);
     }
 
-    private static final Map<String, List<String>> RESOURCES = Map.of(
-            "default", List.of("system", "tenant", "organization", "user", "prediction", "audit"),
-            "simple", List.of("system", "tenant", "organization", "user", "analytics", "report", "transaction"));
 
     static Stream<Arguments> cells() {
         List<Arguments> cells = new ArrayList<>();

@@ -118,6 +118,34 @@ class AccessPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> AccessPolicy.fromJson(json, "p"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"*:read:own", "*:update:own", "tenant:update:own", "audit:read:own", "system:*:own",
+            "retention:update:own"})
+    void fromJsonWhenOwnScopeOnSomethingNoUserOwnsThenRefused(String grant) {
+        String json = "{\"profiles\":{\"p\":{\"source\":\"t\",\"tenant_admin_role\":\"r\",\"roles\":{\"r\":"
+                + "{\"rank\":1,\"permissions\":[\"" + grant + "\"]}}}}}";
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> AccessPolicy.fromJson(json, "p"));
+        assertTrue(refused.getMessage().contains(grant), refused.getMessage());
+    }
+
+    @Test
+    void decideWhenOwnScopeThenOwnedResourceOnlyNeverTheTenant() {
+        Principal sam = new Principal("u-sam", "acme", Optional.empty(), List.of("user"));
+        AccessPolicy simple = AccessPolicy.load("simple");
+        ResourceRef ownTenant = ResourceRef.inTenant("acme");
+        for (String permission : List.of("tenant:read", "tenant:update", "audit:read", "audit:create", "system:update",
+                "organization:read")) {
+            assertFalse(simple.decide(sam, Permission.required(permission), ownTenant).allowed(), permission);
+        }
+        assertTrue(simple.decide(sam, Permission.required("user:read"), ownTenant.withOwner("u-sam")).allowed());
+        assertFalse(simple.decide(sam, Permission.required("user:read"), ownTenant.withOwner("u-ada")).allowed());
+        Decision unknownOwner = simple.decide(sam, Permission.required("user:read"), ownTenant);
+        assertEquals(Set.of(Scope.OWN), unknownOwner.constraints(), "the service checks the owner");
+        assertFalse(simple.decide(sam, Permission.required("user:update"), ownTenant.withOwner("u-sam")).allowed(),
+                "the own profile is changed through /v1/me, not the administration routes");
+    }
+
     @Test
     void fromJsonWhenUnknownProfileOrFieldThenRefused() {
         String json = "{\"profiles\":{\"p\":{\"source\":\"t\",\"tenant_admin_role\":\"r\",\"roles\":{\"r\":{\"rank\":1,\"permissions\":[\"user:read:own\"]}}}}}";

@@ -181,10 +181,37 @@ class RouteCatalogTest {
         "{\"method\":\"FETCH\",\"path\":\"/a\",\"self\":true}",
         "{\"method\":\"GET\",\"path\":\"/a/\",\"self\":true}",
         "{\"method\":\"GET\",\"path\":\"/a/{id}/{id}\",\"self\":true}",
-        "{\"method\":\"GET\",\"path\":\"/a\",\"self\":true,\"extra\":1}"})
+        "{\"method\":\"GET\",\"path\":\"/a\",\"self\":true,\"extra\":1}",
+        "{\"method\":\"GET\",\"path\":\"/a\",\"self\":true,\"audiences\":[]}",
+        "{\"method\":\"GET\",\"path\":\"/a\",\"self\":true,\"audiences\":[\"Admin Panel\"]}",
+        "{\"method\":\"GET\",\"path\":\"/a\",\"self\":true,\"audiences\":[\"api-users\",\"api-users\"]}",
+        "{\"method\":\"GET\",\"path\":\"/a\",\"public\":true,\"audiences\":[\"api-users\"]}",
+        "{\"method\":\"POST\",\"path\":\"/a\",\"permission\":\"audit:create\",\"credential\":\"api_key\",\"audiences\":[\"api-users\"]}"})
     void fromJsonWhenDeclarationInvalidThenRefused(String route) {
         assertThrows(IllegalArgumentException.class,
                 () -> RouteCatalog.fromJson("{\"source\":\"t\",\"routes\":[" + route + "]}"));
+    }
+
+    @Test
+    void acceptsWhenRouteNamesAudiencesThenOnlyTokensOfThoseAndNoApiKey() {
+        Route report = CATALOG.declared("GET", "/v1/compliance/report").orElseThrow();
+        assertEquals(Set.of("admin-panel"), report.audiences());
+        assertTrue(report.accepts("admin-panel"));
+        assertFalse(report.accepts("api-users"));
+        assertFalse(report.accepts(null), "an API key has no audience");
+        Route settings = CATALOG.declared("GET", "/v1/tenants/{t}/settings").orElseThrow();
+        assertEquals(Set.of(), settings.audiences());
+        assertTrue(settings.accepts("api-users") && settings.accepts("admin-panel") && settings.accepts(null),
+                "a route naming no audience accepts every credential the validator accepts");
+    }
+
+    @Test
+    void fromJsonWhenAudiencesDeclaredThenKept() {
+        Route route = RouteCatalog.fromJson("""
+                {"source":"t","routes":[{"method":"GET","path":"/a","self":true,"audiences":["api-users","admin-panel"]}]}""")
+                .routes().getFirst();
+        assertEquals(Set.of("api-users", "admin-panel"), route.audiences());
+        assertFalse(route.accepts("billing-api"));
     }
 
     @Test

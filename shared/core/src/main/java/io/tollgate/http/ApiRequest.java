@@ -220,6 +220,35 @@ public final class ApiRequest {
         return principal().orElseThrow(() -> new ProblemException(ErrorCode.TOKEN_INVALID, "Authentication is required."));
     }
 
+    /** Context key of the scopes an allow left for the service to check (ADR 0013, ADR 0050), comma-joined. */
+    public static final String SCOPE_CONSTRAINTS = "scope_constraints";
+
+    /**
+     * The scopes ({@code own}, {@code own_org}, ...) the authorizer could not check from the path
+     * and left to the service: the target must satisfy one of them. Empty when its decision was
+     * complete.
+     */
+    public java.util.List<String> scopeConstraints() {
+        var context = event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getLambda() == null) {
+            return java.util.List.of();
+        }
+        return split(context.getAuthorizer().getLambda().get(SCOPE_CONSTRAINTS));
+    }
+
+    /**
+     * The caller of a route whose handler acts on the whole tenant and cannot narrow it to a
+     * scope: 403 when the authorizer's allow carries {@code scope_constraints} (fail closed, ADR
+     * 0050), 401 without a principal.
+     */
+    public Principal requireUnconstrainedPrincipal() {
+        Principal principal = requirePrincipal();
+        if (!scopeConstraints().isEmpty()) {
+            throw new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this.");
+        }
+        return principal;
+    }
+
     private static String stringOrNull(Object value) {
         return value instanceof String s && !s.isEmpty() ? s : null;
     }

@@ -21,6 +21,30 @@ class ApiRequestTest {
         return assertThrows(ProblemException.class, () -> request(body).body(Body.class));
     }
 
+    private static ApiRequest authorized(java.util.Map<String, Object> context) {
+        return new ApiRequest(APIGatewayV2HTTPEvent.builder().withRequestContext(APIGatewayV2HTTPEvent.RequestContext
+                .builder().withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder().withLambda(context)
+                        .build()).build()).build());
+    }
+
+    @Test
+    void requireUnconstrainedPrincipalWhenAllowLeftScopeConstraintsThenForbidden() {
+        ApiRequest constrained = authorized(java.util.Map.of("decision", "allow", "sub", "u-1", "tenant", "acme",
+                "scope_constraints", "own,own_org"));
+        assertEquals(java.util.List.of("own", "own_org"), constrained.scopeConstraints());
+        assertEquals(ErrorCode.FORBIDDEN, assertThrows(ProblemException.class,
+                constrained::requireUnconstrainedPrincipal).errorCode());
+    }
+
+    @Test
+    void requireUnconstrainedPrincipalWhenDecisionCompleteThenPrincipal() {
+        ApiRequest complete = authorized(java.util.Map.of("decision", "allow", "sub", "u-1", "tenant", "acme"));
+        assertEquals(java.util.List.of(), complete.scopeConstraints());
+        assertEquals("u-1", complete.requireUnconstrainedPrincipal().userId());
+        assertEquals(ErrorCode.TOKEN_INVALID, assertThrows(ProblemException.class,
+                () -> request("{}").requireUnconstrainedPrincipal()).errorCode());
+    }
+
     @Test
     void bodyWhenExactRecordThenParsed() {
         assertEquals(new Body("a", "b"), request("{\"name\":\"a\",\"value\":\"b\"}").body(Body.class));

@@ -30,10 +30,13 @@ import java.util.regex.Pattern;
  * export, erasure and rectification, filed by the subject themself or by an administrator of the
  * subject's tenant, answered at once and tracked with their 30-day deadline.
  *
- * <p>Who may act: the subject on their own account; anyone else only through the administration
- * rules of the same action ({@code GET}, {@code DELETE}, {@code PATCH /v1/users/{id}}: same
- * tenant, same decisions, same audit), so nobody gains a power here they lack there. Bad input is
- * refused (400, naming the field) before anything is written.
+ * <p>Who may act: the subject on their own account; anyone else only with the administrative
+ * permission {@code privacy:create} on the subject (held by {@code tenant_admin},
+ * {@code super_admin} and the simple profile's {@code admin}; ADR 0051), on a subject who does not
+ * outrank them, and then through the administration rules of the same action ({@code GET},
+ * {@code DELETE}, {@code PATCH /v1/users/{id}}: same tenant, same decisions, same audit), so
+ * nobody gains a power here they lack there. Bad input is refused (400, naming the field) before
+ * anything is written.
  *
  * <p>Order of an erasure: (1) the caller may act on the subject, (2) no legal hold covers the
  * tenant or the subject (409 {@code legal_hold}, the request recorded as refused), (3) the account
@@ -45,7 +48,10 @@ import java.util.regex.Pattern;
 public final class PrivacyRequests {
 
     private static final Pattern USER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Permission READ_USERS = Permission.required("user:read");
+    /** Filing a request about someone else. */
+    static final Permission FILE_FOR_ANOTHER = Permission.required("privacy:create");
+    /** Reading a request one is not a party to. */
+    static final Permission READ_ANOTHERS = Permission.required("privacy:read");
 
     private final UserAdministration users;
     private final AdminAuthority authority;
@@ -109,7 +115,7 @@ public final class PrivacyRequests {
         }
         boolean self = subject.equals(caller.principal().userId());
         // May the caller act on this subject at all? (404 / 403 exactly as the administration routes.)
-        ManagedUser user = self ? users.own(caller) : users.subject(caller, subject);
+        ManagedUser user = self ? users.own(caller) : users.subject(caller, subject, FILE_FOR_ANOTHER);
         Instant now = clock.instant();
         PrivacyRequest request = new PrivacyRequest(UUID.randomUUID().toString(), user.tenantId(), subject, type.get(),
                 PrivacyRequest.Status.RECEIVED, caller.principal().userId(), now, now.plus(PrivacyRequest.DEADLINE),
@@ -157,7 +163,7 @@ public final class PrivacyRequests {
         return new Answer(closed, data);
     }
 
-    /** {@code GET /v1/privacy/requests/{id}}: for the subject, whoever filed it, or a reader of the tenant's users. */
+    /** {@code GET /v1/privacy/requests/{id}}: for the subject, whoever filed it, or a holder of {@code privacy:read} on the subject. */
     public PrivacyRequest get(Caller caller, String requestId) {
         Principal principal = caller.principal();
         Optional<PrivacyRequest> found = requests.find(principal.tenant(), requestId);
@@ -168,7 +174,8 @@ public final class PrivacyRequests {
         boolean party = principal.userId().equals(request.subjectId()) || principal.userId().equals(request.requestedBy());
         if (!party) {
             Principal current = authority.current(caller);
-            if (!authority.allows(current, READ_USERS, ResourceRef.inTenant(principal.tenant()))) {
+            if (!authority.allows(current, READ_ANOTHERS, ResourceRef.inTenant(principal.tenant())
+                    .withOwner(request.subjectId()))) {
                 throw new ProblemException(ErrorCode.NOT_FOUND, "No such request.");
             }
         }
