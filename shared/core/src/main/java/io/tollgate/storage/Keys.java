@@ -59,8 +59,14 @@ public final class Keys {
         return key(tenantPk(tenantId), "USERID#" + userId);
     }
 
+    /** The failure counter of a client network in a tenant: per IPv4 address, per IPv6 /64 (ADR 0057). */
     public static Map<String, AttributeValue> ipCounter(String tenantId, String ip) {
-        return key(tenantPk(tenantId), "IP#" + ip);
+        return key(tenantPk(tenantId), "IP#" + io.tollgate.lockout.ClientNetwork.of(ip));
+    }
+
+    /** The failure counter of a client network across every tenant (security table, ADR 0057). */
+    public static Map<String, AttributeValue> crossTenantIpCounter(String ip) {
+        return key("IP#" + io.tollgate.lockout.ClientNetwork.of(ip), "ALL_TENANTS");
     }
 
     public static Map<String, AttributeValue> session(String tenantId, String userId, String sessionId) {
