@@ -83,7 +83,8 @@ public final class TollgateServices {
         this.metrics = Objects.requireNonNull(builder.metrics, "metrics");
         this.encryptor = builder.encryptor;
         this.mailSender = builder.mailSender;
-        this.backupCodes = new BackupCodes(random, Optional.ofNullable(builder.backupCodePepper));
+        this.backupCodes = builder.backupCodePepper == null ? null
+                : new BackupCodes(random, Optional.of(builder.backupCodePepper));
         this.emailIndexKey = builder.emailIndexKey;
         this.smsSender = builder.smsSender;
         this.phoneNumbers = builder.backupCodePepper == null ? null : PhoneNumbers.fromPepper(builder.backupCodePepper);
@@ -305,8 +306,16 @@ public final class TollgateServices {
         return smsDailyLimitPerNumber;
     }
 
-    /** Backup-code generation and matching, keyed with the pepper where one is configured (ADR 0009). */
+    /**
+     * Backup-code generation and matching, keyed with the pepper from Secrets Manager (ADR 0009).
+     * A container without the pepper has none: asking for them fails (at the function's init,
+     * where its services are built) rather than hashing codes without the pepper.
+     */
     public BackupCodes backupCodes() {
+        if (backupCodes == null) {
+            throw new IllegalStateException("This container has no backup-code pepper (set "
+                    + TollgateConfig.MFA_PEPPER_SECRET_ID + ")");
+        }
         return backupCodes;
     }
 
