@@ -216,6 +216,30 @@ class AdminHandlerIT {
     }
 
     @Test
+    void replaceSettingsWhenSiemWebhookIsLoopbackLinkLocalOrPrivateThen400AndNothingChanged() throws Exception {
+        APIGatewayV2HTTPResponse current = call(sample("admin-tenant-settings-get.json", tenantAdmin,
+                Map.of("t", alice.tenantId())));
+        JsonNode before = json(current);
+        for (String url : List.of("http://127.0.0.1:8080/hook", "http://localhost/hook?token=s3cret")) {
+            com.fasterxml.jackson.databind.node.ObjectNode document = before.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("alerting")).put("siemWebhookUrl", url);
+            APIGatewayV2HTTPEvent put = sample("admin-tenant-settings-get.json", tenantAdmin, Map.of("t", alice.tenantId()));
+            put.setRouteKey("PUT /v1/tenants/{t}/settings");
+            put.getRequestContext().setRouteKey("PUT /v1/tenants/{t}/settings");
+            put.getRequestContext().getHttp().setMethod("PUT");
+            put.setHeaders(new HashMap<>(Map.of("content-type", "application/json")));
+            put.setBody(Json.mapper().writeValueAsString(document));
+            APIGatewayV2HTTPResponse refused = call(put);
+            assertEquals(400, refused.getStatusCode(), url + " " + refused.getBody());
+            assertTrue(refused.getHeaders().get("Content-Type").startsWith("application/problem+json"));
+            assertEquals("alerting.siemWebhookUrl", json(refused).get("errors").get(0).get("field").asText());
+            assertFalse(refused.getBody().contains("s3cret"), "the answer does not echo the URL");
+        }
+        assertEquals(before, json(call(sample("admin-tenant-settings-get.json", tenantAdmin,
+                Map.of("t", alice.tenantId())))), "nothing changed");
+    }
+
+    @Test
     void anyRouteWhenAuthorizerRefusedThenProblemAndNothingDone() {
         APIGatewayV2HTTPEvent event = sample("admin-user-roles.json", tenantAdmin, Map.of("id", alice.userId()));
         Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());

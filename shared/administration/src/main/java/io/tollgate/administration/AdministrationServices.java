@@ -45,7 +45,7 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                 SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
                         services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
-                services.defaultSettings(), services.audit(), services.clock());
+                services.defaultSettings(), services.audit(), services.clock(), services.webhookTargets());
         return new AdministrationServices(users, tenants);
     }
 }
