@@ -1,6 +1,7 @@
 package io.tollgate.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,6 +175,26 @@ class AdminHandlerIT {
         assertEquals(Boolean.TRUE, bed.audit.ofType("account_unlocked").get(0).additionalData().get("was_locked"));
         assertTrue(login.login(new LoginCommand(alice.tenantId(), "alice@acme.test", Testbed.PASSWORD, "203.0.113.10", "t"))
                 instanceof LoginResult.Authenticated);
+    }
+
+    @Test
+    void unlockWhenEmailStoredUnderTheTenantOnlyContextThenReEncryptedBoundToTheUser() {
+        UserAccount erin = user("erin@acme.test", "user", "risk");
+        var key = io.tollgate.storage.Keys.user(erin.tenantId(), erin.username());
+        var encryptor = bed.services.encryptor();
+        String legacy = encryptor.encryptToBase64("erin@acme.test",
+                new io.tollgate.crypto.EncryptionContext(erin.tenantId(), io.tollgate.user.EmailProtection.PURPOSE));
+        Testbed.dynamoDb().updateItem(r -> r.tableName(Testbed.TABLES.identity()).key(key)
+                .updateExpression("SET email_enc = :ct")
+                .expressionAttributeValues(Map.of(":ct", io.tollgate.storage.Attributes.s(legacy))));
+
+        assertEquals(204, call(sample("admin-user-unlock.json", tenantAdmin, Map.of("id", erin.userId()))).getStatusCode());
+
+        String stored = Testbed.dynamoDb().getItem(r -> r.tableName(Testbed.TABLES.identity()).key(key).consistentRead(true))
+                .item().get("email_enc").s();
+        assertNotEquals(legacy, stored, "written again with the item's next write");
+        assertEquals("erin@acme.test", encryptor.decryptFromBase64(stored, new io.tollgate.crypto.EncryptionContext(
+                erin.tenantId(), io.tollgate.user.EmailProtection.PURPOSE, erin.userId())));
     }
 
     @Test
