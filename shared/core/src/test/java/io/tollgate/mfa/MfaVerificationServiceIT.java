@@ -197,7 +197,7 @@ class MfaVerificationServiceIT {
     @Test
     void useTotpStepWhenSameOrOlderStepThenConditionalWriteRefuses() {
         enrolled();
-        MfaCredentialRepository repository = new MfaCredentialRepository(dynamoDb, TABLES);
+        MfaCredentialRepository repository = new MfaCredentialRepository(dynamoDb, TABLES, services.encryptor());
         long step = new TotpVerifier(clock).stepAt(clock.instant());
         TotpCredential totp = repository.loadById(tenant, userId).totp().orElseThrow();
         repository.commit(List.of(repository.useTotpStep(totp, step, clock.instant(), Optional.empty())));
@@ -295,9 +295,14 @@ class MfaVerificationServiceIT {
                 .key(Keys.mfaTotp(tenant, userId)).consistentRead(true)).item();
         byte[] ciphertext = Base64.getDecoder().decode(item.get("secret_ciphertext").s());
         EnvelopeEncryptor encryptor = services.encryptor();
-        assertEquals(20, encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp")).length);
+        assertEquals(20, encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp", userId)).length);
         assertThrows(CiphertextIntegrityException.class,
-                () -> encryptor.decrypt(ciphertext, new EncryptionContext("other-tenant", "totp")));
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext("other-tenant", "totp", userId)));
+        assertThrows(CiphertextIntegrityException.class,
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp", "another-user")),
+                "bound to its user: a copy onto another user's credential does not decrypt");
+        assertThrows(CiphertextIntegrityException.class,
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp")));
         assertThrows(CiphertextIntegrityException.class,
                 () -> encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "email")));
     }
