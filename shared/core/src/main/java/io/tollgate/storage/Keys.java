@@ -1,6 +1,5 @@
 package io.tollgate.storage;
 
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -188,8 +187,12 @@ public final class Keys {
         return key(tenantPk(tenantId) + "#DECISIONS", "DECISION#" + decisionId);
     }
 
-    /** User names compare case-insensitively after Unicode NFKC normalisation. */
+    /**
+     * The form a user name is keyed and looked up by: PRECIS UsernameCaseMapped (ADR 0056,
+     * {@link io.tollgate.user.UsernameProfile#lookupKey}), so every spelling of a name (case,
+     * width, composition) finds the one account, wherever a name enters.
+     */
     public static String normaliseUsername(String username) {
-        return java.text.Normalizer.normalize(username.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        return io.tollgate.user.UsernameProfile.lookupKey(username);
     }
 }
