@@ -1,6 +1,7 @@
 package io.tollgate.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,6 +178,26 @@ class AdminHandlerIT {
     }
 
     @Test
+    void unlockWhenEmailStoredUnderTheTenantOnlyContextThenReEncryptedBoundToTheUser() {
+        UserAccount erin = user("erin@acme.test", "user", "risk");
+        var key = io.tollgate.storage.Keys.user(erin.tenantId(), erin.username());
+        var encryptor = bed.services.encryptor();
+        String legacy = encryptor.encryptToBase64("erin@acme.test",
+                new io.tollgate.crypto.EncryptionContext(erin.tenantId(), io.tollgate.user.EmailProtection.PURPOSE));
+        Testbed.dynamoDb().updateItem(r -> r.tableName(Testbed.TABLES.identity()).key(key)
+                .updateExpression("SET email_enc = :ct")
+                .expressionAttributeValues(Map.of(":ct", io.tollgate.storage.Attributes.s(legacy))));
+
+        assertEquals(204, call(sample("admin-user-unlock.json", tenantAdmin, Map.of("id", erin.userId()))).getStatusCode());
+
+        String stored = Testbed.dynamoDb().getItem(r -> r.tableName(Testbed.TABLES.identity()).key(key).consistentRead(true))
+                .item().get("email_enc").s();
+        assertNotEquals(legacy, stored, "written again with the item's next write");
+        assertEquals("erin@acme.test", encryptor.decryptFromBase64(stored, new io.tollgate.crypto.EncryptionContext(
+                erin.tenantId(), io.tollgate.user.EmailProtection.PURPOSE, erin.userId())));
+    }
+
+    @Test
     void createTenantWhenSuperAdminSampleThenTenantWithFirstTenantAdmin() throws Exception {
         UserAccount root = user("root@acme.test", "super_admin", null);
         APIGatewayV2HTTPEvent event = sample("admin-tenant-create.json", root, Map.of());
@@ -213,6 +234,30 @@ class AdminHandlerIT {
                 Map.of("t", other.tenantId())));
         assertEquals(403, foreign.getStatusCode(), "the service decides again; a lax authorizer cannot leak settings");
         assertEquals("denied", bed.audit.ofType("data_query").get(1).result());
+    }
+
+    @Test
+    void replaceSettingsWhenSiemWebhookIsLoopbackLinkLocalOrPrivateThen400AndNothingChanged() throws Exception {
+        APIGatewayV2HTTPResponse current = call(sample("admin-tenant-settings-get.json", tenantAdmin,
+                Map.of("t", alice.tenantId())));
+        JsonNode before = json(current);
+        for (String url : List.of("http://127.0.0.1:8080/hook", "http://localhost/hook?token=s3cret")) {
+            com.fasterxml.jackson.databind.node.ObjectNode document = before.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("alerting")).put("siemWebhookUrl", url);
+            APIGatewayV2HTTPEvent put = sample("admin-tenant-settings-get.json", tenantAdmin, Map.of("t", alice.tenantId()));
+            put.setRouteKey("PUT /v1/tenants/{t}/settings");
+            put.getRequestContext().setRouteKey("PUT /v1/tenants/{t}/settings");
+            put.getRequestContext().getHttp().setMethod("PUT");
+            put.setHeaders(new HashMap<>(Map.of("content-type", "application/json")));
+            put.setBody(Json.mapper().writeValueAsString(document));
+            APIGatewayV2HTTPResponse refused = call(put);
+            assertEquals(400, refused.getStatusCode(), url + " " + refused.getBody());
+            assertTrue(refused.getHeaders().get("Content-Type").startsWith("application/problem+json"));
+            assertEquals("alerting.siemWebhookUrl", json(refused).get("errors").get(0).get("field").asText());
+            assertFalse(refused.getBody().contains("s3cret"), "the answer does not echo the URL");
+        }
+        assertEquals(before, json(call(sample("admin-tenant-settings-get.json", tenantAdmin,
+                Map.of("t", alice.tenantId())))), "nothing changed");
     }
 
     @Test

@@ -70,12 +70,15 @@ class LoginHandlerIT {
     private static DynamoDbLocalServer server;
     private static DynamoDbClient dynamoDb;
     private static final AtomicInteger DYNAMO_CALLS = new AtomicInteger();
+    /** Every DynamoDB operation as {@code Operation:table...}, in order (reset by the tests that read it). */
+    private static final List<String> DYNAMO_OPERATIONS = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static TableNames tables;
 
     private TestClock clock;
     private RecordingAuditPublisher audit;
     private LoginHandler handler;
     private String tenant;
+    private UserProvisioning provisioning;
 
     @BeforeAll
     static void startDynamoDb() {
@@ -89,12 +92,27 @@ class LoginHandlerIT {
                     @Override
                     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                         DYNAMO_CALLS.incrementAndGet();
+                        DYNAMO_OPERATIONS.add(operation(context.request()));
                     }
                 }))
                 .build();
         SamTemplate template = SamTemplate.findFrom(Path.of("").toAbsolutePath());
         TableProvisioner.provision(dynamoDb, template);
         tables = new TableNames("IdentityTable", "SessionsTable", "SecurityTable");
+    }
+
+    /** The operation and the tables it touches, e.g. {@code UpdateItem:SecurityTable}. */
+    private static String operation(software.amazon.awssdk.core.SdkRequest request) {
+        String name = request.getClass().getSimpleName().replace("Request", "");
+        return switch (request) {
+            case software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest batch ->
+                    name + ":" + new java.util.TreeMap<>(batch.requestItems()).entrySet().stream()
+                            .map(e -> e.getKey() + "x" + e.getValue().keys().size())
+                            .collect(java.util.stream.Collectors.joining(","));
+            case UpdateItemRequest update -> name + ":" + update.tableName();
+            case GetItemRequest get -> name + ":" + get.tableName();
+            default -> name;
+        };
     }
 
     @AfterAll
@@ -117,7 +135,7 @@ class LoginHandlerIT {
                 .build();
         handler = new LoginHandler(services);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        UserProvisioning provisioning = new UserProvisioning(new UserDirectory(dynamoDb, tables),
+        provisioning = new UserProvisioning(new UserDirectory(dynamoDb, tables),
                 services.passwordHasher(), CommonPasswords.load(), services.audit(), clock);
         Tenant created = provisioning.createTenant(tenant, "Acme", SecuritySettings.defaults(),
                 UserProvisioning.Requester.system(tenant));
@@ -407,16 +425,85 @@ class LoginHandlerIT {
     }
 
     @Test
-    void loginWhenSuccessThenTwoDynamoDbCallsAndWhenFailureThenThree() {
+    void loginWhenSuccessThenTwoDynamoDbCallsAndWhenFailureThenFour() {
         DYNAMO_CALLS.set(0);
         assertEquals(200, login(tenant, "alice@acme.test", PASSWORD, uniqueIp()).getStatusCode());
         assertEquals(2, DYNAMO_CALLS.get());
         DYNAMO_CALLS.set(0);
         assertEquals(401, login(tenant, "alice@acme.test", "wrong", uniqueIp()).getStatusCode());
-        assertEquals(3, DYNAMO_CALLS.get());
-        DYNAMO_CALLS.set(0);
+        assertEquals(4, DYNAMO_CALLS.get(), "read, the account's counter, the tenant's and the cross-tenant IP counter");
+    }
+
+    @Test
+    void loginWhenUnknownUserOrUnknownTenantThenSameDynamoDbOperationsAsWrongPassword() {
+        DYNAMO_OPERATIONS.clear();
+        assertEquals(401, login(tenant, "alice@acme.test", "wrong", uniqueIp()).getStatusCode());
+        List<String> wrongPassword = List.copyOf(DYNAMO_OPERATIONS);
+        DYNAMO_OPERATIONS.clear();
         assertEquals(401, login(tenant, "nobody@acme.test", "wrong", uniqueIp()).getStatusCode());
-        assertEquals(2, DYNAMO_CALLS.get());
+        List<String> unknownUser = List.copyOf(DYNAMO_OPERATIONS);
+        DYNAMO_OPERATIONS.clear();
+        assertEquals(401, login("no-such-tenant", "alice@acme.test", "wrong", uniqueIp()).getStatusCode());
+        List<String> unknownTenant = List.copyOf(DYNAMO_OPERATIONS);
+
+        assertEquals(List.of("BatchGetItem:IdentityTablex2,SecurityTablex3", "UpdateItem:IdentityTable",
+                "UpdateItem:SecurityTable", "UpdateItem:SecurityTable"), wrongPassword);
+        assertEquals(wrongPassword, unknownUser, "an unknown user costs what a wrong password costs");
+        assertEquals(wrongPassword, unknownTenant, "so does an unknown tenant");
+        assertTrue(dynamoDb.getItem(GetItemRequest.builder().tableName(tables.identity())
+                .key(Keys.user(tenant, "nobody@acme.test")).consistentRead(true).build()).item().isEmpty(),
+                "the unknown user's write creates no item");
+    }
+
+    @Test
+    void loginWhenFailuresFromOneIpSpreadAcrossTenantsThenBlockedInEveryTenant() throws Exception {
+        String ip = uniqueIp();
+        List<String> tenants = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            tenants.add(otherTenant());
+        }
+        // 100 failures over 6 tenants: at most 17 in one tenant (under its 20), the cross-tenant threshold in all.
+        for (int n = 0; n < 100; n++) {
+            assertEquals(401, login(tenants.get(n % tenants.size()), "nobody-" + n + "@acme.test", "wrong", ip)
+                    .getStatusCode());
+        }
+        assertEquals(1, audit.ofType("ip_blocked").size());
+        assertEquals("all_tenants", audit.ofType("ip_blocked").getFirst().additionalData().get("scope"));
+        APIGatewayV2HTTPResponse blocked = login(tenant, "alice@acme.test", PASSWORD, ip);
+        assertEquals(429, blocked.getStatusCode(), "a tenant never attacked from this address refuses it too");
+        assertEquals("rate_limited", body(blocked).get("code").asText());
+        assertEquals(200, login(tenant, "alice@acme.test", PASSWORD, uniqueIp()).getStatusCode(),
+                "another address is not blocked");
+    }
+
+    @Test
+    void loginWhenTwentyFailuresFromOneIpv6SlashSixtyFourThenThatNetworkBlocked() {
+        for (int i = 0; i < 20; i++) {
+            // Twenty different addresses of 2001:db8:77:1::/64 (one attacker's interface ids).
+            assertEquals(401, login(tenant, "nobody-" + i + "@acme.test", "wrong",
+                    "2001:db8:77:1:" + Integer.toHexString(i) + ":0:0:" + Integer.toHexString(i + 7)).getStatusCode());
+        }
+        assertEquals(429, login(tenant, "alice@acme.test", PASSWORD, "2001:DB8:77:1::abcd").getStatusCode(),
+                "any address of the /64 is blocked");
+        assertEquals(200, login(tenant, "alice@acme.test", PASSWORD, "2001:db8:77:2::1").getStatusCode(),
+                "the next /64 is not");
+    }
+
+    @Test
+    void loginWhenTwentyFailuresFromOneIpv4AddressThenItsNeighbourIsNotBlocked() {
+        for (int i = 0; i < 20; i++) {
+            login(tenant, "nobody-" + i + "@acme.test", "wrong", "203.0.113.10");
+        }
+        assertEquals(429, login(tenant, "alice@acme.test", PASSWORD, "203.0.113.10").getStatusCode());
+        assertEquals(200, login(tenant, "alice@acme.test", PASSWORD, "203.0.113.11").getStatusCode(),
+                "IPv4 is counted per address");
+    }
+
+    /** Another tenant with the same user, for the cross-tenant tests. */
+    private String otherTenant() {
+        String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        provisioning.createTenant(id, "Other", SecuritySettings.defaults(), UserProvisioning.Requester.system(id));
+        return id;
     }
 
     private int itemCount() {

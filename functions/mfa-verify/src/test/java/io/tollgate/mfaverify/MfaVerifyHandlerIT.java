@@ -80,6 +80,7 @@ class MfaVerifyHandlerIT {
                 .encryptor(EnvelopeEncryptor.withDefaultCache(LocalKeyRing.inMemory(random), clock, random))
                 .mailSender(mails::add)
                 .emailIndexKey("email-index-key-of-at-least-16-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .backupCodePepper("pepper-of-at-least-16-bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .build();
         handler = new MfaVerifyHandler(services);
         tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);

@@ -241,6 +241,9 @@ public final class LocalGateway implements AutoCloseable {
         if (body.isEmpty()) {
             return GatewayResponse.message(413, "Request Entity Too Large");
         }
+        if (rawPath.startsWith("/_local/") && !fromLocalTool(exchange)) {
+            return GatewayResponse.message(403, "Forbidden");
+        }
         java.util.function.BiFunction<String, byte[], LocalResponse> local = localRoutes.get(method + " " + rawPath);
         if (local != null) {
             LocalResponse answer = local.apply(rawQuery, body.get());
@@ -289,6 +292,19 @@ public final class LocalGateway implements AutoCloseable {
             LOG.error("Request {}: {} failed", requestId, route.routeKey(), e);
             return GatewayResponse.message(500, "Internal Server Error");
         }
+    }
+
+    /**
+     * Whether a request to a {@code /_local/*} tool route comes from a local tool (curl, the
+     * {@code tollgate} script, a test) rather than a web page: it carries no {@code Origin} (browsers
+     * send one with every cross-origin request and every POST) and its {@code Host} is exactly the
+     * address and port served here, so a page on a name that DNS rebinding points at 127.0.0.1
+     * cannot drive the tool routes either.
+     */
+    private boolean fromLocalTool(HttpExchange exchange) {
+        var headers = exchange.getRequestHeaders();
+        List<String> hosts = headers.getOrDefault("Host", List.of());
+        return !headers.containsKey("Origin") && hosts.size() == 1 && hosts.getFirst().equals(HOST + ":" + port());
     }
 
     /** The body, or empty when it is larger than {@link #MAX_BODY_BYTES}. */

@@ -46,6 +46,69 @@ class LocalGatewayIT {
                 default -> throw new IllegalArgumentException(spec.logicalId());
             };
         }, 0);
+        gateway.addLocalRoute("POST", "/_local/probe", () -> {
+            localCalls.incrementAndGet();
+            return new LocalGateway.LocalResponse(200, "{\"probed\":true}");
+        });
+    }
+
+    private final AtomicInteger localCalls = new AtomicInteger();
+
+    /** One raw HTTP/1.1 request (java.net.http refuses to set Host), answered with its status line. */
+    private String rawStatusLine(String method, String path, String hostHeader, Map<String, String> headers)
+            throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            if (hostHeader != null) {
+                request.append("Host: ").append(hostHeader).append("\r\n");
+            }
+            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            request.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            return answer.substring(0, answer.indexOf("\r\n"));
+        }
+    }
+
+    @Test
+    void localRouteWhenPlainRequestToTheLoopbackAddressThenServed() throws Exception {
+        int before = localCalls.get();
+        assertEquals("HTTP/1.1 200 OK", rawStatusLine("POST", "/_local/probe", "127.0.0.1:" + gateway.port(), Map.of()));
+        assertEquals(200, send(request("/_local/probe").POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode());
+        assertEquals(before + 2, localCalls.get());
+    }
+
+    @Test
+    void localRouteWhenOriginHeaderThen403AndNotRun() throws Exception {
+        int before = localCalls.get();
+        for (String origin : List.of("https://evil.example", "http://127.0.0.1:" + gateway.port(), "null")) {
+            HttpResponse<String> response = send(request("/_local/probe").header("Origin", origin)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(403, response.statusCode(), origin);
+            assertEquals("{\"message\":\"Forbidden\"}", response.body());
+        }
+        assertEquals(before, localCalls.get(), "a web page's request never reaches a local tool route");
+    }
+
+    @Test
+    void localRouteWhenHostIsNotTheLoopbackAddressAndPortThen403AndNotRun() throws Exception {
+        int before = localCalls.get();
+        int port = gateway.port();
+        // DNS rebinding: a name the attacker controls now resolves to 127.0.0.1, the Host header still names it.
+        for (String host : List.of("evil.example:" + port, "localhost:" + port, "127.0.0.1:" + (port + 1), "127.0.0.1",
+                "127.0.0.1:" + port + ".evil.example")) {
+            assertEquals("HTTP/1.1 403 Forbidden", rawStatusLine("POST", "/_local/probe", host, Map.of()), host);
+        }
+        assertEquals("HTTP/1.1 403 Forbidden", rawStatusLine("POST", "/_local/probe", null, Map.of()), "no Host");
+        assertEquals(before, localCalls.get());
+    }
+
+    @Test
+    void apiRouteWhenOriginHeaderThenStillServed() throws Exception {
+        HttpResponse<String> response = send(request("/v1/auth/login").header("Origin", "https://app.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build());
+        assertEquals(200, response.statusCode(), "only /_local/* tool routes are guarded");
     }
 
     @AfterAll

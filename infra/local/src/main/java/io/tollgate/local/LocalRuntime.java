@@ -192,6 +192,8 @@ public final class LocalRuntime implements AutoCloseable {
             LocalOutbox outbox = new LocalOutbox(options.data().map(dir -> dir.resolve("outbox"))
                     .orElseGet(LocalRuntime::temporaryOutbox), LOCAL_MAIL_FROM, clock);
             preset.encryptor(EnvelopeEncryptor.withDefaultCache(keyRing, clock, random))
+                    // Only here may a tenant's SIEM webhook point at 127.0.0.1 or a private address.
+                    .webhookTargets(io.tollgate.net.WebhookTargets.anyAddress())
                     .mailSender(outbox)
                     .smsSender(outbox)
                     .backupCodePepper(localSecret(secrets, random, LOCAL_PEPPER_SECRET, "Tollgate backup-code pepper (local)"))

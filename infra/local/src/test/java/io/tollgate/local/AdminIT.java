@@ -152,6 +152,24 @@ class AdminIT {
     }
 
     @Test
+    void createUserWhenNameHasInvisibleOrMixedDirectionCharactersThen400AndWhenOnlyWidthOrCaseDiffersThenTheSameAccount() {
+        for (String spoof : List.of("ul\u200Df@acme.test", "ulf\u202Egpj.exe@acme.test", "ulf\u05E9@acme.test",
+                "\uFEFFulf@acme.test", "u\u00ADlf@acme.test")) {
+            HttpResponse<String> refused = call("tina@acme.test", "POST", "/v1/users", "{\"username\":\"" + spoof
+                    + "\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"user\"],\"org\":\"risk\"}");
+            assertProblem(refused, 400, "validation_failed");
+            assertEquals("username", json(refused).get("errors").get(0).get("field").asText());
+        }
+        HttpResponse<String> fullwidth = call("tina@acme.test", "POST", "/v1/users", "{\"username\":\""
+                + "\uFF35\uFF2C\uFF26@acme.test\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"user\"],\"org\":\"risk\"}");
+        assertEquals(409, fullwidth.statusCode(), "ＵＬＦ is the name ulf, which is taken: " + fullwidth.body());
+        String sub = LocalHttp.claims(http.login("acme", "ulf@acme.test", PASSWORD).get("access_token").asText())
+                .get("sub").asText();
+        assertEquals(sub, LocalHttp.claims(http.login("acme", "\uFF35\uFF2C\uFF26@ACME.test", PASSWORD)
+                .get("access_token").asText()).get("sub").asText(), "one account answers to every spelling");
+    }
+
+    @Test
     void adminRoutesWhenEachRoleThenAllowedOrRefusedAsTheMatrixSays() {
         String target = acmeIds.get("target@acme.test");
         String doomed = acmeIds.get("doomed@acme.test");

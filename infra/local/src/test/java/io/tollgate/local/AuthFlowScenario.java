@@ -298,7 +298,8 @@ final class AuthFlowScenario implements AutoCloseable {
                 .contains(Seeder.DEMO_ADMIN), "the stored address is not plaintext");
         EnvelopeEncryptor uncached = new EnvelopeEncryptor(new KmsDataKeyProvider(kms, dataKey), RANDOM);
         assertEquals(Seeder.DEMO_ADMIN, uncached.decryptFromBase64(ciphertext,
-                new EncryptionContext(Seeder.DEMO_TENANT, EmailProtection.PURPOSE)));
+                new EncryptionContext(Seeder.DEMO_TENANT, EmailProtection.PURPOSE, user.get("user_id").s())),
+                "bound to its tenant and its user");
     }
 
     /**

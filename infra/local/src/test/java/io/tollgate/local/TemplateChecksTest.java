@@ -187,6 +187,101 @@ class TemplateChecksTest {
         assertEquals(6, routes.size());
     }
 
+    /** The key-material secrets a function's code may need, by the variable that names each (ADR 0009, 0046). */
+    private static final Map<String, String> KEY_SECRETS = Map.of(
+            io.tollgate.platform.TollgateConfig.MFA_PEPPER_SECRET_ID, "MfaPepperSecret",
+            io.tollgate.platform.TollgateConfig.EMAIL_INDEX_SECRET_ID, "EmailIndexSecret");
+
+    /**
+     * The backup-code pepper and the e-mail blind-index key: which function needs which is read
+     * from the code (its handler, built without that secret, fails at init naming the variable),
+     * and exactly those functions get the variable ({@code !Ref} of the secret) and
+     * {@code secretsmanager:GetSecretValue} on that secret; no other function gets either.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionWhoseCodeNeedsThePepperOrTheEmailIndexKeyGetsThatSecretAndNoOtherFunctionDoes() throws Exception {
+        Map<String, List<String>> needing = new java.util.TreeMap<>();
+        for (FunctionSpec function : template.functions()) {
+            for (var secret : KEY_SECRETS.entrySet()) {
+                boolean needs = failsAtInitWithout(function, secret.getKey());
+                if (needs) {
+                    needing.computeIfAbsent(secret.getKey(), k -> new ArrayList<>()).add(function.logicalId());
+                }
+                Object environment = properties(resources.get(function.logicalId())).get("Environment");
+                Object variables = environment instanceof Map<?, ?> map ? map.get("Variables") : null;
+                Object variable = variables instanceof Map<?, ?> map ? map.get(secret.getKey()) : null;
+                Map<String, Object> ref = Map.of("Ref", secret.getValue());
+                boolean readable = statements(function.logicalId()).stream()
+                        .filter(s -> "Allow".equals(s.get("Effect")))
+                        .filter(s -> listed(s, "Action").contains("secretsmanager:GetSecretValue"))
+                        .anyMatch(s -> listed(s, "Resource").contains(ref));
+                boolean mentioned = statements(function.logicalId()).stream()
+                        .anyMatch(s -> listed(s, "Resource").contains(ref));
+                if (needs) {
+                    assertEquals(ref, variable, function.logicalId() + " needs " + secret.getKey());
+                    assertTrue(readable, function.logicalId() + " may not read " + secret.getValue());
+                } else {
+                    assertEquals(null, variable, function.logicalId() + " does not need " + secret.getKey());
+                    assertFalse(mentioned, function.logicalId() + " has access to " + secret.getValue()
+                            + " it does not need");
+                }
+            }
+        }
+        assertEquals(Map.of(io.tollgate.platform.TollgateConfig.MFA_PEPPER_SECRET_ID,
+                        List.of("AccountFunction", "MfaVerifyFunction"),
+                        io.tollgate.platform.TollgateConfig.EMAIL_INDEX_SECRET_ID, List.of("AdminFunction", "PrivacyFunction")),
+                needing, "the functions whose code needs each secret");
+    }
+
+    /** An AWS client aimed at a closed local port: for wiring that must make no call. */
+    private static <C> C unused(software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<?, C> builder) {
+        return builder.endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x")))
+                .build();
+    }
+
+    /** Builds the function's handler with every local stand-in except the secret {@code variable} names. */
+    private static boolean failsAtInitWithout(FunctionSpec function, String variable) {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        TollgateServices.Builder builder = TollgateServices.builder()
+                .config(io.tollgate.platform.TollgateConfig.fromEnvironment(template.functions().getFirst().environment()))
+                // Never called: building a handler makes no AWS call (ADR 0049 primes only before a snapshot).
+                .dynamoDb(unused(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()))
+                .secretsManager(unused(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()))
+                .signingKeys(io.tollgate.token.LocalSigningKeyStore.inMemory(clock, random))
+                .encryptor(io.tollgate.crypto.EnvelopeEncryptor.withDefaultCache(
+                        io.tollgate.crypto.LocalKeyRing.inMemory(random), clock, random))
+                .mailSender(message -> { })
+                .smsSender(message -> { });
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        if (!variable.equals(io.tollgate.platform.TollgateConfig.MFA_PEPPER_SECRET_ID)) {
+            builder.backupCodePepper(key);
+        }
+        if (!variable.equals(io.tollgate.platform.TollgateConfig.EMAIL_INDEX_SECRET_ID)) {
+            builder.emailIndexKey(key);
+        }
+        TollgateServices services = builder.build();
+        try {
+            // As the local runtime builds them: audit functions from their AuditServices.
+            LocalRuntime.instantiate(function, services, io.tollgate.audit.platform.AuditServices.of(services,
+                    "AuditTable", services.encryptor(), io.tollgate.audit.chain.LocalDigestSigner.inMemory(random),
+                    (body, group, reason) -> { }));
+            return false;
+        } catch (IllegalStateException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (String.valueOf(cause.getMessage()).contains(variable)) {
+                    return true;
+                }
+            }
+            throw new AssertionError(function.logicalId() + " failed at init for another reason", e);
+        }
+    }
+
     /** A statement's {@code Action} or {@code Resource}, which IAM allows as one value or a list. */
     @SuppressWarnings("unchecked")
     private static List<Object> listed(Map<String, Object> statement, String field) {

@@ -86,7 +86,7 @@ public final class AdministrationRepository {
 
     /** A user as read, its e-mail address decrypted (the projection holds the ciphertext only). */
     private ManagedUser user(Map<String, AttributeValue> item) {
-        return ManagedUser.from(item, EmailProtection.email(reader, Attributes.requiredString(item, "tenant_id"), item));
+        return ManagedUser.from(item, EmailProtection.read(reader, Attributes.requiredString(item, "tenant_id"), item));
     }
 
     /**
@@ -248,8 +248,24 @@ public final class AdministrationRepository {
         return attributes.stream().collect(Collectors.toMap(a -> "#" + a, a -> a));
     }
 
-    /** The user item, changed only while it still has this id and these roles. */
+    /**
+     * The user item, changed only while it still has this id and these roles; an e-mail address
+     * stored under the older context is written again bound to the user (ADR 0058), on condition
+     * that it is still the ciphertext that was read.
+     */
     private ItemUpdate userUpdate(ManagedUser user, Instant now) {
+        ItemUpdate update = userUpdateKeepingEmail(user, now);
+        if (user.legacyEmailCiphertext().isPresent() && user.email().isPresent() && reader.isPresent()) {
+            update.name("#email_enc", EmailProtection.CIPHERTEXT)
+                    .value(":read_email_enc", Attributes.s(user.legacyEmailCiphertext().get()))
+                    .value(":email_enc", Attributes.s(EmailProtection.ciphertext(reader.get(), user.tenantId(),
+                            user.userId(), user.email().get())))
+                    .set("#email_enc = :email_enc").condition("#email_enc = :read_email_enc");
+        }
+        return update;
+    }
+
+    private ItemUpdate userUpdateKeepingEmail(ManagedUser user, Instant now) {
         return ItemUpdate.of(tables.identity(), userKey(user.tenantId(), user.username()))
                 .name("#pk", Keys.PK)
                 .value(":id", Attributes.s(user.userId())).value(":read_roles", Attributes.strings(user.roles()))
@@ -284,11 +300,12 @@ public final class AdministrationRepository {
      * transaction, which the authorizer checks for tokens and API keys alike.
      */
     public boolean update(ManagedUser user, Optional<String> email, Optional<UserAccount.Status> status, Instant now) {
-        ItemUpdate update = userUpdate(user, now);
+        // A new address replaces the stored one anyway (bound to the user).
+        ItemUpdate update = email.isPresent() ? userUpdateKeepingEmail(user, now) : userUpdate(user, now);
         List<TransactWriteItem> writes = new ArrayList<>();
         email.ifPresent(value -> {
             // The new ciphertext and index, the old look-up pointer out and the new one in, atomically.
-            Map<String, AttributeValue> stored = emails().attributes(user.tenantId(), value);
+            Map<String, AttributeValue> stored = emails().attributes(user.tenantId(), user.userId(), value);
             update.name("#email_enc", EmailProtection.CIPHERTEXT).name("#email_index", EmailProtection.INDEX)
                     .value(":email_enc", stored.get(EmailProtection.CIPHERTEXT))
                     .value(":email_index", stored.get(EmailProtection.INDEX))

@@ -30,7 +30,12 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                 services.config().tokenIssuer()));
     }
 
+    /**
+     * The administration of a container; it needs the e-mail protection (ADR 0046), so a function
+     * deployed without the blind-index key fails here, at its init, not on its first e-mail.
+     */
     public static AdministrationServices create(TollgateServices services) {
+        services.emailProtection();
         AdministrationRepository repository = AdministrationRepository.of(services);
         AdminAuthority authority = AdminAuthority.bundled(repository);
         CommonPasswords commonPasswords = CommonPasswords.load();
@@ -40,7 +45,7 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                 SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
                         services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
-                services.defaultSettings(), services.audit(), services.clock());
+                services.defaultSettings(), services.audit(), services.clock(), services.webhookTargets());
         return new AdministrationServices(users, tenants);
     }
 }

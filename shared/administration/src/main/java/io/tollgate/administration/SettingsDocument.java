@@ -60,6 +60,20 @@ public final class SettingsDocument {
         }
     }
 
+    /**
+     * As {@link #read(JsonNode)}, and the SIEM webhook's host must be a public address
+     * ({@link io.tollgate.net.WebhookTargets}; any address in the local runtime): 400 naming
+     * {@code alerting.siemWebhookUrl} otherwise, without echoing the URL.
+     */
+    public static SecuritySettings read(JsonNode document, io.tollgate.net.WebhookTargets targets) {
+        SecuritySettings settings = read(document);
+        if (settings.alerting().siemWebhook().flatMap(targets::checkConfigured).isPresent()) {
+            throw invalid("alerting.siemWebhookUrl", "not_public",
+                    "The webhook host must resolve to public addresses only (no loopback, link-local or private ones).");
+        }
+        return settings;
+    }
+
     /** The document of {@code settings}. */
     public static JsonNode write(SecuritySettings settings) {
         return Json.mapper().valueToTree(settings);

@@ -56,10 +56,11 @@ public final class TenantAdministration {
     private final SecuritySettings defaultSettings;
     private final AuditRecorder audit;
     private final Clock clock;
+    private final io.tollgate.net.WebhookTargets webhookTargets;
 
     public TenantAdministration(AdminAuthority authority, AdministrationRepository repository,
             UserProvisioning provisioning, CommonPasswords commonPasswords, SecuritySettings defaultSettings,
-            AuditRecorder audit, Clock clock) {
+            AuditRecorder audit, Clock clock, io.tollgate.net.WebhookTargets webhookTargets) {
         this.authority = Objects.requireNonNull(authority, "authority");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.provisioning = Objects.requireNonNull(provisioning, "provisioning");
@@ -67,6 +68,7 @@ public final class TenantAdministration {
         this.defaultSettings = Objects.requireNonNull(defaultSettings, "defaultSettings");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.webhookTargets = Objects.requireNonNull(webhookTargets, "webhookTargets");
     }
 
     /**
@@ -125,7 +127,7 @@ public final class TenantAdministration {
         }
         SecuritySettings settings;
         try {
-            settings = request.settings() == null ? defaultSettings : SettingsDocument.read(request.settings());
+            settings = request.settings() == null ? defaultSettings : SettingsDocument.read(request.settings(), webhookTargets);
         } catch (ProblemException e) {
             throw refused(AuditEventType.TENANT_CREATED, caller, "tenant", "create", safeId, "invalid", e);
         }
@@ -218,7 +220,7 @@ public final class TenantAdministration {
                 "update");
         SecuritySettings settings;
         try {
-            settings = SettingsDocument.read(document);
+            settings = SettingsDocument.read(document, webhookTargets);
         } catch (ProblemException e) {
             throw refused(AuditEventType.TENANT_SETTINGS_CHANGED, caller, "tenant_settings", "update", tenantId,
                     "invalid", e);

@@ -34,8 +34,9 @@ final class UserFields {
             errors.add(new FieldError("username", "required", "A user name is required."));
         } else if (value.length() > MAX_USERNAME) {
             errors.add(new FieldError("username", "too_long", "At most " + MAX_USERNAME + " characters."));
-        } else if (value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-            errors.add(new FieldError("username", "invalid_characters", "No spaces or control characters."));
+        } else if (value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))
+                || io.tollgate.user.UsernameProfile.canonical(value).isEmpty()) {
+            errors.add(new FieldError("username", "invalid_characters", io.tollgate.user.UsernameProfile.RULE));
         }
     }
 

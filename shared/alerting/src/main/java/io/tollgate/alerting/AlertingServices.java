@@ -26,7 +26,7 @@ public record AlertingServices(AlertDispatcher dispatcher, AlertDigest digest) {
         AlertDigestStore store = new AlertDigestStore(services.dynamoDb(), security);
         SiemForwarder siem = new SiemForwarder(SiemForwarder.defaultClient(), new SiemKeys(services::secretsManager,
                 config.siemSecretPrefix(), services.clock(), SIEM_KEY_CACHE), services.clock(), sleeper,
-                SiemForwarder.RetryPolicy.defaults());
+                SiemForwarder.RetryPolicy.defaults(), services.webhookTargets());
         AlertDispatcher dispatcher = new AlertDispatcher(directory, new AlertDeduplicator(services.dynamoDb(), security,
                 services.clock()), store, services.mailSender(), siem, services.metrics(), services.clock());
         return new AlertingServices(dispatcher, new AlertDigest(store, directory, services.mailSender(), services.clock()));

@@ -1,5 +1,6 @@
 package io.tollgate.alerting;
 
+import io.tollgate.net.WebhookTargets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tollgate.json.Json;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * and freshness (reject old timestamps) with one HMAC. Redirects are not followed. Network errors,
  * 429 and 5xx are retried with exponential backoff up to {@link RetryPolicy#attempts()}; other
  * answers are final. The log names the tenant and the outcome, never the URL, body or key.
+ * Before each send the host must resolve to public addresses only ({@link WebhookTargets}):
+ * a name re-pointed at a private address after it was configured is refused, not called.
  */
 public final class SiemForwarder {
 
@@ -37,7 +40,9 @@ public final class SiemForwarder {
 
     /** How a forward ended. */
     public enum Result {
-        DELIVERED, REFUSED, UNREACHABLE, NO_KEY
+        DELIVERED, REFUSED, UNREACHABLE, NO_KEY,
+        /** The host resolves to a loopback, link-local or private address (outside the local runtime). */
+        NOT_PUBLIC
     }
 
     /** Waits between attempts; tests pass one that records instead of sleeping. */
@@ -79,13 +84,16 @@ public final class SiemForwarder {
     private final Clock clock;
     private final Sleeper sleeper;
     private final RetryPolicy retry;
+    private final WebhookTargets targets;
 
-    public SiemForwarder(HttpClient http, SiemKeys keys, Clock clock, Sleeper sleeper, RetryPolicy retry) {
+    public SiemForwarder(HttpClient http, SiemKeys keys, Clock clock, Sleeper sleeper, RetryPolicy retry,
+            WebhookTargets targets) {
         this.http = Objects.requireNonNull(http, "http");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.targets = Objects.requireNonNull(targets, "targets");
     }
 
     /** A client that follows no redirect and gives up connecting after 2 s. */
@@ -99,6 +107,12 @@ public final class SiemForwarder {
         if (key.isEmpty()) {
             LOG.warn("SIEM forward skipped: no signing secret for tenant={}", tenantId);
             return Result.NO_KEY;
+        }
+        Optional<WebhookTargets.Refusal> refusal = targets.checkBeforeSend(webhook);
+        if (refusal.isPresent()) {
+            LOG.warn("SIEM forward refused: the webhook host is not a public address tenant={} reason={}", tenantId,
+                    refusal.get().name().toLowerCase(java.util.Locale.ROOT));
+            return Result.NOT_PUBLIC;
         }
         byte[] body;
         try {

@@ -58,7 +58,7 @@ final class AlertingTestbed {
 
     AlertDispatcher dispatcher(MailSender mail, SiemKeys keys, SiemForwarder.Sleeper sleeper) {
         return new AlertDispatcher(directory, deduplicator, digestStore, mail, new SiemForwarder(
-                HttpClient.newHttpClient(), keys, bed.clock, sleeper, SiemForwarder.RetryPolicy.defaults()),
+                HttpClient.newHttpClient(), keys, bed.clock, sleeper, SiemForwarder.RetryPolicy.defaults(), io.tollgate.net.WebhookTargets.anyAddress()),
                 bed.metrics, bed.clock);
     }
 

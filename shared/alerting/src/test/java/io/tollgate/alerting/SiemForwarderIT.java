@@ -126,8 +126,12 @@ class SiemForwarderIT {
     }
 
     private SiemForwarder forwarder() {
+        return forwarder(io.tollgate.net.WebhookTargets.anyAddress());
+    }
+
+    private SiemForwarder forwarder(io.tollgate.net.WebhookTargets targets) {
         return new SiemForwarder(HttpClient.newHttpClient(), keys(), world.bed.clock, sleeps::add,
-                SiemForwarder.RetryPolicy.defaults());
+                SiemForwarder.RetryPolicy.defaults(), targets);
     }
 
     private Map<String, Object> alertBody() {
@@ -217,6 +221,27 @@ class SiemForwarderIT {
             assertEquals(List.of(), logs.linesContaining(KEY));
             assertEquals(List.of(), logs.linesContaining("/hook"));
             assertEquals(List.of(), logs.linesContaining("203.0.113.7"), "the alert body stays out of the log");
+        }
+    }
+
+    @Test
+    void forwardWhenTheNameNowResolvesToAPrivateAddressThenRefusedUnsentAndLoggedWithoutTheUrl() throws Exception {
+        URI hook = receiver(0, 204);
+        // The receiver listens on 127.0.0.1; the tenant's URL names it by a host that resolves there now.
+        URI rebound = URI.create("http://siem.rebind.example:" + hook.getPort() + "/hook?token=s3cret");
+        io.tollgate.net.WebhookTargets publicOnly = io.tollgate.net.WebhookTargets.publicOnly(host -> {
+            if (!host.equals("siem.rebind.example")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return List.of(java.net.InetAddress.getByName("127.0.0.1"));
+        });
+        try (LogCapture logs = LogCapture.start()) {
+            assertEquals(SiemForwarder.Result.NOT_PUBLIC, forwarder(publicOnly).forward(tenant, rebound, alertBody()));
+            assertEquals(List.of(), received, "nothing reached the private address");
+            assertTrue(logs.linesContaining(tenant).stream().anyMatch(line -> line.contains("not_public")),
+                    String.join("\n", logs.lines()));
+            assertEquals(List.of(), logs.linesContaining("rebind"));
+            assertEquals(List.of(), logs.linesContaining("s3cret"));
         }
     }
 }

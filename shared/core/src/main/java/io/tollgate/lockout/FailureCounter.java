@@ -56,6 +56,29 @@ public final class FailureCounter {
         return OptionalLong.empty();
     }
 
+    /**
+     * One conditional {@code UpdateItem} on a {@code mustExist} target that counts nothing: for a
+     * refused login with no account to count against (unknown user or tenant), so it costs the
+     * DynamoDB work a wrong password costs (ADR 0057). It adds zero and, as its condition requires
+     * the item to exist, creates no item; a condition failure is the expected outcome.
+     */
+    public void touch(Target target) {
+        if (!target.mustExist()) {
+            throw new IllegalArgumentException("Only an item that must exist can be touched without counting");
+        }
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(target.table()).key(target.key())
+                    .updateExpression("ADD #count :zero")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#count", FailureState.COUNT, "#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":zero", Attributes.n(0)))
+                    .build());
+        } catch (ConditionalCheckFailedException absent) {
+            // The usual case: nothing to count against, nothing written.
+        }
+    }
+
     private long addToWindow(Target target, Instant cutoff) {
         Map<String, String> names = new HashMap<>(Map.of("#count", FailureState.COUNT, "#since", FailureState.WINDOW_START));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", Attributes.n(1), ":cutoff", Attributes.epochMillis(cutoff)));

@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * Reads everything a login decision needs in one {@code BatchGetItem}: the tenant, the user,
- * and the IP failure counters (under the tenant, and under the unknown-tenant bucket).
+ * and the IP failure counters (under the tenant, under the unknown-tenant bucket, and across
+ * tenants; ADR 0057).
  */
 public final class LoginRepository {
 
@@ -34,7 +35,8 @@ public final class LoginRepository {
     }
 
     /** The state read at the start of a login. */
-    public record Snapshot(Optional<Tenant> tenant, Optional<UserAccount> user, FailureState ipFailures) {
+    public record Snapshot(Optional<Tenant> tenant, Optional<UserAccount> user, FailureState ipFailures,
+            FailureState crossTenantIpFailures) {
     }
 
     public Snapshot load(String tenantId, String username, String ip) {
@@ -42,11 +44,12 @@ public final class LoginRepository {
         Map<String, AttributeValue> userKey = Keys.user(tenantId, username);
         Map<String, AttributeValue> ipKey = Keys.ipCounter(tenantId, ip);
         Map<String, AttributeValue> unknownIpKey = Keys.ipCounter(Keys.UNKNOWN_TENANT, ip);
+        Map<String, AttributeValue> crossTenantIpKey = Keys.crossTenantIpCounter(ip);
         Map<String, KeysAndAttributes> request = new HashMap<>();
         request.put(tables.identity(), KeysAndAttributes.builder().consistentRead(true)
                 .keys(tenantKey, userKey).build());
         request.put(tables.security(), KeysAndAttributes.builder().consistentRead(true)
-                .keys(ipKey, unknownIpKey).build());
+                .keys(ipKey, unknownIpKey, crossTenantIpKey).build());
 
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int round = 0; round < MAX_ROUNDS && !request.isEmpty(); round++) {
@@ -61,7 +64,7 @@ public final class LoginRepository {
         Optional<Tenant> tenant = find(items, tenantKey).map(Tenant::fromItem);
         Optional<UserAccount> user = tenant.flatMap(t -> find(items, userKey)).map(UserAccount::fromItem);
         FailureState ipFailures = FailureState.from(find(items, tenant.isPresent() ? ipKey : unknownIpKey).orElse(null));
-        return new Snapshot(tenant, user, ipFailures);
+        return new Snapshot(tenant, user, ipFailures, FailureState.from(find(items, crossTenantIpKey).orElse(null)));
     }
 
     private static Optional<Map<String, AttributeValue>> find(List<Map<String, AttributeValue>> items,

@@ -16,6 +16,7 @@ import io.tollgate.session.SessionIssuer;
 import io.tollgate.session.TokenDelivery;
 import io.tollgate.storage.ItemUpdate;
 import io.tollgate.settings.SecuritySettings;
+import io.tollgate.settings.SecuritySettings.LockoutSettings;
 import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
 import io.tollgate.storage.UserWrites;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -40,7 +40,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   <li>Unknown tenant, unknown user, wrong password, disabled or locked account all end in the
  *       same {@link ErrorCode#INVALID_CREDENTIALS}, after exactly one Argon2id run.</li>
  *   <li>Wrong passwords count against the account (5 in 15 min → locked 30 min) and every
- *       failure counts against the IP (20 in 15 min → blocked 60 min), atomically.</li>
+ *       failure counts against the client network (an IPv4 address or an IPv6 /64) in the tenant
+ *       (20 in 15 min → blocked 60 min) and across every tenant ({@link #CROSS_TENANT_IP_BLOCK}),
+ *       atomically (ADR 0057).</li>
+ *   <li>Every refusal does the same DynamoDB work: a failure with no account to count against
+ *       (unknown user or tenant) makes the same conditional write on the account item it named,
+ *       which finds no item and writes nothing, so timing and capacity do not reveal which
+ *       user names exist.</li>
  *   <li>Success opens a session in one transaction that also resets the account's failure window,
  *       on condition that no lock was set meanwhile. With a second factor enrolled it opens an MFA
  *       challenge instead and keeps the failure window (MFA failures count towards the lockout);
@@ -48,11 +54,19 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   <li>A correct password older than the tenant's maximum age opens neither: the answer is a
  *       one-time password-change ticket (ADR 0025).</li>
  * </ul>
- * DynamoDB round trips: 2 on success, 3 on a failure (one more when it sets a lock or block).
+ * DynamoDB round trips: 2 on success, 4 on a failure (one more when it sets a lock or block).
  */
 public final class LoginService {
 
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+
+    /**
+     * Failures from one client network across every tenant (ADR 0057): 100 in 15 minutes block
+     * it for 60 minutes everywhere, so spraying just under each tenant's threshold over many
+     * tenants is stopped too.
+     */
+    public static final LockoutSettings CROSS_TENANT_IP_BLOCK = new LockoutSettings(100, Duration.ofMinutes(15),
+            Duration.ofMinutes(60));
 
     private final LoginRepository repository;
     private final FailureCounter counter;
@@ -91,10 +105,14 @@ public final class LoginService {
                 user.map(UserAccount::organizationId).orElse(null), command.sourceIp(), command.userAgent());
 
         LockoutPolicy ipPolicy = new LockoutPolicy(settings.ipBlock());
-        if (ipPolicy.isLocked(snapshot.ipFailures(), now)) {
+        LockoutPolicy crossTenantPolicy = new LockoutPolicy(CROSS_TENANT_IP_BLOCK);
+        if (ipPolicy.isLocked(snapshot.ipFailures(), now)
+                || crossTenantPolicy.isLocked(snapshot.crossTenantIpFailures(), now)) {
             audit.record(AuditEventType.BLOCKED_IP_REFUSED, actor, "auth", "login", "denied", Map.of());
+            Duration tenantBlock = ipPolicy.remainingLock(snapshot.ipFailures(), now);
+            Duration crossTenantBlock = crossTenantPolicy.remainingLock(snapshot.crossTenantIpFailures(), now);
             throw ProblemException.rateLimited("Too many failed attempts from this address; try again later.",
-                    ipPolicy.remainingLock(snapshot.ipFailures(), now));
+                    tenantBlock.compareTo(crossTenantBlock) >= 0 ? tenantBlock : crossTenantBlock);
         }
 
         Argon2idPasswordHasher.Verification verification = user
@@ -237,28 +255,37 @@ public final class LoginService {
             LockoutPolicy policy = new LockoutPolicy(settings.lockout());
             FailureCounter.Target target = new FailureCounter.Target(tables.identity(),
                     Keys.user(account.tenantId(), account.username()), true, Optional.empty());
-            OptionalLong count = counter.recordFailure(target, account.failures(), policy, now);
-            if (count.isPresent() && policy.mustLock(count.getAsLong(), account.failures(), now)
-                    && counter.lock(target, policy.lockEnd(now), now)) {
+            FailureCounter.Counted counted = counter.countAndLock(target, account.failures(), policy, now);
+            if (counted.lockedNow()) {
                 audit.record(AuditEventType.ACCOUNT_LOCKED, actor, "user", "lock", "locked",
-                        Map.of("failures", count.getAsLong(), "window_seconds", settings.lockout().window().toSeconds(),
+                        Map.of("failures", counted.count().getAsLong(), "window_seconds", settings.lockout().window().toSeconds(),
                                 "locked_seconds", settings.lockout().duration().toSeconds()));
             }
+        } else {
+            // The same write as above, on the account the request named, counting nothing (ADR 0057).
+            counter.touch(new FailureCounter.Target(tables.identity(),
+                    Keys.user(command.tenantId(), command.username()), true, Optional.empty()));
         }
-        LockoutPolicy ipPolicy = new LockoutPolicy(settings.ipBlock());
-        Duration keep = settings.ipBlock().window().plus(settings.ipBlock().duration());
-        FailureCounter.Target ipTarget = new FailureCounter.Target(tables.security(),
-                Keys.ipCounter(counterTenant, command.sourceIp()), false, Optional.of(now.plus(keep)));
-        FailureState ipBefore = snapshot.ipFailures();
-        OptionalLong ipCount = counter.recordFailure(ipTarget, ipBefore, ipPolicy, now);
-        if (ipCount.isPresent() && ipPolicy.mustLock(ipCount.getAsLong(), ipBefore, now)
-                && counter.lock(ipTarget, ipPolicy.lockEnd(now), now)) {
-            audit.record(AuditEventType.IP_BLOCKED, actor, "ip", "block", "blocked",
-                    Map.of("failures", ipCount.getAsLong(), "window_seconds", settings.ipBlock().window().toSeconds(),
-                            "blocked_seconds", settings.ipBlock().duration().toSeconds()));
-        }
+        countIpFailure(new FailureCounter.Target(tables.security(), Keys.ipCounter(counterTenant, command.sourceIp()),
+                false, Optional.of(now.plus(settings.ipBlock().window().plus(settings.ipBlock().duration())))),
+                snapshot.ipFailures(), settings.ipBlock(), actor, now, Map.of());
+        countIpFailure(new FailureCounter.Target(tables.security(), Keys.crossTenantIpCounter(command.sourceIp()),
+                false, Optional.of(now.plus(CROSS_TENANT_IP_BLOCK.window().plus(CROSS_TENANT_IP_BLOCK.duration())))),
+                snapshot.crossTenantIpFailures(), CROSS_TENANT_IP_BLOCK, actor, now, Map.of("scope", "all_tenants"));
         audit.record(AuditEventType.LOGIN_FAILURE, actor, "auth", "login", "failure", Map.of("reason", reason));
         return new ProblemException(ErrorCode.INVALID_CREDENTIALS, "The credentials are not valid.");
+    }
+
+    /** Counts one failure of the client network on {@code target}; blocks it (audited once) at the threshold. */
+    private void countIpFailure(FailureCounter.Target target, FailureState before, LockoutSettings block, Actor actor,
+            Instant now, Map<String, Object> detail) {
+        FailureCounter.Counted counted = counter.countAndLock(target, before, new LockoutPolicy(block), now);
+        if (counted.lockedNow()) {
+            Map<String, Object> data = new java.util.HashMap<>(detail);
+            data.putAll(Map.of("failures", counted.count().getAsLong(), "window_seconds", block.window().toSeconds(),
+                    "blocked_seconds", block.duration().toSeconds()));
+            audit.record(AuditEventType.IP_BLOCKED, actor, "ip", "block", "blocked", data);
+        }
     }
 
     /** The account was locked or disabled between the read and the session transaction. */

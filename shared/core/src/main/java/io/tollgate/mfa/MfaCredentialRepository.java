@@ -169,30 +169,45 @@ public final class MfaCredentialRepository {
 
     /**
      * Activates the pending credential that was verified: on condition that it is still pending,
-     * unexpired and holds the same secret; records the step of the code that activated it.
+     * unexpired and holds the same secret; records the step of the code that activated it, and
+     * stores {@code upgraded} (the secret under the user's context, ADR 0058) when given.
      */
-    public TransactWriteItem activateTotp(TotpCredential pending, long step, Instant now) {
+    public TransactWriteItem activateTotp(TotpCredential pending, long step, Instant now, Optional<String> upgraded) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":active", Attributes.s(TotpCredential.Status.ACTIVE.name()),
+                ":pending", Attributes.s(TotpCredential.Status.PENDING.name()),
+                ":ct", Attributes.s(pending.secretCiphertext()), ":now", Attributes.epochMillis(now),
+                ":step", Attributes.n(step)));
+        upgraded.ifPresent(ciphertext -> values.put(":upgraded", Attributes.s(ciphertext)));
         return update(Update.builder().tableName(tables.identity()).key(Keys.mfaTotp(pending.tenantId(), pending.userId()))
-                .updateExpression("SET #status = :active, activated_at = :now, last_step = :step REMOVE #ttl, #pexp")
+                .updateExpression("SET #status = :active, activated_at = :now, last_step = :step"
+                        + (upgraded.isPresent() ? ", secret_ciphertext = :upgraded" : "") + " REMOVE #ttl, #pexp")
                 .conditionExpression("#status = :pending AND secret_ciphertext = :ct AND #pexp > :now")
                 .expressionAttributeNames(Map.of("#status", "status", "#ttl", Keys.TTL, "#pexp", "pending_expires_at"))
-                .expressionAttributeValues(Map.of(":active", Attributes.s(TotpCredential.Status.ACTIVE.name()),
-                        ":pending", Attributes.s(TotpCredential.Status.PENDING.name()),
-                        ":ct", Attributes.s(pending.secretCiphertext()), ":now", Attributes.epochMillis(now),
-                        ":step", Attributes.n(step))).build());
+                .expressionAttributeValues(values).build());
     }
 
     /**
      * Uses time step {@code step} of an active credential: only if no step at or after it was
      * used before (RFC 6238 §5.2), so a code, or an older code after a newer one, works once.
+     * With {@code upgraded}, the secret is stored again under the user's context (ADR 0058), on
+     * condition that it is still the ciphertext that was read.
      */
-    public TransactWriteItem useTotpStep(String tenantId, String userId, long step, Instant now) {
-        return update(Update.builder().tableName(tables.identity()).key(Keys.mfaTotp(tenantId, userId))
-                .updateExpression("SET last_step = :step, last_used_at = :now")
-                .conditionExpression("#status = :active AND (attribute_not_exists(last_step) OR last_step < :step)")
+    public TransactWriteItem useTotpStep(TotpCredential credential, long step, Instant now, Optional<String> upgraded) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":active", Attributes.s(TotpCredential.Status.ACTIVE.name()),
+                ":step", Attributes.n(step), ":now", Attributes.epochMillis(now)));
+        String condition = "#status = :active AND (attribute_not_exists(last_step) OR last_step < :step)";
+        String update = "SET last_step = :step, last_used_at = :now";
+        if (upgraded.isPresent()) {
+            values.put(":upgraded", Attributes.s(upgraded.get()));
+            values.put(":ct", Attributes.s(credential.secretCiphertext()));
+            condition += " AND secret_ciphertext = :ct";
+            update += ", secret_ciphertext = :upgraded";
+        }
+        return update(Update.builder().tableName(tables.identity())
+                .key(Keys.mfaTotp(credential.tenantId(), credential.userId()))
+                .updateExpression(update).conditionExpression(condition)
                 .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(Map.of(":active", Attributes.s(TotpCredential.Status.ACTIVE.name()),
-                        ":step", Attributes.n(step), ":now", Attributes.epochMillis(now))).build());
+                .expressionAttributeValues(values).build());
     }
 
     /** Replaces the backup-code set (old codes void). */

@@ -117,7 +117,7 @@ public final class MfaEnrolmentService {
         byte[] raw = secret.bytes();
         String ciphertext;
         try {
-            ciphertext = Base64.getEncoder().encodeToString(encryptor.encrypt(raw, context(tenant.id())));
+            ciphertext = Base64.getEncoder().encodeToString(encryptor.encrypt(raw, context(tenant.id(), user.userId())));
         } catch (EncryptionUnavailableException e) {
             throw unavailable();
         } finally {
@@ -151,7 +151,8 @@ public final class MfaEnrolmentService {
         Instant now = clock.instant();
         TotpCredential pending = snapshot.totp().filter(t -> t.pendingAt(now)).orElseThrow(() ->
                 new ProblemException(ErrorCode.CONFLICT, "There is no pending TOTP enrolment; start one first."));
-        byte[] secret = decryptSecret(pending, actor);
+        StoredSecret stored = readSecret(pending, actor);
+        byte[] secret = stored.bytes();
         OptionalLong step;
         try {
             step = verifier.verify(secret, code);
@@ -162,7 +163,7 @@ public final class MfaEnrolmentService {
             return Optional.empty();
         }
         BackupCodes.Issued issued = backupCodes.generate();
-        List<TransactWriteItem> writes = List.of(repository.activateTotp(pending, step.getAsLong(), now),
+        List<TransactWriteItem> writes = List.of(repository.activateTotp(pending, step.getAsLong(), now, stored.upgradedCiphertext()),
                 repository.putBackupCodes(user.tenantId(), user.userId(), issued.stored(), now));
         return Optional.of(new Activation(writes, issued.codes()));
     }
@@ -241,9 +242,30 @@ public final class MfaEnrolmentService {
      * fails its integrity check is audited (HIGH) and surfaces as a 500.
      */
     byte[] decryptSecret(TotpCredential credential, Actor actor) {
+        return readSecret(credential, actor).bytes();
+    }
+
+    /**
+     * A stored secret: its bytes, and its ciphertext under the user's context when it was
+     * written before the context named the user (ADR 0058), for the next write of the credential.
+     */
+    record StoredSecret(byte[] bytes, Optional<String> upgradedCiphertext) {
+        @Override
+        public String toString() {
+            return "StoredSecret[<redacted>, upgraded=" + upgradedCiphertext.isPresent() + "]";
+        }
+    }
+
+    /** As {@link #decryptSecret}, with the re-encryption of a secret written under the older context. */
+    StoredSecret readSecret(TotpCredential credential, Actor actor) {
+        EncryptionContext context = context(credential.tenantId(), credential.userId());
         try {
-            return encryptor.decrypt(Base64.getDecoder().decode(credential.secretCiphertext()),
-                    context(credential.tenantId()));
+            EnvelopeEncryptor.UserBound<byte[]> read = encryptor.decryptUserBound(
+                    Base64.getDecoder().decode(credential.secretCiphertext()), context);
+            Optional<String> upgraded = read.legacy()
+                    ? Optional.of(Base64.getEncoder().encodeToString(encryptor.encrypt(read.value(), context)))
+                    : Optional.empty();
+            return new StoredSecret(read.value(), upgraded);
         } catch (EncryptionUnavailableException e) {
             throw unavailable();
         } catch (CiphertextIntegrityException | IllegalArgumentException e) {
@@ -253,8 +275,9 @@ public final class MfaEnrolmentService {
         }
     }
 
-    static EncryptionContext context(String tenantId) {
-        return new EncryptionContext(tenantId, TOTP_PURPOSE);
+    /** A TOTP secret is bound to its tenant and its user (ADR 0058). */
+    static EncryptionContext context(String tenantId, String userId) {
+        return new EncryptionContext(tenantId, TOTP_PURPOSE, userId);
     }
 
     /** An {@code otpauth} label part: no colon (it separates issuer and account), at most 128 characters. */

@@ -196,10 +196,13 @@ public final class MfaVerificationService {
                 emailHash = challenge.emailCodeHash();
             }
             OptionalLong step = OptionalLong.empty();
+            Optional<String> upgradedSecret = Optional.empty();
             Optional<TotpCredential> totp = snapshot.totp().filter(TotpCredential::active)
                     .filter(t -> named.test(TOTP) && challenge.methods().contains(TOTP));
             if (totp.isPresent()) {
-                byte[] secret = enrolment.decryptSecret(totp.get(), actor);
+                MfaEnrolmentService.StoredSecret stored = enrolment.readSecret(totp.get(), actor);
+                upgradedSecret = stored.upgradedCiphertext();
+                byte[] secret = stored.bytes();
                 try {
                     step = verifier.verify(secret, compact);
                 } finally {
@@ -218,7 +221,7 @@ public final class MfaVerificationService {
                 long matched = step.getAsLong();
                 boolean replayed = totp.get().lastStep().isPresent() && totp.get().lastStep().getAsLong() >= matched;
                 return Optional.of(new Factor(TOTP, "otp", Optional.empty(),
-                        Optional.of(repository.useTotpStep(challenge.tenantId(), challenge.userId(), matched, now)),
+                        Optional.of(repository.useTotpStep(totp.get(), matched, now, upgradedSecret)),
                         replayed));
             }
             return Optional.empty();

@@ -68,6 +68,7 @@ public final class TollgateServices {
     private final SmsSender smsSender;
     private final PhoneNumbers phoneNumbers;
     private final int smsDailyLimitPerNumber;
+    private final io.tollgate.net.WebhookTargets webhookTargets;
     private final Metrics metrics;
     private volatile Argon2idPasswordHasher passwordHasher;
 
@@ -83,11 +84,13 @@ public final class TollgateServices {
         this.metrics = Objects.requireNonNull(builder.metrics, "metrics");
         this.encryptor = builder.encryptor;
         this.mailSender = builder.mailSender;
-        this.backupCodes = new BackupCodes(random, Optional.ofNullable(builder.backupCodePepper));
+        this.backupCodes = builder.backupCodePepper == null ? null
+                : new BackupCodes(random, Optional.of(builder.backupCodePepper));
         this.emailIndexKey = builder.emailIndexKey;
         this.smsSender = builder.smsSender;
         this.phoneNumbers = builder.backupCodePepper == null ? null : PhoneNumbers.fromPepper(builder.backupCodePepper);
         this.smsDailyLimitPerNumber = builder.smsDailyLimitPerNumber;
+        this.webhookTargets = Objects.requireNonNull(builder.webhookTargets, "webhookTargets");
     }
 
     /** Production wiring from the Lambda environment: real AWS SDK v2 clients. */
@@ -305,8 +308,21 @@ public final class TollgateServices {
         return smsDailyLimitPerNumber;
     }
 
-    /** Backup-code generation and matching, keyed with the pepper where one is configured (ADR 0009). */
+    /** Which hosts tenant-configured webhooks may reach: public addresses only, except in the local runtime. */
+    public io.tollgate.net.WebhookTargets webhookTargets() {
+        return webhookTargets;
+    }
+
+    /**
+     * Backup-code generation and matching, keyed with the pepper from Secrets Manager (ADR 0009).
+     * A container without the pepper has none: asking for them fails (at the function's init,
+     * where its services are built) rather than hashing codes without the pepper.
+     */
     public BackupCodes backupCodes() {
+        if (backupCodes == null) {
+            throw new IllegalStateException("This container has no backup-code pepper (set "
+                    + TollgateConfig.MFA_PEPPER_SECRET_ID + ")");
+        }
         return backupCodes;
     }
 
@@ -326,6 +342,8 @@ public final class TollgateServices {
         private byte[] emailIndexKey;
         private SmsSender smsSender;
         private int smsDailyLimitPerNumber = SmsSendCap.DEFAULT_PER_NUMBER_PER_DAY;
+        private io.tollgate.net.WebhookTargets webhookTargets = io.tollgate.net.WebhookTargets.publicOnly(
+                io.tollgate.net.WebhookTargets.Resolver.system());
         private Metrics metrics = Metrics.none();
 
         private Builder() {
@@ -359,6 +377,15 @@ public final class TollgateServices {
         }
 
         /** SMS per number and UTC day (SMS pumping defence, ADR 0032); 1..1000. */
+        /**
+         * The local runtime's flag: {@link io.tollgate.net.WebhookTargets#anyAddress()} lets webhooks
+         * reach loopback and private addresses (its fake receivers); the default allows public ones only.
+         */
+        public Builder webhookTargets(io.tollgate.net.WebhookTargets targets) {
+            this.webhookTargets = Objects.requireNonNull(targets, "targets");
+            return this;
+        }
+
         public Builder smsDailyLimitPerNumber(int limit) {
             if (limit < 1 || limit > 1000) {
                 throw new IllegalArgumentException("smsDailyLimitPerNumber must be 1..1000");

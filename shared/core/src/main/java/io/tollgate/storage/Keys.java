@@ -1,6 +1,5 @@
 package io.tollgate.storage;
 
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -59,8 +58,14 @@ public final class Keys {
         return key(tenantPk(tenantId), "USERID#" + userId);
     }
 
+    /** The failure counter of a client network in a tenant: per IPv4 address, per IPv6 /64 (ADR 0057). */
     public static Map<String, AttributeValue> ipCounter(String tenantId, String ip) {
-        return key(tenantPk(tenantId), "IP#" + ip);
+        return key(tenantPk(tenantId), "IP#" + io.tollgate.lockout.ClientNetwork.of(ip));
+    }
+
+    /** The failure counter of a client network across every tenant (security table, ADR 0057). */
+    public static Map<String, AttributeValue> crossTenantIpCounter(String ip) {
+        return key("IP#" + io.tollgate.lockout.ClientNetwork.of(ip), "ALL_TENANTS");
     }
 
     public static Map<String, AttributeValue> session(String tenantId, String userId, String sessionId) {
@@ -182,8 +187,12 @@ public final class Keys {
         return key(tenantPk(tenantId) + "#DECISIONS", "DECISION#" + decisionId);
     }
 
-    /** User names compare case-insensitively after Unicode NFKC normalisation. */
+    /**
+     * The form a user name is keyed and looked up by: PRECIS UsernameCaseMapped (ADR 0056,
+     * {@link io.tollgate.user.UsernameProfile#lookupKey}), so every spelling of a name (case,
+     * width, composition) finds the one account, wherever a name enters.
+     */
     public static String normaliseUsername(String username) {
-        return java.text.Normalizer.normalize(username.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        return io.tollgate.user.UsernameProfile.lookupKey(username);
     }
 }

@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * How a user's e-mail address is stored (SPEC.md §6, ADR 0046): envelope-encrypted
- * ({@link EnvelopeEncryptor}, context {@code {tenant, purpose: user-email}}) in {@code email_enc},
+ * ({@link EnvelopeEncryptor}, context {@code {tenant, user, purpose: user-email}}, ADR 0058: a
+ * ciphertext copied onto another user's item does not decrypt; addresses written before the user
+ * part still read and are written again with the next write of their item) in {@code email_enc},
  * and found by an HMAC blind index: {@code HMAC-SHA256(indexKey, "tollgate-email-index-v1" | tenant |
  * normalised address)} in {@code email_index} and in the look-up pointer item.
  *
@@ -54,10 +56,15 @@ public final class EmailProtection {
         this.indexKey = new SecretKeySpec(indexKey.clone(), "HmacSHA256");
     }
 
-    /** The stored attributes of {@code email} for a user of {@code tenantId}: ciphertext and blind index. */
-    public Map<String, AttributeValue> attributes(String tenantId, String email) {
-        return Map.of(CIPHERTEXT, Attributes.s(encryptor.encryptToBase64(email, context(tenantId))),
+    /** The stored attributes of {@code email} for user {@code userId} of {@code tenantId}: ciphertext and blind index. */
+    public Map<String, AttributeValue> attributes(String tenantId, String userId, String email) {
+        return Map.of(CIPHERTEXT, Attributes.s(ciphertext(encryptor, tenantId, userId, email)),
                 INDEX, Attributes.s(blindIndex(tenantId, email)));
+    }
+
+    /** The ciphertext of {@code email} bound to its tenant and user (also to re-encrypt an older one). */
+    public static String ciphertext(EnvelopeEncryptor encryptor, String tenantId, String userId, String email) {
+        return encryptor.encryptToBase64(email, context(tenantId, userId));
     }
 
     /** The address of a stored user item, decrypted; empty when it has none. */
@@ -76,17 +83,32 @@ public final class EmailProtection {
      */
     public static Optional<String> email(Optional<EnvelopeEncryptor> reader, String tenantId,
             Map<String, AttributeValue> item) {
-        if (!item.containsKey(CIPHERTEXT)) {
-            return Optional.empty();
-        }
-        return email(reader.orElseThrow(() -> new IllegalStateException("This reader cannot decrypt e-mail addresses")),
-                tenantId, item);
+        return read(reader, tenantId, item).map(EnvelopeEncryptor.UserBound::value);
     }
 
     /** Reading needs only the envelope encryption, not the index key: for functions that never look up. */
     public static Optional<String> email(EnvelopeEncryptor encryptor, String tenantId, Map<String, AttributeValue> item) {
-        return Attributes.string(item, CIPHERTEXT).map(ciphertext -> encryptor.decryptFromBase64(ciphertext,
-                context(tenantId)));
+        return read(encryptor, tenantId, item).map(EnvelopeEncryptor.UserBound::value);
+    }
+
+    /**
+     * The address of a user item and whether its ciphertext predates the user-bound context (then
+     * the next write of the item stores it again, ADR 0058); empty when the item has none.
+     */
+    public static Optional<EnvelopeEncryptor.UserBound<String>> read(EnvelopeEncryptor encryptor, String tenantId,
+            Map<String, AttributeValue> item) {
+        return Attributes.string(item, CIPHERTEXT).map(ciphertext -> encryptor.decryptUserBoundFromBase64(ciphertext,
+                context(tenantId, Attributes.requiredString(item, "user_id"))));
+    }
+
+    /** {@link #read(EnvelopeEncryptor, String, Map)} through an optional reader (see {@link #email(Optional, String, Map)}). */
+    public static Optional<EnvelopeEncryptor.UserBound<String>> read(Optional<EnvelopeEncryptor> reader, String tenantId,
+            Map<String, AttributeValue> item) {
+        if (!item.containsKey(CIPHERTEXT)) {
+            return Optional.empty();
+        }
+        return read(reader.orElseThrow(() -> new IllegalStateException("This reader cannot decrypt e-mail addresses")),
+                tenantId, item);
     }
 
     /** The blind index of {@code email} in {@code tenantId}: 256 bits, Base64url without padding. */
@@ -111,8 +133,8 @@ public final class EmailProtection {
         return Normalizer.normalize(email, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
     }
 
-    private static EncryptionContext context(String tenantId) {
-        return new EncryptionContext(tenantId, PURPOSE);
+    private static EncryptionContext context(String tenantId, String userId) {
+        return new EncryptionContext(tenantId, PURPOSE, userId);
     }
 
     @Override

@@ -100,7 +100,7 @@ public final class UserDirectory {
         if (user.email() != null) {
             EmailProtection protection = emails.orElseThrow(() -> new IllegalStateException(
                     "This directory has no e-mail protection; an address is never stored in clear"));
-            Map<String, AttributeValue> protectedEmail = protection.attributes(user.tenantId(), user.email());
+            Map<String, AttributeValue> protectedEmail = protection.attributes(user.tenantId(), user.userId(), user.email());
             item.putAll(protectedEmail);
             emailPointer = emailPointer(user.tenantId(), protectedEmail.get(EmailProtection.INDEX).s(), user.userId());
         }

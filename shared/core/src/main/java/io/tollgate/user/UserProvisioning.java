@@ -158,6 +158,9 @@ public final class UserProvisioning {
         if (request.username() == null || request.username().isBlank() || request.username().length() > 254) {
             throw invalid("username", "invalid_length", "A user name of 1-254 characters is required.");
         }
+        if (UsernameProfile.canonical(request.username()).isEmpty()) {
+            throw invalid("username", "invalid_characters", UsernameProfile.RULE);
+        }
         Set<String> known = rolesOfProfile.apply(tenant.roleProfile());
         for (String role : request.roles()) {
             if (!known.contains(role)) {

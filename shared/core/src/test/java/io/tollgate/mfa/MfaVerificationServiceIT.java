@@ -1,6 +1,8 @@
 package io.tollgate.mfa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,16 +170,42 @@ class MfaVerificationServiceIT {
     }
 
     @Test
+    void verifyWhenTotpSecretWrittenUnderTheTenantOnlyContextThenAcceptedAndReEncryptedForTheUser() {
+        byte[] secret = enrolled();
+        var key = io.tollgate.storage.Keys.mfaTotp(tenant, userId);
+        io.tollgate.crypto.EncryptionContext legacy = new io.tollgate.crypto.EncryptionContext(tenant, "totp");
+        io.tollgate.crypto.EncryptionContext bound = new io.tollgate.crypto.EncryptionContext(tenant, "totp", userId);
+        String current = dynamoDb.getItem(r -> r.tableName(TABLES.identity()).key(key).consistentRead(true))
+                .item().get("secret_ciphertext").s();
+        assertArrayEquals(secret, services.encryptor().decrypt(java.util.Base64.getDecoder().decode(current), bound),
+                "a new enrolment is bound to the user");
+        // A secret stored before the context named the user.
+        String old = java.util.Base64.getEncoder().encodeToString(services.encryptor().encrypt(secret, legacy));
+        dynamoDb.updateItem(r -> r.tableName(TABLES.identity()).key(key).updateExpression("SET secret_ciphertext = :ct")
+                .expressionAttributeValues(java.util.Map.of(":ct", io.tollgate.storage.Attributes.s(old))));
+
+        mfa.verify(challenge(), new TotpVerifier(clock).codeAt(secret, clock.instant()), ORIGIN);
+
+        String rewritten = dynamoDb.getItem(r -> r.tableName(TABLES.identity()).key(key).consistentRead(true))
+                .item().get("secret_ciphertext").s();
+        assertNotEquals(old, rewritten, "re-encrypted with the write that used the step");
+        assertArrayEquals(secret, services.encryptor().decrypt(java.util.Base64.getDecoder().decode(rewritten), bound));
+        assertThrows(io.tollgate.crypto.CiphertextIntegrityException.class, () -> services.encryptor().decrypt(
+                java.util.Base64.getDecoder().decode(rewritten), legacy));
+    }
+
+    @Test
     void useTotpStepWhenSameOrOlderStepThenConditionalWriteRefuses() {
         enrolled();
-        MfaCredentialRepository repository = new MfaCredentialRepository(dynamoDb, TABLES);
+        MfaCredentialRepository repository = new MfaCredentialRepository(dynamoDb, TABLES, services.encryptor());
         long step = new TotpVerifier(clock).stepAt(clock.instant());
-        repository.commit(List.of(repository.useTotpStep(tenant, userId, step, clock.instant())));
+        TotpCredential totp = repository.loadById(tenant, userId).totp().orElseThrow();
+        repository.commit(List.of(repository.useTotpStep(totp, step, clock.instant(), Optional.empty())));
         assertThrows(TransactionCanceledException.class,
-                () -> repository.commit(List.of(repository.useTotpStep(tenant, userId, step, clock.instant()))));
+                () -> repository.commit(List.of(repository.useTotpStep(totp, step, clock.instant(), Optional.empty()))));
         assertThrows(TransactionCanceledException.class,
-                () -> repository.commit(List.of(repository.useTotpStep(tenant, userId, step - 1, clock.instant()))));
-        repository.commit(List.of(repository.useTotpStep(tenant, userId, step + 1, clock.instant())));
+                () -> repository.commit(List.of(repository.useTotpStep(totp, step - 1, clock.instant(), Optional.empty()))));
+        repository.commit(List.of(repository.useTotpStep(totp, step + 1, clock.instant(), Optional.empty())));
     }
 
     @Test
@@ -267,9 +295,14 @@ class MfaVerificationServiceIT {
                 .key(Keys.mfaTotp(tenant, userId)).consistentRead(true)).item();
         byte[] ciphertext = Base64.getDecoder().decode(item.get("secret_ciphertext").s());
         EnvelopeEncryptor encryptor = services.encryptor();
-        assertEquals(20, encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp")).length);
+        assertEquals(20, encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp", userId)).length);
         assertThrows(CiphertextIntegrityException.class,
-                () -> encryptor.decrypt(ciphertext, new EncryptionContext("other-tenant", "totp")));
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext("other-tenant", "totp", userId)));
+        assertThrows(CiphertextIntegrityException.class,
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp", "another-user")),
+                "bound to its user: a copy onto another user's credential does not decrypt");
+        assertThrows(CiphertextIntegrityException.class,
+                () -> encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "totp")));
         assertThrows(CiphertextIntegrityException.class,
                 () -> encryptor.decrypt(ciphertext, new EncryptionContext(tenant, "email")));
     }

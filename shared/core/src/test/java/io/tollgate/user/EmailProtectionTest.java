@@ -33,10 +33,10 @@ class EmailProtectionTest {
 
     @Test
     void attributesWhenStoredThenNoClearAddressAndDecryptsBack() {
-        Map<String, AttributeValue> stored = protection.attributes("acme", "Alice@Example.com");
+        Map<String, AttributeValue> stored = protection.attributes("acme", "u-alice", "Alice@Example.com");
         assertEquals(2, stored.size());
         stored.values().forEach(v -> assertFalse(v.s().toLowerCase().contains("alice"), v.s()));
-        assertEquals(Optional.of("Alice@Example.com"), protection.email("acme", stored));
+        assertEquals(Optional.of("Alice@Example.com"), protection.email("acme", userItem("u-alice", stored)));
         assertEquals(Optional.empty(), protection.email("acme", Map.of()));
     }
 
@@ -53,10 +53,36 @@ class EmailProtectionTest {
 
     @Test
     void emailWhenCiphertextCopiedToAnotherTenantThenRefused() {
-        Map<String, AttributeValue> stored = new HashMap<>(protection.attributes("acme", "alice@example.com"));
+        Map<String, AttributeValue> stored = userItem("u-alice", protection.attributes("acme", "u-alice", "alice@example.com"));
         assertThrows(CiphertextIntegrityException.class, () -> protection.email("globex", stored));
         stored.put(EmailProtection.CIPHERTEXT, Attributes.s("AAAA" + stored.get(EmailProtection.CIPHERTEXT).s()));
         assertThrows(RuntimeException.class, () -> protection.email("acme", stored));
+    }
+
+    /** A user item: the stored attributes with the user id they belong to. */
+    private static Map<String, AttributeValue> userItem(String userId, Map<String, AttributeValue> stored) {
+        Map<String, AttributeValue> item = new HashMap<>(stored);
+        item.put("user_id", Attributes.s(userId));
+        return item;
+    }
+
+    @Test
+    void emailWhenCiphertextCopiedToAnotherUserOfTheTenantThenRefused() {
+        Map<String, AttributeValue> alices = protection.attributes("acme", "u-alice", "alice@example.com");
+        assertThrows(CiphertextIntegrityException.class, () -> protection.email("acme", userItem("u-bob", alices)),
+                "the user id is in the encryption context");
+    }
+
+    @Test
+    void readWhenWrittenBeforeTheUserBoundContextThenDecryptsAndIsFlaggedForReEncryption() {
+        String legacy = encryptor.encryptToBase64("alice@example.com",
+                new io.tollgate.crypto.EncryptionContext("acme", EmailProtection.PURPOSE));
+        Map<String, AttributeValue> item = userItem("u-alice", Map.of(EmailProtection.CIPHERTEXT, Attributes.s(legacy)));
+        var read = EmailProtection.read(encryptor, "acme", item).orElseThrow();
+        assertEquals("alice@example.com", read.value());
+        assertTrue(read.legacy());
+        assertFalse(EmailProtection.read(encryptor, "acme", userItem("u-alice",
+                protection.attributes("acme", "u-alice", "alice@example.com"))).orElseThrow().legacy());
     }
 
     @Test

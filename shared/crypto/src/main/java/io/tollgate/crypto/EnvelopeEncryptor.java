@@ -115,6 +115,47 @@ public final class EnvelopeEncryptor {
         }
     }
 
+    /**
+     * A value read with {@link #decryptUserBound}: the plaintext, and whether it was written before
+     * its context named the user ({@code legacy}), in which case the caller writes it again under
+     * the user's context with its next write of the item.
+     */
+    public record UserBound<T>(T value, boolean legacy) {
+        @Override
+        public String toString() {
+            return "UserBound[<redacted>, legacy=" + legacy + "]";
+        }
+    }
+
+    /**
+     * Decrypts a value bound to {@code context}'s user or, failing that, one written before the
+     * context named the user (the same tenant and purpose, no user part; ADR 0058). A value
+     * written for another user fails both and is refused.
+     *
+     * @throws CiphertextIntegrityException   if it decrypts under neither context
+     * @throws EncryptionUnavailableException if a data key could not be unwrapped right now
+     */
+    public UserBound<byte[]> decryptUserBound(byte[] ciphertext, EncryptionContext context) {
+        return userBound(context, c -> decrypt(ciphertext, c));
+    }
+
+    /** {@link #decryptUserBound} of a {@link #encryptToBase64} value. */
+    public UserBound<String> decryptUserBoundFromBase64(String ciphertext, EncryptionContext context) {
+        return userBound(context, c -> decryptFromBase64(ciphertext, c));
+    }
+
+    private static <T> UserBound<T> userBound(EncryptionContext context,
+            java.util.function.Function<EncryptionContext, T> decryption) {
+        if (context.user() == null) {
+            throw new IllegalArgumentException("A user-bound value needs a context that names the user");
+        }
+        try {
+            return new UserBound<>(decryption.apply(context), false);
+        } catch (CiphertextIntegrityException notBoundToTheUser) {
+            return new UserBound<>(decryption.apply(new EncryptionContext(context.tenant(), context.purpose())), true);
+        }
+    }
+
     /** Encrypts the UTF-8 bytes of {@code plaintext}; returns standard Base64 (RFC 4648 §4, padded). */
     public String encryptToBase64(String plaintext, EncryptionContext context) {
         Objects.requireNonNull(plaintext, "plaintext");

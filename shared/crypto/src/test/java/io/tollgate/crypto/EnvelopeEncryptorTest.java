@@ -76,6 +76,35 @@ class EnvelopeEncryptorTest {
     }
 
     @Test
+    void decryptUserBoundWhenWrittenForTheUserThenReadAndNotLegacy() {
+        EncryptionContext alice = new EncryptionContext("acme", "totp", "u-alice");
+        EnvelopeEncryptor.UserBound<byte[]> read = encryptor.decryptUserBound(encryptor.encrypt(SECRET, alice), alice);
+        assertArrayEquals(SECRET, read.value());
+        assertFalse(read.legacy());
+    }
+
+    @Test
+    void decryptUserBoundWhenWrittenBeforeTheUserPartThenReadAndFlaggedLegacy() {
+        String legacy = encryptor.encryptToBase64("alice@acme.test", new EncryptionContext("acme", "user-email"));
+        EnvelopeEncryptor.UserBound<String> read = encryptor.decryptUserBoundFromBase64(legacy,
+                new EncryptionContext("acme", "user-email", "u-alice"));
+        assertEquals("alice@acme.test", read.value());
+        assertTrue(read.legacy(), "to be written again under the user's context");
+    }
+
+    @Test
+    void decryptUserBoundWhenWrittenForAnotherUserOrTenantThenIntegrityFailure() {
+        String bobs = encryptor.encryptToBase64("bob@acme.test", new EncryptionContext("acme", "user-email", "u-bob"));
+        assertThrows(CiphertextIntegrityException.class, () -> encryptor.decryptUserBoundFromBase64(bobs,
+                new EncryptionContext("acme", "user-email", "u-alice")), "a copy onto alice's item does not read");
+        String otherTenant = encryptor.encryptToBase64("x@other.test", new EncryptionContext("other", "user-email"));
+        assertThrows(CiphertextIntegrityException.class, () -> encryptor.decryptUserBoundFromBase64(otherTenant,
+                new EncryptionContext("acme", "user-email", "u-alice")));
+        assertThrows(IllegalArgumentException.class, () -> encryptor.decryptUserBound(new byte[1],
+                new EncryptionContext("acme", "totp")));
+    }
+
+    @Test
     void decryptWhenContextDiffersThenIntegrityFailure() {
         byte[] ciphertext = encryptor.encrypt(SECRET, ACME_TOTP);
         assertThrows(CiphertextIntegrityException.class, () -> encryptor.decrypt(ciphertext, GLOBEX_TOTP));
