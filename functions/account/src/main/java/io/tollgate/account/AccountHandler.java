@@ -27,6 +27,9 @@ import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRecord;
 import io.tollgate.session.SessionService;
 import io.tollgate.session.SessionServices;
+import io.tollgate.stepup.StepUpGuard;
+import io.tollgate.stepup.StepUpService;
+import io.tollgate.user.UserDirectory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +63,8 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final MfaEnrolmentService mfa;
     private final PasswordChangeService passwords;
     private final SmsEnrolmentService phones;
+    private final StepUpGuard stepUpGuard;
+    private final StepUpService stepUp;
 
     /** The longest phone field accepted before E.164 validation (E.164 has at most 16 characters). */
     private static final int MAX_PHONE_CHARS = 32;
@@ -69,6 +74,12 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private static final String EXPIRED_PASSWORD_ROUTE = "POST /v1/auth/password/expired";
     private static final String SET_PASSWORD_ROUTE = "POST /v1/auth/password/set";
+    private static final String STEP_UP_ROUTE = "POST /v1/auth/step-up";
+
+    /** The routes that change the caller's credentials: each needs a recent authentication (ADR 0053). */
+    static final java.util.Set<String> STEP_UP_ROUTES = java.util.Set.of("POST /v1/me/api-keys",
+            "POST /v1/me/mfa/totp", "POST /v1/me/mfa/totp/activate", "DELETE /v1/me/mfa/totp",
+            "POST /v1/me/mfa/backup-codes", "POST /v1/me/phone", "POST /v1/me/phone/verify");
 
     /** {@code {"token","new_password"}} of {@code POST /v1/auth/password/set} (the invitation link's token). */
     record SetPasswordRequest(String token, @JsonProperty("new_password") String newPassword) {
@@ -104,6 +115,14 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         }
     }
 
+    /** {@code {"password","code"}} of {@code POST /v1/auth/step-up}. */
+    record StepUpRequest(String password, String code) {
+        @Override
+        public String toString() {
+            return "StepUpRequest[<redacted>]";
+        }
+    }
+
     /** {@code {"code"}} of TOTP activation and of phone verification. */
     record ActivationRequest(String code) {
         @Override
@@ -121,12 +140,18 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     public AccountHandler(TollgateServices services) {
         this(SessionServices.create(services), MfaServices.enrolment(services), new ApiKeyRepository(services.dynamoDb(),
                 services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit(),
-                PasswordChangeService.create(services), MfaServices.smsEnrolment(services));
+                PasswordChangeService.create(services), MfaServices.smsEnrolment(services),
+                new StepUpGuard(new UserDirectory(services.dynamoDb(), services.config().tables()), services.clock(),
+                        services.defaultSettings()),
+                StepUpService.create(services));
     }
 
     /** Used by tests. */
     public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyRepository apiKeys, ApiKeys generator,
-            AuditRecorder audit, PasswordChangeService passwords, SmsEnrolmentService phones) {
+            AuditRecorder audit, PasswordChangeService passwords, SmsEnrolmentService phones, StepUpGuard stepUpGuard,
+            StepUpService stepUp) {
+        this.stepUpGuard = Objects.requireNonNull(stepUpGuard, "stepUpGuard");
+        this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.phones = Objects.requireNonNull(phones, "phones");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -141,7 +166,8 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 HttpPrimer.unknownField("POST /v1/me/mfa/totp/activate"),
                 HttpPrimer.unknownField("POST /v1/me/password"),
                 HttpPrimer.unknownField("POST /v1/me/phone"),
-                HttpPrimer.unknownField("POST /v1/me/phone/verify")));
+                HttpPrimer.unknownField("POST /v1/me/phone/verify"),
+                HttpPrimer.unknownField(STEP_UP_ROUTE)));
     }
 
     /** {@code POST /v1/me/api-keys}: a name, and optionally a subset of the caller's roles. */
@@ -177,7 +203,13 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 return ApiResponses.empty(204);
             }
             ApiRequest.Principal me = request.requirePrincipal();
-            return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+            String route = Optional.ofNullable(event.getRouteKey()).orElse("");
+            if (STEP_UP_ROUTES.contains(route)) {
+                stepUpGuard.require(me);
+            }
+            return switch (route) {
+                case STEP_UP_ROUTE -> ApiResponses.json(200, stepUp.stepUp(actor(request, me), me.sessionId(),
+                        stepUpProof(request)));
                 case "GET /v1/me" -> ApiResponses.json(200, whoami(me));
                 case "GET /v1/me/sessions" -> ApiResponses.json(200, Map.of("sessions",
                         sessions.list(me.tenantId(), me.userId()).stream().map(s -> view(s, me)).toList()));
@@ -283,6 +315,19 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                     List.of(new FieldError("code", "too_long", "The code has at most 16 characters.")));
         }
         return body.code();
+    }
+
+    private static StepUpService.Proof stepUpProof(ApiRequest request) {
+        StepUpRequest body = request.body(StepUpRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        passwordField("password", body.password(), errors);
+        if (body.code() != null && (body.code().isBlank() || body.code().length() > 16)) {
+            errors.add(new FieldError("code", "invalid", "The code has 1-16 characters."));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+        }
+        return new StepUpService.Proof(body.password(), Optional.ofNullable(body.code()));
     }
 
     private static String phoneField(ApiRequest request) {
