@@ -53,6 +53,9 @@ class AccountHandlerIT {
         Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
         context.put("sub", userId);
         context.put("tenant", alice.tenantId());
+        // A token of a complete sign-in just now: credential changes need a recent one (ADR 0053).
+        context.put("auth_time", Long.toString(bed.clock.instant().getEpochSecond()));
+        context.put("amr", "pwd,otp");
         event.getRequestContext().getAuthorizer().setLambda(context);
         return event;
     }

@@ -121,6 +121,10 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 }
                 case "PUT /v1/users/{id}/roles" -> ApiResponses.json(200, users.replaceRoles(caller, userId(event),
                         request.body(UserAdministration.RoleAssignment.class)).view(clock.instant()));
+                case "DELETE /v1/users/{id}/api-keys" -> ApiResponses.json(200,
+                        Map.of("revoked", users.revokeApiKeys(caller, userId(event))));
+                case "POST /v1/tenants/{t}/api-keys/revoke-all" -> ApiResponses.json(200,
+                        Map.of("revoked", users.revokeTenantApiKeys(caller, AdminPaths.tenant(event))));
                 case "POST /v1/users/{id}/unlock" -> {
                     users.unlock(caller, userId(event));
                     yield ApiResponses.empty(204);

@@ -30,8 +30,11 @@ public final class StepUpGuard {
         this.unknownTenantSettings = Objects.requireNonNull(unknownTenantSettings, "unknownTenantSettings");
     }
 
-    /** Returns when {@code caller} may change credentials now; throws 401 {@code step_up_required} otherwise. */
-    public void require(ApiRequest.Principal caller) {
+    /**
+     * The caller's account as stored now, when {@code caller} may change credentials; throws 401
+     * {@code step_up_required} otherwise.
+     */
+    public UserAccount require(ApiRequest.Principal caller) {
         if (!"bearer".equals(caller.authMethod()) || caller.sessionId() == null) {
             throw required();
         }
@@ -45,6 +48,7 @@ public final class StepUpGuard {
                 settings.sessions().stepUpMaxAge(), now).isPresent()) {
             throw required();
         }
+        return user.get();
     }
 
     private static Optional<Instant> parse(String epochSeconds) {
