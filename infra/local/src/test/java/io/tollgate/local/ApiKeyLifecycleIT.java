@@ -62,7 +62,11 @@ class ApiKeyLifecycleIT {
     }
 
     private static String login(String username) {
-        return http.login("acme", username, PASSWORD).get("access_token").asText();
+        HttpResponse<String> response = http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\""
+                + username + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertEquals(200, response.statusCode(), username + ": " + AUDIT.ofType("auth_failure").stream()
+                .map(e -> e.additionalData().get("reason")).toList());
+        return LocalHttp.json(response).get("access_token").asText();
     }
 
     private static HttpResponse<String> bearer(String method, String path, String body, String token) {

@@ -48,7 +48,8 @@ public final class MfaServices {
                 services.clock(),
                 services.defaultSettings(),
                 io.tollgate.webauthn.WebAuthnServices.webauthn(services),
-                smsDelivery(services));
+                smsDelivery(services),
+                new io.tollgate.password.PasswordChangeTickets(services.dynamoDb(), tables, opaque, services.clock()));
     }
 
     /** The phone-number encryption, keyed hashes, daily cap and SMS sender of a container (ADR 0032). */
