@@ -145,8 +145,11 @@ class AccountHandlerIT {
         assertEquals(200, stepped.getStatusCode(), stepped.getBody());
         assertTrue(Json.mapper().readTree(stepped.getBody()).get("access_token").asText().startsWith("ey"));
 
-        APIGatewayV2HTTPResponse wrong = handler.handleRequest(sample("auth-step-up.json", alice.userId()), null);
-        assertEquals(401, wrong.getStatusCode(), "the sample's password is not Alice's");
+        APIGatewayV2HTTPEvent wrongEvent = sample("auth-step-up.json", alice.userId());
+        wrongEvent.setBody("{\"password\":\"Not-Alices-Password-1\"}");
+        APIGatewayV2HTTPResponse wrong = handler.handleRequest(wrongEvent, null);
+        assertEquals(401, wrong.getStatusCode(), wrong.getBody());
+        assertEquals("invalid_credentials", Json.mapper().readTree(wrong.getBody()).get("code").asText());
         assertEquals(1, bed.audit.ofType("step_up_failed").size());
         assertEquals(1, new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).findByUsername(alice.tenantId(),
                 "alice@acme.test").orElseThrow().failures().count(), "a wrong step-up password counts toward the lockout");

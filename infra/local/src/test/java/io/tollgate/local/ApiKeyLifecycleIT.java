@@ -36,6 +36,7 @@ class ApiKeyLifecycleIT {
                 {"username":"carol","email":"carol@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"dave","email":"dave@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"ted","email":"ted@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]},
+                {"username":"tia","email":"tia@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]},
                 {"username":"sue","email":"sue@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["super_admin"]}]}]}""";
 
     @TempDir
@@ -141,8 +142,10 @@ class ApiKeyLifecycleIT {
                 "a plain user may not");
         String sueId = LocalHttp.claims(login("sue")).get("sub").asText();
         createKey("sue", "{\"name\":\"ops\"}");
-        assertEquals(403, bearer("DELETE", "/v1/users/" + sueId + "/api-keys", null, login("ted")).statusCode(),
+        // Another tenant_admin: the refused attempt is a privilege escalation, which locks the actor.
+        assertEquals(403, bearer("DELETE", "/v1/users/" + sueId + "/api-keys", null, login("tia")).statusCode(),
                 "a tenant_admin may not act on a super_admin");
+        assertEquals(1, AUDIT.ofType("privilege_escalation").size());
 
         HttpResponse<String> revoked = bearer("DELETE", "/v1/users/" + carolId + "/api-keys", null, login("ted"));
         assertEquals(200, revoked.statusCode(), revoked.body());
