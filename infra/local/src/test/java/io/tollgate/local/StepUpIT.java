@@ -38,7 +38,8 @@ class StepUpIT {
                 {"username":"alice","email":"alice@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"bob","email":"bob@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"carol","email":"carol@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
-                {"username":"dave","email":"dave@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"}]}]}""";
+                {"username":"dave","email":"dave@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
+                {"username":"tess","email":"tess@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]}]}]}""";
 
     /** The credential-changing routes and a body each accepts. */
     private static final List<String[]> GUARDED = List.of(
@@ -126,6 +127,25 @@ class StepUpIT {
         assertEquals(200, refreshed.statusCode(), refreshed.body());
         JsonNode refreshedClaims = LocalHttp.claims(LocalHttp.json(refreshed).get("access_token").asText());
         assertEquals(before.get("auth_time").asLong(), refreshedClaims.get("auth_time").asLong());
+    }
+
+    @Test
+    void patchOwnEmailWhenAuthTimeStaleThenStepUpRequiredButAnotherUsersEmailIsAdministration() {
+        String access = http.login("acme", "tess", PASSWORD).get("access_token").asText();
+        String tessId = LocalHttp.claims(access).get("sub").asText();
+        String aliceId = LocalHttp.claims(http.login("acme", "alice", PASSWORD).get("access_token").asText())
+                .get("sub").asText();
+        CLOCK.advance(Duration.ofMinutes(6));
+        assertStepUpRequired(call("PATCH", "/v1/users/" + tessId, "{\"email\":\"tess@evil.test\"}", access),
+                "own e-mail");
+        HttpResponse<String> other = call("PATCH", "/v1/users/" + aliceId, "{\"email\":\"alice@acme.example\"}",
+                access);
+        assertEquals(200, other.statusCode(), "administering another user's address is no credential change: "
+                + other.body());
+        String fresh = LocalHttp.json(stepUp(access, "{\"password\":\"" + PASSWORD + "\"}")).get("access_token")
+                .asText();
+        HttpResponse<String> own = call("PATCH", "/v1/users/" + tessId, "{\"email\":\"tess@acme.example\"}", fresh);
+        assertEquals(200, own.statusCode(), own.body());
     }
 
     @Test
