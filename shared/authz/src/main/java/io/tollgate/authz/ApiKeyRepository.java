@@ -103,8 +103,13 @@ public final class ApiKeyRepository {
         /** The prefix is taken: generate another key. */
         PREFIX_TAKEN,
         /** The owner already has {@code limit} active keys. */
-        LIMIT_REACHED
+        LIMIT_REACHED,
+        /** Concurrent writes to the owner's counter kept cancelling the transaction: try again later. */
+        CONFLICT
     }
+
+    /** How often a create cancelled by a concurrent transaction on the same counter is retried. */
+    private static final int CONFLICT_RETRIES = 5;
 
     /** The owner of a new key, and what it may do until when. */
     public record NewKey(String tenantId, String userId, String username, String organizationId, List<String> roles,
@@ -124,20 +129,27 @@ public final class ApiKeyRepository {
      * the owner's copy and the counter in one transaction, so concurrent creates never pass the limit.
      */
     public Created create(ApiKeys.StoredApiKey stored, NewKey key, int limit) {
-        for (int attempt = 0; attempt < 2; attempt++) {
+        boolean seeded = false;
+        for (int attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(createItems(stored, key, limit)));
                 return Created.CREATED;
             } catch (TransactionCanceledException e) {
-                if (!failed(e, 2)) {
+                if (failed(e, 0) || failed(e, 1)) {
                     return Created.PREFIX_TAKEN;
                 }
-                if (!seedCounter(key.tenantId(), key.userId())) {
-                    return Created.LIMIT_REACHED;
+                if (failed(e, 2)) {
+                    if (seeded) {
+                        return Created.LIMIT_REACHED;
+                    }
+                    // The count is at the limit, or missing (keys stored before it): seed it if missing, then once more.
+                    seedCounter(key.tenantId(), key.userId());
+                    seeded = true;
                 }
+                // Otherwise a concurrent transaction on the same counter (TransactionConflict): again.
             }
         }
-        return Created.LIMIT_REACHED;
+        return Created.CONFLICT;
     }
 
     private List<TransactWriteItem> createItems(ApiKeys.StoredApiKey stored, NewKey key, int limit) {
@@ -177,7 +189,7 @@ public final class ApiKeyRepository {
 
     /**
      * Creates the owner's counter from its active keys if it has none (keys stored before the
-     * counter); false when a counter already exists (the limit is really reached).
+     * counter); false when a counter already exists.
      */
     private boolean seedCounter(String tenantId, String userId) {
         long active = list(tenantId, userId).stream().filter(ApiKeyRecord::active).count();

@@ -120,6 +120,9 @@ public final class ApiKeyService {
                 attempt--;
                 continue;
             }
+            if (created == ApiKeyRepository.Created.CONFLICT) {
+                throw new ProblemException(ErrorCode.CONFLICT, "API keys of this user are being changed; try again.");
+            }
             if (created == ApiKeyRepository.Created.CREATED) {
                 audit.record(AuditEventType.API_KEY_CREATED, actor, "api_key", "create", "success",
                         Map.of("api_key", issued.stored().prefix(), "roles", checked.roles(),
