@@ -35,6 +35,7 @@ class ApiKeyLifecycleIT {
                 {"username":"bob","email":"bob@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"carol","email":"carol@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"dave","email":"dave@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
+                {"username":"erin","email":"erin@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["user"],"org":"risk"},
                 {"username":"ted","email":"ted@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]},
                 {"username":"tia","email":"tia@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["tenant_admin"]},
                 {"username":"sue","email":"sue@acme.test","password":"Velvet-Orbit-Quarry-82","roles":["super_admin"]}]}]}""";
@@ -132,6 +133,22 @@ class ApiKeyLifecycleIT {
         assertEquals(204, unlocked.statusCode(), unlocked.body());
         pastRevocationBound();
         assertEquals(200, withKey(key), "usable again after the unlock");
+    }
+
+    @Test
+    void apiKeyWhenOwnerDisabledThenRefusedAndWhenDeletedThenGone() {
+        String key = createKey("erin", "{\"name\":\"ci\"}").get("api_key").asText();
+        String erinId = LocalHttp.claims(login("erin")).get("sub").asText();
+        assertEquals(200, withKey(key));
+        HttpResponse<String> disabled = bearer("PATCH", "/v1/users/" + erinId, "{\"status\":\"DISABLED\"}",
+                login("ted"));
+        assertEquals(200, disabled.statusCode(), disabled.body());
+        pastRevocationBound();
+        assertEquals(401, withKey(key), "a disabled owner's key is refused");
+        HttpResponse<String> deleted = bearer("DELETE", "/v1/users/" + erinId, null, login("ted"));
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        pastRevocationBound();
+        assertEquals(401, withKey(key), "a deleted owner's key is gone");
     }
 
     @Test
