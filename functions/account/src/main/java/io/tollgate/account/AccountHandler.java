@@ -7,10 +7,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.tollgate.audit.AuditEventType;
-import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.AuditRecorder.Actor;
 import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.authz.ApiKeyService;
 import io.tollgate.authz.ApiKeys;
 import io.tollgate.http.ProblemException.FieldError;
 import io.tollgate.http.ApiRequest;
@@ -27,6 +26,10 @@ import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionRecord;
 import io.tollgate.session.SessionService;
 import io.tollgate.session.SessionServices;
+import io.tollgate.stepup.StepUpGuard;
+import io.tollgate.stepup.StepUpService;
+import io.tollgate.user.UserAccount;
+import io.tollgate.user.UserDirectory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,18 +51,15 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     /** SnapStart priming (ADR 0049): held here because the CRaC context holds it weakly. */
     final SnapStartPriming priming;
 
-    private static final Pattern API_KEY_ID = Pattern.compile("[a-z0-9]{8}");
     private static final Pattern SESSION_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private static final int MAX_KEYS_PER_USER = 10;
-
     private final SessionService sessions;
-    private final ApiKeyRepository apiKeys;
-    private final ApiKeys generator;
-    private final AuditRecorder audit;
+    private final ApiKeyService apiKeys;
     private final MfaEnrolmentService mfa;
     private final PasswordChangeService passwords;
     private final SmsEnrolmentService phones;
+    private final StepUpGuard stepUpGuard;
+    private final StepUpService stepUp;
 
     /** The longest phone field accepted before E.164 validation (E.164 has at most 16 characters). */
     private static final int MAX_PHONE_CHARS = 32;
@@ -69,6 +69,12 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     private static final String EXPIRED_PASSWORD_ROUTE = "POST /v1/auth/password/expired";
     private static final String SET_PASSWORD_ROUTE = "POST /v1/auth/password/set";
+    private static final String STEP_UP_ROUTE = "POST /v1/auth/step-up";
+
+    /** The routes that change the caller's credentials: each needs a recent authentication (ADR 0053). */
+    static final java.util.Set<String> STEP_UP_ROUTES = java.util.Set.of("POST /v1/me/api-keys",
+            "POST /v1/me/mfa/totp", "POST /v1/me/mfa/totp/activate", "DELETE /v1/me/mfa/totp",
+            "POST /v1/me/mfa/backup-codes", "POST /v1/me/phone", "POST /v1/me/phone/verify");
 
     /** {@code {"token","new_password"}} of {@code POST /v1/auth/password/set} (the invitation link's token). */
     record SetPasswordRequest(String token, @JsonProperty("new_password") String newPassword) {
@@ -104,6 +110,14 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         }
     }
 
+    /** {@code {"password","code"}} of {@code POST /v1/auth/step-up}. */
+    record StepUpRequest(String password, String code) {
+        @Override
+        public String toString() {
+            return "StepUpRequest[<redacted>]";
+        }
+    }
+
     /** {@code {"code"}} of TOTP activation and of phone verification. */
     record ActivationRequest(String code) {
         @Override
@@ -119,21 +133,26 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
 
     /** Used by the local runtime and tests. */
     public AccountHandler(TollgateServices services) {
-        this(SessionServices.create(services), MfaServices.enrolment(services), new ApiKeyRepository(services.dynamoDb(),
-                services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit(),
-                PasswordChangeService.create(services), MfaServices.smsEnrolment(services));
+        this(SessionServices.create(services), MfaServices.enrolment(services), new ApiKeyService(new ApiKeyRepository(
+                services.dynamoDb(), services.config().tables(), services.clock()), new ApiKeys(services.random()),
+                services.audit(), services.clock()),
+                PasswordChangeService.create(services), MfaServices.smsEnrolment(services),
+                new StepUpGuard(new UserDirectory(services.dynamoDb(), services.config().tables()), services.clock(),
+                        services.defaultSettings()),
+                StepUpService.create(services));
     }
 
     /** Used by tests. */
-    public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyRepository apiKeys, ApiKeys generator,
-            AuditRecorder audit, PasswordChangeService passwords, SmsEnrolmentService phones) {
+    public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyService apiKeys,
+            PasswordChangeService passwords, SmsEnrolmentService phones, StepUpGuard stepUpGuard,
+            StepUpService stepUp) {
+        this.stepUpGuard = Objects.requireNonNull(stepUpGuard, "stepUpGuard");
+        this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.phones = Objects.requireNonNull(phones, "phones");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.mfa = Objects.requireNonNull(mfa, "mfa");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
-        this.generator = Objects.requireNonNull(generator, "generator");
-        this.audit = Objects.requireNonNull(audit, "audit");
         this.priming = SnapStartPriming.http(this, 30, List.of(
                 HttpPrimer.body(EXPIRED_PASSWORD_ROUTE, "{}"),
                 HttpPrimer.body(SET_PASSWORD_ROUTE, "{}"),
@@ -141,11 +160,12 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 HttpPrimer.unknownField("POST /v1/me/mfa/totp/activate"),
                 HttpPrimer.unknownField("POST /v1/me/password"),
                 HttpPrimer.unknownField("POST /v1/me/phone"),
-                HttpPrimer.unknownField("POST /v1/me/phone/verify")));
+                HttpPrimer.unknownField("POST /v1/me/phone/verify"),
+                HttpPrimer.unknownField(STEP_UP_ROUTE)));
     }
 
-    /** {@code POST /v1/me/api-keys}: a name, and optionally a subset of the caller's roles. */
-    record NewApiKey(String name, List<String> roles) {
+    /** {@code POST /v1/me/api-keys}: a name, optionally a subset of the caller's roles and a lifetime in days. */
+    record NewApiKey(String name, List<String> roles, @JsonProperty("expires_in_days") Integer expiresInDays) {
     }
 
     @Override
@@ -177,7 +197,12 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 return ApiResponses.empty(204);
             }
             ApiRequest.Principal me = request.requirePrincipal();
-            return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
+            String route = Optional.ofNullable(event.getRouteKey()).orElse("");
+            Optional<UserAccount> account = STEP_UP_ROUTES.contains(route) ? Optional.of(stepUpGuard.require(me))
+                    : Optional.empty();
+            return switch (route) {
+                case STEP_UP_ROUTE -> ApiResponses.json(200, stepUp.stepUp(actor(request, me), me.sessionId(),
+                        stepUpProof(request)));
                 case "GET /v1/me" -> ApiResponses.json(200, whoami(me));
                 case "GET /v1/me/sessions" -> ApiResponses.json(200, Map.of("sessions",
                         sessions.list(me.tenantId(), me.userId()).stream().map(s -> view(s, me)).toList()));
@@ -190,16 +215,12 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                             me.organizationId(), request.sourceIp(), request.userAgent()));
                     yield ApiResponses.empty(204);
                 }
-                case "POST /v1/me/api-keys" -> createApiKey(request, me);
+                case "POST /v1/me/api-keys" -> createApiKey(request, me, account.orElseThrow());
                 case "GET /v1/me/api-keys" -> ApiResponses.json(200, Map.of("api_keys",
-                        apiKeys.list(me.tenantId(), me.userId()).stream().map(AccountHandler::view).toList()));
+                        apiKeys.list(me.tenantId(), me.userId())));
                 case "DELETE /v1/me/api-keys/{id}" -> {
-                    String id = Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse("");
-                    if (!API_KEY_ID.matcher(id).matches() || !apiKeys.revoke(me.tenantId(), me.userId(), id)) {
-                        throw new ProblemException(ErrorCode.NOT_FOUND, "No such active API key.");
-                    }
-                    audit.record(AuditEventType.API_KEY_REVOKED, actor(request, me), "api_key", "revoke", "success",
-                            Map.of("api_key", id));
+                    apiKeys.revokeOwn(actor(request, me), me.tenantId(), me.userId(),
+                            Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse(""));
                     yield ApiResponses.empty(204);
                 }
                 case "POST /v1/me/mfa/totp" -> ApiResponses.json(200, mfa.enrol(actor(request, me)));
@@ -224,52 +245,21 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         });
     }
 
-    private APIGatewayV2HTTPResponse createApiKey(ApiRequest request, ApiRequest.Principal me) {
+    private APIGatewayV2HTTPResponse createApiKey(ApiRequest request, ApiRequest.Principal me, UserAccount owner) {
         NewApiKey body = request.body(NewApiKey.class);
-        List<FieldError> errors = new ArrayList<>();
-        if (body.name() == null || body.name().isBlank() || body.name().length() > 64) {
-            errors.add(new FieldError("name", "required", "A name of 1-64 characters is required."));
-        }
-        List<String> roles = body.roles() == null || body.roles().isEmpty() ? me.roles() : List.copyOf(body.roles());
-        if (!me.roles().containsAll(roles)) {
-            errors.add(new FieldError("roles", "not_held", "An API key may carry only roles the caller holds."));
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
-        }
-        if (apiKeys.list(me.tenantId(), me.userId()).stream().filter(ApiKeyRepository.ApiKeyRecord::active).count()
-                >= MAX_KEYS_PER_USER) {
-            throw new ProblemException(ErrorCode.CONFLICT, "At most " + MAX_KEYS_PER_USER + " active API keys per user.");
-        }
-        for (int attempt = 0; attempt < 3; attempt++) {
-            ApiKeys.IssuedApiKey issued = generator.generate();
-            if (apiKeys.create(issued.stored(), me.tenantId(), me.userId(), me.organizationId(), roles, body.name())) {
-                audit.record(AuditEventType.API_KEY_CREATED, actor(request, me), "api_key", "create", "success",
-                        Map.of("api_key", issued.stored().prefix(), "roles", roles));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("id", issued.stored().prefix());
-                out.put("api_key", issued.plaintext());
-                out.put("name", body.name());
-                out.put("roles", roles);
-                return ApiResponses.json(201, out);
-            }
-        }
-        throw new IllegalStateException("Could not find a free API key prefix");
+        ApiKeyService.Issued issued = apiKeys.create(actor(request, me), owner,
+                new ApiKeyService.Request(body.name(), body.roles(), body.expiresInDays()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", issued.id());
+        out.put("api_key", issued.plaintext());
+        out.put("name", issued.name());
+        out.put("roles", issued.roles());
+        out.put("expires_at", issued.expiresAt().toString());
+        return ApiResponses.json(201, out);
     }
 
     private static Actor actor(ApiRequest request, ApiRequest.Principal me) {
         return new Actor(me.tenantId(), me.userId(), me.organizationId(), request.sourceIp(), request.userAgent());
-    }
-
-    private static Map<String, Object> view(ApiKeyRepository.ApiKeyRecord key) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", key.prefix());
-        out.put("name", key.name());
-        out.put("roles", key.roles());
-        out.put("status", key.status());
-        out.put("created_at", key.createdAt().toString());
-        out.put("last_used_at", key.lastUsedAt().map(Object::toString).orElse(null));
-        return out;
     }
 
     private static String activationCode(ApiRequest request) {
@@ -283,6 +273,19 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                     List.of(new FieldError("code", "too_long", "The code has at most 16 characters.")));
         }
         return body.code();
+    }
+
+    private static StepUpService.Proof stepUpProof(ApiRequest request) {
+        StepUpRequest body = request.body(StepUpRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        passwordField("password", body.password(), errors);
+        if (body.code() != null && (body.code().isBlank() || body.code().length() > 16)) {
+            errors.add(new FieldError("code", "invalid", "The code has 1-16 characters."));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.", errors);
+        }
+        return new StepUpService.Proof(body.password(), Optional.ofNullable(body.code()));
     }
 
     private static String phoneField(ApiRequest request) {

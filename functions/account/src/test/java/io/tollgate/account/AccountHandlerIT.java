@@ -49,10 +49,17 @@ class AccountHandlerIT {
     }
 
     private APIGatewayV2HTTPEvent sample(String file, String userId) {
+        return sample(file, userId, alice.tenantId());
+    }
+
+    /** A sample as the authorizer completes it for a token of a complete sign-in just now (ADR 0053). */
+    private APIGatewayV2HTTPEvent sample(String file, String userId, String tenantId) {
         APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + file);
         Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
         context.put("sub", userId);
-        context.put("tenant", alice.tenantId());
+        context.put("tenant", tenantId);
+        context.put("auth_time", Long.toString(bed.clock.instant().getEpochSecond()));
+        context.put("amr", "pwd,otp");
         event.getRequestContext().getAuthorizer().setLambda(context);
         return event;
     }
@@ -118,6 +125,34 @@ class AccountHandlerIT {
         assertEquals(404, handler.handleRequest(sample("account-mfa-totp-delete.json", alice.userId()), null)
                 .getStatusCode(), "nothing left to delete");
         assertEquals(1, bed.audit.ofType("mfa_disabled").size());
+    }
+
+    @Test
+    void stepUpSampleWhenPasswordRightThenFreshTokenOfTheSessionAndWrongPasswordCounted() throws Exception {
+        login();
+        String sid = Testbed.dynamoDb().query(r -> r.tableName(Testbed.TABLES.sessions())
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                io.tollgate.storage.Keys.userSessionsPartition(alice.tenantId(), alice.userId())))))
+                .items().stream().filter(i -> i.containsKey("session_id")).findFirst().orElseThrow()
+                .get("session_id").s();
+        APIGatewayV2HTTPEvent event = sample("auth-step-up.json", alice.userId());
+        Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
+        context.put("sid", sid);
+        event.getRequestContext().getAuthorizer().setLambda(context);
+        event.setBody("{\"password\":\"" + Testbed.PASSWORD + "\"}");
+        APIGatewayV2HTTPResponse stepped = handler.handleRequest(event, null);
+        assertEquals(200, stepped.getStatusCode(), stepped.getBody());
+        assertTrue(Json.mapper().readTree(stepped.getBody()).get("access_token").asText().startsWith("ey"));
+
+        APIGatewayV2HTTPEvent wrongEvent = sample("auth-step-up.json", alice.userId());
+        wrongEvent.setBody("{\"password\":\"Not-Alices-Password-1\"}");
+        APIGatewayV2HTTPResponse wrong = handler.handleRequest(wrongEvent, null);
+        assertEquals(401, wrong.getStatusCode(), wrong.getBody());
+        assertEquals("invalid_credentials", Json.mapper().readTree(wrong.getBody()).get("code").asText());
+        assertEquals(1, bed.audit.ofType("step_up_failed").size());
+        assertEquals(1, new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).findByUsername(alice.tenantId(),
+                "alice@acme.test").orElseThrow().failures().count(), "a wrong step-up password counts toward the lockout");
     }
 
     @Test
@@ -319,11 +354,6 @@ class AccountHandlerIT {
     }
 
     private APIGatewayV2HTTPEvent sampleFor(String file, UserAccount user) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/" + file);
-        Map<String, Object> context = new HashMap<>(event.getRequestContext().getAuthorizer().getLambda());
-        context.put("sub", user.userId());
-        context.put("tenant", user.tenantId());
-        event.getRequestContext().getAuthorizer().setLambda(context);
-        return event;
+        return sample(file, user.userId(), user.tenantId());
     }
 }

@@ -12,6 +12,6 @@ class AccountHandlerPrimingIT {
     @Test
     void primeWhenSnapshotTakenThenEveryPrimingRequestRefusedWithoutAnyCallWriteAuditEventOrMail() {
         bed.newTenant();
-        PrimingCheck.assertRefusedWithoutEffect(bed, new AccountHandler(bed.services).priming, 210);
+        PrimingCheck.assertRefusedWithoutEffect(bed, new AccountHandler(bed.services).priming, 240);
     }
 }

@@ -22,6 +22,8 @@ import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.stepup.StepUpGuard;
+import io.tollgate.user.UserDirectory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,6 +50,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     private final UserAdministration users;
     private final TenantAdministration tenants;
     private final Clock clock;
+    private final StepUpGuard stepUp;
 
     /** Used by AWS Lambda. */
     public AdminHandler() {
@@ -56,10 +59,12 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     /** Used by the local runtime and tests. */
     public AdminHandler(TollgateServices services) {
-        this(AdministrationServices.create(services), services.clock());
+        this(AdministrationServices.create(services), services.clock(), new StepUpGuard(new UserDirectory(
+                services.dynamoDb(), services.config().tables()), services.clock(), services.defaultSettings()));
     }
 
-    public AdminHandler(AdministrationServices administration, Clock clock) {
+    public AdminHandler(AdministrationServices administration, Clock clock, StepUpGuard stepUp) {
+        this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
         this.users = Objects.requireNonNull(administration, "administration").users();
         this.tenants = administration.tenants();
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -113,14 +118,24 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                             users.list(caller, PageRequest.fromQuery(query)), u -> u.view(now)));
                 }
                 case "GET /v1/users/{id}" -> ApiResponses.json(200, users.get(caller, userId(event)).view(clock.instant()));
-                case "PATCH /v1/users/{id}" -> ApiResponses.json(200, users.update(caller, userId(event),
-                        request.body(UserAdministration.UserChange.class)).view(clock.instant()));
+                case "PATCH /v1/users/{id}" -> {
+                    UserAdministration.UserChange change = request.body(UserAdministration.UserChange.class);
+                    if (change.email() != null && userId(event).equals(caller.principal().userId())) {
+                        // One's own address receives the security notices: changing it needs a recent sign-in (ADR 0053).
+                        stepUp.require(request.requirePrincipal());
+                    }
+                    yield ApiResponses.json(200, users.update(caller, userId(event), change).view(clock.instant()));
+                }
                 case "DELETE /v1/users/{id}" -> {
                     users.delete(caller, userId(event));
                     yield ApiResponses.empty(204);
                 }
                 case "PUT /v1/users/{id}/roles" -> ApiResponses.json(200, users.replaceRoles(caller, userId(event),
                         request.body(UserAdministration.RoleAssignment.class)).view(clock.instant()));
+                case "DELETE /v1/users/{id}/api-keys" -> ApiResponses.json(200,
+                        Map.of("revoked", users.revokeApiKeys(caller, userId(event))));
+                case "POST /v1/tenants/{t}/api-keys/revoke-all" -> ApiResponses.json(200,
+                        Map.of("revoked", users.revokeTenantApiKeys(caller, AdminPaths.tenant(event))));
                 case "POST /v1/users/{id}/unlock" -> {
                     users.unlock(caller, userId(event));
                     yield ApiResponses.empty(204);

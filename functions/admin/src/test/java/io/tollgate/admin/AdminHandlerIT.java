@@ -177,6 +177,51 @@ class AdminHandlerIT {
                 instanceof LoginResult.Authenticated);
     }
 
+    /** Creates an active API key for {@code owner} through the API-key store. */
+    private String apiKeyOf(UserAccount owner) {
+        var issued = new io.tollgate.authz.ApiKeys(new java.security.SecureRandom()).generate();
+        assertEquals(io.tollgate.authz.ApiKeyRepository.Created.CREATED, new io.tollgate.authz.ApiKeyRepository(
+                Testbed.dynamoDb(), Testbed.TABLES, bed.clock).create(issued.stored(),
+                new io.tollgate.authz.ApiKeyRepository.NewKey(owner.tenantId(), owner.userId(), owner.username(),
+                        owner.organizationId(), owner.roles(), "ci", bed.clock.instant().plusSeconds(86_400)), 10));
+        return issued.stored().prefix();
+    }
+
+    @Test
+    void revokeUserApiKeysWhenTenantAdminSampleThenRevokedAndOrgAdminForbidden() throws Exception {
+        String prefix = apiKeyOf(alice);
+        APIGatewayV2HTTPResponse refused = call(sample("admin-user-api-keys-revoke.json", orgAdmin,
+                Map.of("id", alice.userId())));
+        assertEquals(403, refused.getStatusCode(), "org_admin holds no api_key:revoke: " + refused.getBody());
+
+        APIGatewayV2HTTPResponse response = call(sample("admin-user-api-keys-revoke.json", tenantAdmin,
+                Map.of("id", alice.userId())));
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals(prefix, json(response).get("revoked").get(0).asText());
+        assertEquals("not_granted", bed.audit.ofType("api_keys_revoked").get(0).additionalData().get("reason"),
+                "the refusal is audited");
+        assertEquals("success", bed.audit.ofType("api_keys_revoked").get(1).result());
+        assertEquals("administrator", bed.audit.ofType("api_keys_revoked").get(1).additionalData().get("reason"));
+        assertFalse(new io.tollgate.authz.ApiKeyRepository(Testbed.dynamoDb(), Testbed.TABLES, bed.clock)
+                .find(prefix).orElseThrow().active());
+    }
+
+    @Test
+    void revokeTenantApiKeysWhenTenantAdminSampleThenAllRevokedAndAuditedCritical() throws Exception {
+        String first = apiKeyOf(alice);
+        String second = apiKeyOf(orgAdmin);
+        assertEquals(403, call(sample("admin-tenant-api-keys-revoke-all.json", orgAdmin,
+                Map.of("t", alice.tenantId()))).getStatusCode());
+        APIGatewayV2HTTPResponse response = call(sample("admin-tenant-api-keys-revoke-all.json", tenantAdmin,
+                Map.of("t", alice.tenantId())));
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals(2, json(response).get("revoked").asInt());
+        var repository = new io.tollgate.authz.ApiKeyRepository(Testbed.dynamoDb(), Testbed.TABLES, bed.clock);
+        assertFalse(repository.find(first).orElseThrow().active());
+        assertFalse(repository.find(second).orElseThrow().active());
+        assertEquals("CRITICAL", bed.audit.ofType("api_keys_revoked_all").get(0).severity().name());
+    }
+
     @Test
     void unlockWhenEmailStoredUnderTheTenantOnlyContextThenReEncryptedBoundToTheUser() {
         UserAccount erin = user("erin@acme.test", "user", "risk");

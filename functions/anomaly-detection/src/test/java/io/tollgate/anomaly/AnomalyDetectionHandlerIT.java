@@ -92,7 +92,9 @@ class AnomalyDetectionHandlerIT {
     void storeUnavailableThenTheFirstFailingRecordIsReportedForRetry() {
         AnomalyDetection broken = new AnomalyDetection(new DetectionStore(Testbed.dynamoDb(), "NoSuchTable"),
                 AnomalyDetection.detector(bed.services), new FailureCounter(Testbed.dynamoDb()),
-                new AccountLocker(Testbed.dynamoDb(), Testbed.TABLES, SessionServices.create(bed.services)), bed.audit,
+                new AccountLocker(Testbed.dynamoDb(), Testbed.TABLES, SessionServices.create(bed.services),
+                        new io.tollgate.authz.ApiKeyRepository(Testbed.dynamoDb(), Testbed.TABLES, bed.clock),
+                        bed.services.audit()), bed.audit,
                 "NoSuchTable", bed.clock);
         DynamodbEvent event = recording("t-" + UUID.randomUUID().toString().substring(0, 8));
 

@@ -125,8 +125,15 @@ public final class MfaVerifyHandler implements RequestHandler<APIGatewayV2HTTPEv
         });
     }
 
-    /** The token answer of login; after an enrolment it also carries the backup codes, once. */
+    /**
+     * The token answer of login; after an enrolment it also carries the backup codes, once. For an
+     * expired password, login's password-change answer instead (ADR 0025): the ticket, no tokens.
+     */
     private static APIGatewayV2HTTPResponse tokens(MfaCompletion completion) {
+        if (completion.passwordChangeToken().isPresent()) {
+            return ApiResponses.json(200, Map.of("password_change_required", true, "password_change_token",
+                    completion.passwordChangeToken().get(), "expires_in", completion.sessionLifetime().toSeconds()));
+        }
         return TokenResponses.of(completion.tokens(), completion.delivery(), completion.sessionLifetime(),
                 completion.backupCodes().isEmpty() ? Map.of() : Map.of("backup_codes", completion.backupCodes()));
     }

@@ -133,9 +133,10 @@ class PrivacyHandlerIT {
         Instant now = testbed.clock.instant();
         assertTrue(mfa.putPendingTotp(tenant, alice.userId(), secretCiphertext, now, now.plus(Duration.ofMinutes(10))));
         mfa.commit(List.of(mfa.putBackupCodes(tenant, alice.userId(), new BackupCodes.Stored("c2FsdA", List.of(BACKUP_HASH)), now)));
-        assertTrue(new ApiKeyRepository(Testbed.dynamoDb(), Testbed.TABLES, testbed.clock).create(
-                new ApiKeys.StoredApiKey("tgk_export01", KEY_HASH), tenant, alice.userId(), "risk", List.of("user"),
-                "reporting laptop"));
+        assertEquals(ApiKeyRepository.Created.CREATED, new ApiKeyRepository(Testbed.dynamoDb(), Testbed.TABLES,
+                testbed.clock).create(new ApiKeys.StoredApiKey("tgk_export01", KEY_HASH), new ApiKeyRepository.NewKey(
+                        tenant, alice.userId(), alice.username(), "risk", List.of("user"), "reporting laptop",
+                        now.plus(Duration.ofDays(90))), 10));
         chainEventWithEmail(alice, "alice.private@example.com");
         // The SMS factor's number is personal data too: registered, verified, then exported in clear.
         AdministrationRepository.of(testbed.services).replaceSettings(tenant, io.tollgate.settings.SecuritySettings

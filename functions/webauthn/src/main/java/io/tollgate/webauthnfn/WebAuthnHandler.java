@@ -18,6 +18,8 @@ import io.tollgate.http.TokenResponses;
 import io.tollgate.json.Json;
 import io.tollgate.mfa.MfaCompletion;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.stepup.StepUpGuard;
+import io.tollgate.user.UserDirectory;
 import io.tollgate.webauthn.WebAuthnCredential;
 import io.tollgate.webauthn.WebAuthnService;
 import io.tollgate.webauthn.WebAuthnService.CeremonyStart;
@@ -47,6 +49,7 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
     private static final Pattern CREDENTIAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,1366}");
 
     private final WebAuthnService service;
+    private final StepUpGuard stepUp;
 
     /** Used by AWS Lambda: wires real AWS clients once per container. */
     public WebAuthnHandler() {
@@ -55,12 +58,14 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     /** Used by the local runtime. */
     public WebAuthnHandler(TollgateServices services) {
-        this(WebAuthnServices.webauthn(services));
+        this(WebAuthnServices.webauthn(services), new StepUpGuard(new UserDirectory(services.dynamoDb(),
+                services.config().tables()), services.clock(), services.defaultSettings()));
     }
 
     /** Used by tests. */
-    public WebAuthnHandler(WebAuthnService service) {
+    public WebAuthnHandler(WebAuthnService service, StepUpGuard stepUp) {
         this.service = Objects.requireNonNull(service, "service");
+        this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
         this.priming = SnapStartPriming.http(this, 40, List.of(
                 HttpPrimer.body("POST /v1/auth/passkey/options", "{}"),
                 HttpPrimer.unknownField("POST /v1/auth/passkey/options"),
@@ -105,6 +110,10 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
                 }
             }
             ApiRequest.Principal me = request.requirePrincipal();
+            if (!route.startsWith("GET ")) {
+                // Adding or removing a passkey changes how the caller signs in (ADR 0053).
+                stepUp.require(me);
+            }
             return switch (route) {
                 // No body: the options are for the caller; the name comes with the answer.
                 case "POST /v1/me/webauthn/registrations" ->

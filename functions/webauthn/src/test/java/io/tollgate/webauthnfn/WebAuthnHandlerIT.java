@@ -42,6 +42,9 @@ class WebAuthnHandlerIT {
             Map<String, Object> context = event.getRequestContext().getAuthorizer().getLambda();
             context.put("sub", alice.userId());
             context.put("tenant", alice.tenantId());
+            // A complete sign-in just now: adding or removing a passkey needs a recent one (ADR 0053).
+            context.put("auth_time", Long.toString(testbed.clock.instant().getEpochSecond()));
+            context.put("amr", "pwd,otp");
         }
         if (body != null) {
             event.setBody(body instanceof String text ? text : Json.mapper().valueToTree(body).toString());

@@ -288,7 +288,15 @@ class MfaFlowIT {
     @Test
     void backupCodesWhenRegeneratedThenOldOnesVoidAndTotpDeletionEndsMfa() {
         Enrolled gina = enrolAndActivate("gina@acme.test");
-        Principal me = gina.me();
+        Principal passwordOnly = gina.me();
+        assertEquals(401, me("POST /v1/me/mfa/backup-codes", null, passwordOnly).getStatusCode(),
+                "a token without the second factor the user now has cannot regenerate codes (ADR 0053)");
+        APIGatewayV2HTTPResponse stepped = me("POST /v1/auth/step-up", "{\"password\":\"" + PASSWORD
+                + "\",\"code\":\"" + gina.backupCodes().get(1) + "\"}", passwordOnly);
+        assertEquals(200, stepped.getStatusCode(), stepped.getBody());
+        String steppedToken = json(stepped.getBody()).get("access_token").asText();
+        SECRETS.add(steppedToken);
+        Principal me = new Principal(passwordOnly.userId(), passwordOnly.tenantId(), steppedToken);
         APIGatewayV2HTTPResponse fresh = me("POST /v1/me/mfa/backup-codes", null, me);
         assertEquals(200, fresh.getStatusCode(), fresh.getBody());
         List<String> newCodes = strings(json(fresh.getBody()).get("backup_codes"));

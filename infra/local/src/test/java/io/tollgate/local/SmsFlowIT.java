@@ -251,6 +251,12 @@ class SmsFlowIT {
         byte[] secret = Base32.decode(LocalHttp.json(me("POST", "/v1/me/mfa/totp", null, token)).get("secret").asText());
         assertEquals(200, me("POST", "/v1/me/mfa/totp/activate", "{\"code\":\""
                 + new TotpVerifier(CLOCK).codeAt(secret, CLOCK.instant()) + "\"}", token).statusCode());
+        // Now a user with a second factor: a phone change needs a token that shows it (step-up, ADR 0053).
+        CLOCK.advance(java.time.Duration.ofSeconds(30));
+        HttpResponse<String> stepped = me("POST", "/v1/auth/step-up", "{\"password\":\"" + PASSWORD
+                + "\",\"code\":\"" + new TotpVerifier(CLOCK).codeAt(secret, CLOCK.instant()) + "\"}", token);
+        assertEquals(200, stepped.statusCode(), stepped.body());
+        token = LocalHttp.json(stepped).get("access_token").asText();
         String phone = "+447700900108";
         assertEquals(202, me("POST", "/v1/me/phone", "{\"phone\":\"" + phone + "\"}", token).statusCode());
         String wrong = latestCode(phone).equals("111111") ? "222222" : "111111";

@@ -2,6 +2,8 @@ package io.tollgate.administration;
 
 import io.tollgate.authz.AccessPolicy;
 import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.authz.ApiKeyService;
+import io.tollgate.authz.ApiKeys;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
@@ -42,7 +44,8 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
         UserProvisioning provisioning = new UserProvisioning(services.userDirectory(), services.passwordHasher(), commonPasswords, services.audit(),
                 services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
         UserAdministration users = new UserAdministration(authority, repository, provisioning,
-                SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
+                SessionServices.create(services), new ApiKeyService(new ApiKeyRepository(services.dynamoDb(),
+                        services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit(),
                         services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
                 services.defaultSettings(), services.audit(), services.clock(), services.webhookTargets());

@@ -2,7 +2,7 @@ package io.tollgate.administration;
 
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditRecorder;
-import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.authz.ApiKeyService;
 import io.tollgate.authz.Decision;
 import io.tollgate.authz.Permission;
 import io.tollgate.authz.Principal;
@@ -54,6 +54,8 @@ public final class UserAdministration {
     static final Permission READ = Permission.required("user:read");
     static final Permission UPDATE = Permission.required("user:update");
     static final Permission DELETE = Permission.required("user:delete");
+    static final Permission API_KEY_REVOKE = Permission.required("api_key:revoke");
+    static final Permission API_KEY_REVOKE_ALL = Permission.required("api_key:revoke_all");
 
     /** How long the revocation item of a deleted user is kept: longer than any refresh token lives (7 days max). */
     static final Duration DELETED_USER_REVOCATION_TTL = Duration.ofDays(8);
@@ -62,14 +64,14 @@ public final class UserAdministration {
     private final AdministrationRepository repository;
     private final UserProvisioning provisioning;
     private final SessionService sessions;
-    private final ApiKeyRepository apiKeys;
+    private final ApiKeyService apiKeys;
     private final AuditRecorder audit;
     private final Clock clock;
     private final Optional<Invitations> invitations;
 
     /** Administration without invitations: every new user needs an initial password. */
     public UserAdministration(AdminAuthority authority, AdministrationRepository repository,
-            UserProvisioning provisioning, SessionService sessions, ApiKeyRepository apiKeys, AuditRecorder audit,
+            UserProvisioning provisioning, SessionService sessions, ApiKeyService apiKeys, AuditRecorder audit,
             Clock clock) {
         this(authority, repository, provisioning, sessions, apiKeys, audit, clock, Optional.empty());
     }
@@ -79,7 +81,7 @@ public final class UserAdministration {
      *                    (ADR 0045)
      */
     public UserAdministration(AdminAuthority authority, AdministrationRepository repository,
-            UserProvisioning provisioning, SessionService sessions, ApiKeyRepository apiKeys, AuditRecorder audit,
+            UserProvisioning provisioning, SessionService sessions, ApiKeyService apiKeys, AuditRecorder audit,
             Clock clock, Optional<Invitations> invitations) {
         this.invitations = Objects.requireNonNull(invitations, "invitations");
         this.authority = Objects.requireNonNull(authority, "authority");
@@ -327,12 +329,7 @@ public final class UserAdministration {
                 user.organizationId(), user.roles(), UserAccount.Status.DISABLED, user.lockedUntil(), user.failedAttempts(),
                 user.mfaMethods(), user.createdAt(), user.lastLoginAt());
         int revoked = sessions.revokeAll(user.tenantId(), userId, reason, caller.actor()).size();
-        int keys = 0;
-        for (ApiKeyRepository.ApiKeyRecord key : apiKeys.list(user.tenantId(), userId)) {
-            if (apiKeys.purge(user.tenantId(), userId, key.prefix())) {
-                keys++;
-            }
-        }
+        int keys = apiKeys.purgeAll(user.tenantId(), userId);
         int purgedSessions = sessions.purgeAll(user.tenantId(), userId);
         if (!repository.deleteIdentity(disabled, reason, now.plus(DELETED_USER_REVOCATION_TTL), now)) {
             throw conflict(AuditEventType.USER_DELETED, caller, action, userId);
@@ -436,19 +433,36 @@ public final class UserAdministration {
         if (!repository.replaceRoles(user, assignment.roles(), now.getEpochSecond() + 1, now)) {
             throw conflict(AuditEventType.ROLE_CHANGE, caller, "update_roles", userId);
         }
-        List<String> revokedKeys = new ArrayList<>();
-        for (ApiKeyRepository.ApiKeyRecord key : apiKeys.list(user.tenantId(), userId)) {
-            if (key.active() && !assignment.roles().containsAll(key.roles())
-                    && apiKeys.revoke(user.tenantId(), userId, key.prefix())) {
-                revokedKeys.add(key.prefix());
-                audit.record(AuditEventType.API_KEY_REVOKED, caller.actor(), "api_key", "revoke", "success",
-                        Map.of("api_key", key.prefix(), "target_user_id", userId, "reason", "role_change"));
-            }
-        }
+        List<String> revokedKeys = apiKeys.revokeCarryingOtherRoles(caller.actor(), user.tenantId(), userId,
+                assignment.roles());
         audit.record(AuditEventType.ROLE_CHANGE, caller.actor(), "user", "update_roles", "success",
                 Map.of("target_user_id", userId, "old_roles", user.roles(), "new_roles", assignment.roles(),
                         "api_keys_revoked", revokedKeys.size()));
         return reload(user);
+    }
+
+    /**
+     * {@code DELETE /v1/users/{id}/api-keys}: revokes every active API key of a user the caller may
+     * administer and does not outrank-violate (ADR 0054); returns the prefixes revoked.
+     */
+    public List<String> revokeApiKeys(Caller caller, String userId) {
+        Principal actor = authority.current(caller);
+        ManagedUser user = target(actor, caller, userId, API_KEY_REVOKE, AuditEventType.API_KEYS_REVOKED, "revoke_all");
+        requireNotOutranked(actor, caller, user, "revoke_api_keys");
+        return apiKeys.revokeAllOf(caller.actor(), user.tenantId(), userId, "administrator");
+    }
+
+    /**
+     * {@code POST /v1/tenants/{t}/api-keys/revoke-all}: the emergency revocation of every API key
+     * of the tenant (ADR 0054), audited CRITICAL; returns how many were revoked.
+     */
+    public int revokeTenantApiKeys(Caller caller, String tenantId) {
+        Principal actor = authority.current(caller);
+        if (!authority.allows(actor, API_KEY_REVOKE_ALL, io.tollgate.authz.ResourceRef.inTenant(tenantId))) {
+            throw refused(AuditEventType.API_KEYS_REVOKED_ALL, caller, "revoke_all", tenantId, "not_granted",
+                    new ProblemException(ErrorCode.FORBIDDEN, "The caller may not do this."));
+        }
+        return apiKeys.revokeAllInTenant(caller.actor(), tenantId);
     }
 
     /** {@code POST /v1/users/{id}/unlock}: clears the lockout and the failure window. */

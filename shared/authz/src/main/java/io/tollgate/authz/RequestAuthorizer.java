@@ -171,13 +171,14 @@ public final class RequestAuthorizer {
             return Optional.empty();
         }
         Optional<ApiKeyRepository.ApiKeyRecord> stored = apiKeys.find(presented.get().prefix());
-        if (stored.isEmpty() || !stored.get().active() || !ApiKeys.verify(presented.get(), stored.get().stored())) {
+        if (stored.isEmpty() || !stored.get().usableAt(clock.instant())
+                || !ApiKeys.verify(presented.get(), stored.get().stored())) {
             LOG.info("API key refused: prefix {}", presented.get().prefix());
             return Optional.empty();
         }
         ApiKeyRepository.ApiKeyRecord key = stored.get();
-        if (revocations.userDisabled(key.tenantId(), key.userId())) {
-            LOG.info("API key refused: owner revoked");
+        if (revocations.apiKeyOwnerBlocked(key.tenantId(), key.userId(), key.username())) {
+            LOG.info("API key refused: owner disabled, locked or gone");
             return Optional.empty();
         }
         Principal principal = new Principal(key.userId(), key.tenantId(), Optional.ofNullable(key.organizationId()),

@@ -93,7 +93,7 @@ class AccessPolicyMatrixTest {
         cell("simple", "user", "user", "read", "OWN");
         cell("simple", "user", "session", "*", "OWN");
         cell("simple", "user", "mfa", "*", "OWN");
-        cell("simple", "user", "api_key", "*", "OWN");
+        cell("simple", "user", "api_key", "create,read,delete", "OWN"); // and revoke; never revoke_all
         cell("simple", "user", "privacy", "create,read", "OWN");
         cell("simple", "analyst", "analytics", "read", TENANT);
         cell("simple", "analyst", "report", "create,update", TENANT);

@@ -68,6 +68,14 @@ public enum AuditEventType {
     SESSION_EVICTED("session_evicted", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
     API_KEY_CREATED("api_key_created", AuditSeverity.HIGH, List.of("pci", "soc2")),
     API_KEY_REVOKED("api_key_revoked", AuditSeverity.HIGH, List.of("pci", "soc2")),
+    /** Every API key of a user revoked by an administrator, the owner's anomaly lock or deletion (ADR 0054). */
+    API_KEYS_REVOKED("api_keys_revoked", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
+    /** The emergency revocation of every API key of a tenant (ADR 0054). */
+    API_KEYS_REVOKED_ALL("api_keys_revoked_all", AuditSeverity.CRITICAL, List.of("sox", "pci", "iso27001", "soc2")),
+    /** A re-authentication for a credential change succeeded: a fresh access token of the same session (ADR 0053). */
+    STEP_UP_SUCCESS("step_up_success", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
+    /** A re-authentication failed; it counts toward the account lockout like a failed login (ADR 0053). */
+    STEP_UP_FAILED("step_up_failed", AuditSeverity.CRITICAL, List.of("sox", "pci", "iso27001", "soc2")),
     SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
     /** Issue 10: a retention run purged data of one class for one tenant; carries counts, never content. */
     RETENTION_PURGE("retention_purge", AuditSeverity.HIGH, List.of("sox", "gdpr", "pci", "iso27001", "soc2")),

@@ -13,6 +13,8 @@ public enum ErrorCode {
     INVALID_CREDENTIALS(401, "invalid_credentials", "Invalid credentials"),
     TOKEN_INVALID(401, "token_invalid", "Token invalid"),
     MFA_INVALID(401, "mfa_invalid", "MFA code invalid"),
+    /** A credential change needs a recent authentication: {@code POST /v1/auth/step-up} first (ADR 0053). */
+    STEP_UP_REQUIRED(401, "step_up_required", "Step-up authentication required"),
     FORBIDDEN(403, "forbidden", "Forbidden"),
     CSRF_FAILED(403, "csrf_failed", "CSRF check failed"),
     NOT_FOUND(404, "not_found", "Not found"),

@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *       challenge instead and keeps the failure window (MFA failures count towards the lockout);
  *       when the tenant requires MFA and none is enrolled, an enrolment challenge (ADR 0011).</li>
  *   <li>A correct password older than the tenant's maximum age opens neither: the answer is a
- *       one-time password-change ticket (ADR 0025).</li>
+ *       one-time password-change ticket (ADR 0025); for a user with a second factor, only after
+ *       that factor (the MFA step answers with the ticket instead of tokens).</li>
  * </ul>
  * DynamoDB round trips: 2 on success, 4 on a failure (one more when it sets a lock or block).
  */
@@ -142,7 +143,8 @@ public final class LoginService {
         }
 
         UserAccount account = user.get();
-        if (expired(account, settings, now)) {
+        // With a second factor the expired password is changed only after it: the MFA step issues the ticket.
+        if (expired(account, settings, now) && account.mfaMethods().isEmpty()) {
             return passwordChangeOnly(account, command, snapshot, settings, counterTenant, actor, now);
         }
         Optional<String> rehash = verification.needsRehash() ? Optional.of(hasher.hash(command.password()))
@@ -170,8 +172,7 @@ public final class LoginService {
 
     /** True when the tenant sets a maximum password age and the password is at least that old. */
     static boolean expired(UserAccount account, SecuritySettings settings, Instant now) {
-        Duration maxAge = settings.password().maxAge();
-        return maxAge.isPositive() && !now.isBefore(account.passwordChangedAt().plus(maxAge));
+        return PasswordChangeTickets.passwordExpired(account, settings, now);
     }
 
     /**

@@ -21,6 +21,13 @@ public final class MfaServices {
                 services.config().tables(), services.random(), services.clock());
     }
 
+    /** Second factors kept on file (TOTP, backup codes), checked outside a login challenge (step-up). */
+    public static StoredFactorCheck storedFactorCheck(TollgateServices services) {
+        return new StoredFactorCheck(new MfaCredentialRepository(services.dynamoDb(), services.config().tables(),
+                services.encryptor()), enrolment(services), new TotpVerifier(services.clock()), services.backupCodes(),
+                services.clock());
+    }
+
     /** The login's second step (mfa-verify function). */
     public static MfaVerificationService verification(TollgateServices services) {
         var tables = services.config().tables();
@@ -41,7 +48,8 @@ public final class MfaServices {
                 services.clock(),
                 services.defaultSettings(),
                 io.tollgate.webauthn.WebAuthnServices.webauthn(services),
-                smsDelivery(services));
+                smsDelivery(services),
+                new io.tollgate.password.PasswordChangeTickets(services.dynamoDb(), tables, opaque, services.clock()));
     }
 
     /** The phone-number encryption, keyed hashes, daily cap and SMS sender of a container (ADR 0032). */

@@ -11,6 +11,7 @@ import io.tollgate.mail.MailMessage;
 import io.tollgate.mail.MailSender;
 import io.tollgate.otp.BackupCodes;
 import io.tollgate.otp.TotpVerifier;
+import io.tollgate.password.PasswordChangeTickets;
 import io.tollgate.session.SessionIssuer;
 import io.tollgate.session.TokenDelivery;
 import io.tollgate.settings.SecuritySettings;
@@ -91,11 +92,14 @@ public final class MfaVerificationService {
     private final SecuritySettings unknownTenantSettings;
     private final WebAuthnService webauthn;
     private final SmsDelivery sms;
+    private final PasswordChangeTickets passwordChangeTickets;
 
     public MfaVerificationService(MfaChallenges challenges, MfaCredentialRepository repository,
             MfaEnrolmentService enrolment, TotpVerifier verifier, BackupCodes backupCodes, SessionIssuer sessions,
             FailureCounter counter, MailSender mail, AuditRecorder audit, TableNames tables, SecureRandom random,
-            Clock clock, SecuritySettings unknownTenantSettings, WebAuthnService webauthn, SmsDelivery sms) {
+            Clock clock, SecuritySettings unknownTenantSettings, WebAuthnService webauthn, SmsDelivery sms,
+            PasswordChangeTickets passwordChangeTickets) {
+        this.passwordChangeTickets = Objects.requireNonNull(passwordChangeTickets, "passwordChangeTickets");
         this.challenges = Objects.requireNonNull(challenges, "challenges");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.enrolment = Objects.requireNonNull(enrolment, "enrolment");
@@ -152,6 +156,9 @@ public final class MfaVerificationService {
         List<String> amr = List.of("pwd", used.amr());
         SessionIssuer.OpenedSession opened;
         try {
+            if (PasswordChangeTickets.passwordExpired(user, settings, clock.instant())) {
+                return passwordChangeInstead(challenge, user, amr, alongWith, actor, used.method());
+            }
             opened = openSession(challenge, user, settings, amr, alongWith, update -> { }, origin);
         } catch (FactorRejected rejected) {
             throw wrongAnswer(challenge, attempt, user, settings, actor,
@@ -291,6 +298,9 @@ public final class MfaVerificationService {
         List<String> amr = List.of("pwd", verified.amr());
         SessionIssuer.OpenedSession opened;
         try {
+            if (PasswordChangeTickets.passwordExpired(a.user(), a.settings(), clock.instant())) {
+                return passwordChangeInstead(a.challenge(), a.user(), amr, alongWith, a.actor(), WebAuthnService.METHOD);
+            }
             opened = openSession(a.challenge(), a.user(), a.settings(), amr, alongWith, update -> { }, origin);
         } catch (FactorRejected concurrent) {
             throw wrongAnswer(a, "sign_count_regression");
@@ -562,6 +572,30 @@ public final class MfaVerificationService {
                 }
             }
         }
+    }
+
+    /**
+     * The second factor of a user whose password has expired (ADR 0025): no session, a one-time
+     * password-change ticket written in the transaction that consumes the challenge and the factor.
+     */
+    private MfaCompletion passwordChangeInstead(MfaChallenge challenge, UserAccount user, List<String> amr,
+            List<TransactWriteItem> alongWith, Actor actor, String method) {
+        String ticket;
+        try {
+            ticket = passwordChangeTickets.open(user, alongWith);
+        } catch (TransactionCanceledException cancelled) {
+            List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons()
+                    : List.of();
+            if (conditionFailed(reasons, 0)) {
+                throw refuse(actor, "challenge_consumed", Optional.empty());
+            }
+            throw new FactorRejected();
+        }
+        audit.record(AuditEventType.MFA_VERIFIED, actor, "auth", "mfa_verify", "success",
+                Map.of("method", method, "amr", amr));
+        audit.record(AuditEventType.PASSWORD_EXPIRED, actor, "auth", "login", "pending",
+                Map.of("password_changed_at", user.passwordChangedAt().toString(), "after", "second_factor"));
+        return MfaCompletion.passwordChangeRequired(ticket, delivery(challenge), PasswordChangeTickets.LIFETIME, amr);
     }
 
     private static boolean conditionFailed(List<CancellationReason> reasons, int index) {

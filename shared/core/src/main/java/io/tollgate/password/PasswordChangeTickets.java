@@ -81,6 +81,13 @@ public final class PasswordChangeTickets {
         }
     }
 
+    /** True when the tenant sets a maximum password age and the user's password is at least that old (ADR 0025). */
+    public static boolean passwordExpired(UserAccount account, io.tollgate.settings.SecuritySettings settings,
+            Instant now) {
+        java.time.Duration maxAge = settings.password().maxAge();
+        return maxAge.isPositive() && !now.isBefore(account.passwordChangedAt().plus(maxAge));
+    }
+
     /** Stores an expired-password ticket for {@code user} atomically with {@code alongWith}; returns the token (shown once). */
     public String open(UserAccount user, List<TransactWriteItem> alongWith) {
         Instant now = clock.instant();

@@ -189,11 +189,28 @@ public record SecuritySettings(
         }
     }
 
-    /** Session idle timeout, absolute refresh-token life and concurrency cap (seed 000). */
-    public record SessionSettings(Duration idleTimeout, Duration absoluteLifetime, int maxConcurrent) {
+    /**
+     * Session idle timeout, absolute refresh-token life and concurrency cap (seed 000), and the
+     * step-up window (ADR 0053): how recent {@code auth_time} must be for a credential change
+     * (1-60 minutes, default 5; tenants stored before it get the default).
+     */
+    public record SessionSettings(Duration idleTimeout, Duration absoluteLifetime, int maxConcurrent,
+            Duration stepUpMaxAge) {
+
+        /** The default step-up window. */
+        public static final Duration DEFAULT_STEP_UP_MAX_AGE = Duration.ofMinutes(5);
+
+        /** Settings with the default step-up window. */
+        public SessionSettings(Duration idleTimeout, Duration absoluteLifetime, int maxConcurrent) {
+            this(idleTimeout, absoluteLifetime, maxConcurrent, DEFAULT_STEP_UP_MAX_AGE);
+        }
+
         public SessionSettings {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(absoluteLifetime, "absoluteLifetime");
+            stepUpMaxAge = stepUpMaxAge == null ? DEFAULT_STEP_UP_MAX_AGE : stepUpMaxAge;
+            require(stepUpMaxAge.compareTo(Duration.ofMinutes(1)) >= 0
+                    && stepUpMaxAge.compareTo(Duration.ofMinutes(60)) <= 0, "stepUpMaxAge must be 1..60 minutes");
             require(maxConcurrent >= 1 && maxConcurrent <= 100, "maxConcurrent must be 1..100");
             require(idleTimeout.compareTo(Duration.ofMinutes(1)) >= 0 && idleTimeout.compareTo(Duration.ofDays(1)) <= 0,
                     "idleTimeout must be 1 minute..1 day");

@@ -167,6 +167,16 @@ public final class Keys {
         return "APIKEY#" + userId + "#";
     }
 
+    /** The number of a user's active API keys, kept by a conditional counter (the per-user limit, ADR 0054). */
+    public static Map<String, AttributeValue> apiKeyCounter(String tenantId, String userId) {
+        return key(tenantPk(tenantId), "KEYCOUNT#" + userId);
+    }
+
+    /** The sort-key prefix of every owner's copy of every API key of a tenant. */
+    public static String ownedApiKeysOfTenantPrefix() {
+        return "APIKEY#";
+    }
+
     public static String tenantPartition(String tenantId) {
         return tenantPk(tenantId);
     }

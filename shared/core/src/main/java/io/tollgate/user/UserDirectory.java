@@ -152,6 +152,16 @@ public final class UserDirectory {
         }
     }
 
+    /** The user with this id in the tenant, through its {@code USERID#} pointer (consistent reads). */
+    public Optional<UserAccount> findById(String tenantId, String userId) {
+        Map<String, AttributeValue> pointer = dynamoDb.getItem(r -> r.tableName(tables.identity())
+                .key(Keys.userId(tenantId, userId)).consistentRead(true)).item();
+        if (pointer == null || !pointer.containsKey("username")) {
+            return Optional.empty();
+        }
+        return findByUsername(tenantId, pointer.get("username").s()).filter(u -> u.userId().equals(userId));
+    }
+
     /** The user with this user name in the tenant (consistent read). */
     public Optional<UserAccount> findByUsername(String tenantId, String username) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.identity())

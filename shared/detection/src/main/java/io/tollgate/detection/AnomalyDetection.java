@@ -67,7 +67,9 @@ public final class AnomalyDetection {
         String security = services.config().tables().security();
         return new AnomalyDetection(new DetectionStore(services.dynamoDb(), security), detector(services),
                 new FailureCounter(services.dynamoDb()), new AccountLocker(services.dynamoDb(),
-                        services.config().tables(), SessionServices.create(services)),
+                        services.config().tables(), SessionServices.create(services),
+                        new io.tollgate.authz.ApiKeyRepository(services.dynamoDb(), services.config().tables(),
+                                services.clock()), services.audit()),
                 services.auditPublisher(), security, services.clock(), AlertingServices.from(services).dispatcher());
     }
 

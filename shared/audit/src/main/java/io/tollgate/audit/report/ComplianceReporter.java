@@ -43,7 +43,8 @@ public final class ComplianceReporter {
     static final String PLATFORM_TENANT = "_platform";
     static final List<String> PRIVILEGED = List.of("role_change", "privilege_escalation", "user_creation",
             "user_updated", "user_disabled", "user_enabled", "user_deleted", "tenant_settings_changed",
-            "organization_created", "api_key_created", "api_key_revoked", "account_unlocked", "retention_changed",
+            "organization_created", "api_key_created", "api_key_revoked", "api_keys_revoked", "api_keys_revoked_all",
+            "account_unlocked", "retention_changed",
             "legal_hold_changed");
 
     /** The standards and, per section, the controls it is evidence for. */
