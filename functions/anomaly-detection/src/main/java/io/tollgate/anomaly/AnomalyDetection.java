@@ -7,6 +7,7 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditPublisher;
 import io.tollgate.audit.AuditSeverity;
+import io.tollgate.audit.RequestFacts;
 import io.tollgate.lockout.FailureCounter;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
@@ -166,10 +167,10 @@ public final class AnomalyDetection {
         data.put("thresholds", decision.thresholds());
         data.put("triggering_event_id", decision.triggeringEventId());
         AuditSeverity severity = AuditSeverity.valueOf(decision.severity());
-        audit.publish(new AuditEvent(now, "alert:" + decision.decisionId(), AuditEventType.SECURITY_ALERT.wireName(),
-                severity, userId, decision.tenantId(), null, ip, SOURCE, decision.subject().split(":", 2)[0],
-                actionVerb(decision.action()), resultOf(decision.action()), data,
-                AuditEventType.SECURITY_ALERT.complianceFlags()));
+        audit.publish(RequestFacts.normalise(new AuditEvent(now, "alert:" + decision.decisionId(),
+                AuditEventType.SECURITY_ALERT.wireName(), severity, userId, decision.tenantId(), null, ip, SOURCE,
+                decision.subject().split(":", 2)[0], actionVerb(decision.action()), resultOf(decision.action()),
+                RequestFacts.additionalData(data), AuditEventType.SECURITY_ALERT.complianceFlags())));
         alerts.alert(Alert.forDecision(decision.tenantId(), decision.ruleId(), decision.ruleVersion(), decision.subject(),
                 decision.severity(), decision.inputs(), decision.thresholds(), describe(decision, now, ip, userId, effect),
                 decision.decisionId(), now));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditSeverity;
+import io.tollgate.audit.RequestFacts;
 import io.tollgate.audit.chain.CanonicalJson;
 import io.tollgate.json.Json;
 import io.tollgate.tenant.Tenant;
@@ -68,7 +69,7 @@ public final class AuditEventValidator {
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern CUSTOM_TYPE = Pattern.compile("[a-z][a-z0-9_]{0,31}(\\.[a-z][a-z0-9_]{0,31})+");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
-    private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final Pattern IP = RequestFacts.IP_ADDRESS;
     private static final Pattern RESULT = Pattern.compile("[a-z_]{1,32}");
     private static final Pattern FLAG = Pattern.compile("[a-z0-9_]{1,32}");
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
@@ -174,12 +175,12 @@ public final class AuditEventValidator {
         if (boundTenant.isPresent() && !boundTenant.get().equals(tenantId)) {
             return invalid("tenant_mismatch", "tenant_id");
         }
-        Field userId = string(node, "user_id", 256);
-        Field organizationId = string(node, "organization_id", 256);
-        Field ip = string(node, "ip_address", 45);
-        Field userAgent = string(node, "user_agent", 512);
-        Field resource = string(node, "resource", 256);
-        Field action = string(node, "action", 256);
+        Field userId = string(node, "user_id", RequestFacts.MAX_IDENTIFIER);
+        Field organizationId = string(node, "organization_id", RequestFacts.MAX_IDENTIFIER);
+        Field ip = string(node, "ip_address", RequestFacts.MAX_IP_ADDRESS);
+        Field userAgent = string(node, "user_agent", RequestFacts.MAX_USER_AGENT);
+        Field resource = string(node, "resource", RequestFacts.MAX_IDENTIFIER);
+        Field action = string(node, "action", RequestFacts.MAX_IDENTIFIER);
         Field result = string(node, "result", 32);
         for (Field field : List.of(userId, organizationId, ip, userAgent, resource, action, result)) {
             if (field.problem != null) {
