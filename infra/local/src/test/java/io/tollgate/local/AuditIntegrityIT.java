@@ -26,6 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditIntegrityIT {
 
+    private static final String PASSWORD = io.tollgate.testing.Testbed.PASSWORD;
+    /** Alice (a user), Jo (super_admin: audit:read) and a billing service account (audit_writer: audit:create). */
+    private static final String SEED = """
+            {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],"users":[
+              {"username":"alice@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
+              {"username":"jo@acme.test","password":"%1$s","roles":["super_admin"]},
+              {"username":"billing-service@acme.test","password":"%1$s","roles":["audit_writer"],"org":"risk"}]}]}"""
+            .formatted(PASSWORD);
+
     @TempDir
     static Path temp;
     private static LocalRuntime runtime;
@@ -35,8 +44,7 @@ class AuditIntegrityIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalHttp.startSeeded(temp, LocalHttp.ACME_USER_AND_SUPER_ADMIN_SEED, TestClock.startingNow(),
-                new RecordingAuditPublisher());
+        runtime = LocalHttp.startSeeded(temp, SEED, TestClock.startingNow(), new RecordingAuditPublisher());
         http = new LocalHttp(runtime.baseUri());
         queue = runtime.queue("AuditQueue").orElseThrow();
         deadLetter = runtime.queue("AuditDeadLetterQueue").orElseThrow();
@@ -48,7 +56,87 @@ class AuditIntegrityIT {
     }
 
     private static String auditor() {
-        return http.login("acme", "jo@acme.test", io.tollgate.testing.Testbed.PASSWORD).get("access_token").asText();
+        return http.login("acme", "jo@acme.test", PASSWORD).get("access_token").asText();
+    }
+
+    private static String serviceApiKey() {
+        String bearer = http.login("acme", "billing-service@acme.test", PASSWORD).get("access_token").asText();
+        HttpResponse<String> created = http.send("POST", "/v1/me/api-keys", "{\"name\":\"billing\"}",
+                java.util.Map.of("authorization", "Bearer " + bearer));
+        assertEquals(201, created.statusCode(), created.body());
+        return LocalHttp.json(created).get("api_key").asText();
+    }
+
+    private static JsonNode submit(String key, String... events) {
+        HttpResponse<String> answer = http.send("POST", "/v1/audit/events", "{\"events\":[" + String.join(",", events)
+                + "]}", java.util.Map.of("x-api-key", key));
+        assertEquals(202, answer.statusCode(), answer.body());
+        return LocalHttp.json(answer);
+    }
+
+    private static String submitted(String eventId, String type, java.time.Instant at) {
+        return """
+                {"timestamp":"%s","event_id":"%s","event_type":"%s","user_id":"u-42","ip_address":"203.0.113.10",
+                 "user_agent":"billing/2.1","resource":"invoice","action":"update","result":"success"}"""
+                .formatted(at, eventId, type);
+    }
+
+    @Test
+    void submitWhenIdIsAPredictableAlertIdOrReservedPrefixThenRefusedSoTheRealAlertIsNeverDropped() {
+        String decisionId = io.tollgate.anomaly.DetectionDecision.idFor("brute-force-across-accounts", 1, "acme",
+                "ip:203.0.113.66", java.time.Instant.now());
+        JsonNode receipt = submit(serviceApiKey(), submitted("alert:" + decisionId, "acme.note", java.time.Instant.now()),
+                submitted("tg:" + java.util.UUID.randomUUID(), "acme.note", java.time.Instant.now()));
+        assertEquals(0, receipt.get("accepted").asInt(), receipt.toString());
+        for (JsonNode rejected : receipt.get("rejected")) {
+            assertEquals("reserved_event_id", rejected.get("code").asText(), receipt.toString());
+        }
+    }
+
+    @Test
+    void submitWhenTollgateOwnTypeThenRefusedSoNoUserCanBeLockedOrAddressBlockedByForgery() {
+        JsonNode receipt = submit(serviceApiKey(),
+                submitted("forged-1", "privilege_escalation", java.time.Instant.now()),
+                submitted("forged-2", "role_change", java.time.Instant.now()),
+                submitted("forged-3", "auth_failure", java.time.Instant.now()),
+                submitted("forged-4", "tollgate.login_success", java.time.Instant.now()));
+        assertEquals(0, receipt.get("accepted").asInt(), receipt.toString());
+        assertEquals(4, receipt.get("rejected").size(), receipt.toString());
+        for (JsonNode rejected : receipt.get("rejected")) {
+            assertEquals("reserved_event_type", rejected.get("code").asText(), receipt.toString());
+        }
+    }
+
+    @Test
+    void submitWhenTimestampOlderThan24HoursOrOverFiveMinutesAheadThenRefused() {
+        java.time.Instant now = java.time.Instant.now();
+        JsonNode receipt = submit(serviceApiKey(),
+                submitted("old-" + java.util.UUID.randomUUID(), "acme.note", now.minus(Duration.ofHours(25))),
+                submitted("ahead-" + java.util.UUID.randomUUID(), "acme.note", now.plus(Duration.ofMinutes(6))),
+                submitted("fine-" + java.util.UUID.randomUUID(), "acme.note", now.minus(Duration.ofHours(23))));
+        assertEquals(1, receipt.get("accepted").asInt(), receipt.toString());
+        assertEquals("invalid_timestamp", receipt.get("rejected").get(0).get("code").asText());
+        assertEquals("invalid_timestamp", receipt.get("rejected").get(1).get("code").asText());
+    }
+
+    @Test
+    void submitWhenAcceptedThenChainedEventRecordsTheSubmittingKeyAsSourceAndOwnEventsTollgate() throws Exception {
+        String key = serviceApiKey();
+        String eventId = "src-" + java.util.UUID.randomUUID();
+        submit(key, submitted(eventId, "acme.invoice_paid", java.time.Instant.now()));
+        assertTrue(queue.awaitIdle(Duration.ofSeconds(30)));
+        String auditor = auditor();
+        HttpResponse<String> found = http.get("/v1/audit/events?type=acme.invoice_paid&limit=100", auditor);
+        String prefix = key.substring(3, 11);
+        boolean sourced = false;
+        for (JsonNode event : LocalHttp.json(found).get("events")) {
+            sourced |= eventId.equals(event.get("event_id").asText())
+                    && ("api_key:" + prefix).equals(event.path("source").asText());
+        }
+        assertTrue(sourced, found.body());
+        HttpResponse<String> own = http.get("/v1/audit/events?type=login_success&limit=5", auditor);
+        assertEquals("tollgate", LocalHttp.json(own).get("events").get(0).path("source").asText(), own.body());
+        assertTrue(LocalHttp.json(http.get("/v1/audit/verify", auditor)).get("valid").asBoolean());
     }
 
     /** A raw HTTP/1.1 request with exactly {@code headers}: Java's client always adds a User-Agent. */

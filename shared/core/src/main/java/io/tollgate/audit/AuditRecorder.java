@@ -35,6 +35,7 @@ public final class AuditRecorder {
         Map<String, Object> data = RequestFacts.additionalData(additionalData);
         publisher.publish(RequestFacts.normalise(new AuditEvent(clock.instant(), UUID.randomUUID().toString(),
                 type.wireName(), type.severity(), actor.userId(), actor.tenantId(), actor.organizationId(),
-                actor.ipAddress(), actor.userAgent(), resource, action, result, data, type.complianceFlags())));
+                actor.ipAddress(), actor.userAgent(), resource, action, result, data, type.complianceFlags(),
+                AuditEvent.TOLLGATE)));
     }
 }

@@ -53,7 +53,7 @@ public final class RequestFacts {
                 identifier(event.userId()), event.tenantId(), identifier(event.organizationId()),
                 ipAddress(event.ipAddress()), userAgent(event.userAgent()), identifier(event.resource()),
                 identifier(event.action()), event.result(), additionalData(event.additionalData()),
-                event.complianceFlags());
+                event.complianceFlags(), event.source());
     }
 
     /** {@code additionalData} normalised as described above; null is an empty map. */

@@ -54,6 +54,7 @@ public final class ChainItems {
         item.put("result", Attributes.s(event.result()));
         item.put("additional_data", Attributes.s(CanonicalJson.text(Json.mapper().valueToTree(event.additionalData()))));
         item.put("compliance_flags", Attributes.strings(event.complianceFlags()));
+        put(item, "source", event.source());
         if (event.severity() == AuditSeverity.HIGH || event.severity() == AuditSeverity.CRITICAL) {
             item.put("alert", Attributes.s(event.severity().name()));
         }
@@ -93,7 +94,8 @@ public final class ChainItems {
                     Attributes.string(item, "ip_address").orElse(null),
                     Attributes.string(item, "user_agent").orElse(null),
                     Attributes.string(item, "resource").orElse(null), Attributes.string(item, "action").orElse(null),
-                    Attributes.requiredString(item, "result"), data, flags(item)));
+                    Attributes.requiredString(item, "result"), data, flags(item),
+                    Attributes.string(item, "source").orElse(null)));
         } catch (JsonProcessingException | IllegalArgumentException | IllegalStateException | NullPointerException
                 | DateTimeParseException e) {
             return Optional.empty();

@@ -103,7 +103,7 @@ public final class PersonalDataProtector {
         Map<String, Object> data = (Map<String, Object>) transform(event.additionalData(), sealer, false);
         return new AuditEvent(event.timestamp(), event.eventId(), event.eventType(), event.severity(), event.userId(),
                 event.tenantId(), event.organizationId(), event.ipAddress(), event.userAgent(), event.resource(),
-                event.action(), event.result(), data, event.complianceFlags());
+                event.action(), event.result(), data, event.complianceFlags(), event.source());
     }
 
     /** {@code additionalData} as shown to readers: every encrypted value replaced by {@link #REDACTED}. */

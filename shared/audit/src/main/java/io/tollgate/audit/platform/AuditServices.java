@@ -18,6 +18,7 @@ import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.platform.TollgateServices;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -41,11 +42,11 @@ public final class AuditServices {
     private final Supplier<DigestSigner> signer;
     private final Supplier<RejectedEventSink> rejects;
 
-    private AuditServices(TollgateServices platform, String table, Supplier<EnvelopeEncryptor> encryptor,
-            Supplier<DigestSigner> signer, Supplier<RejectedEventSink> rejects) {
+    private AuditServices(TollgateServices platform, String table, Duration submittedMaxAge,
+            Supplier<EnvelopeEncryptor> encryptor, Supplier<DigestSigner> signer, Supplier<RejectedEventSink> rejects) {
         this.platform = Objects.requireNonNull(platform, "platform");
         this.chains = new AuditChainStore(platform.dynamoDb(), table, platform.clock());
-        this.validator = new AuditEventValidator(platform.clock());
+        this.validator = new AuditEventValidator(platform.clock(), submittedMaxAge);
         this.encryptor = memoize(encryptor);
         this.signer = memoize(signer);
         this.rejects = memoize(rejects);
@@ -57,7 +58,8 @@ public final class AuditServices {
         Objects.requireNonNull(encryptor, "encryptor");
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(rejects, "rejects");
-        return new AuditServices(platform, table, () -> encryptor, () -> signer, () -> rejects);
+        return new AuditServices(platform, table, AuditEventValidator.DEFAULT_SUBMITTED_MAX_AGE, () -> encryptor,
+                () -> signer, () -> rejects);
     }
 
     /** Production wiring from the Lambda environment. */
@@ -72,7 +74,7 @@ public final class AuditServices {
             platform.config().endpointOverride().map(URI::create).ifPresent(builder::endpointOverride);
             return builder.build();
         });
-        return new AuditServices(platform, config.table(),
+        return new AuditServices(platform, config.table(), config.submittedMaxAge(),
                 () -> EnvelopeEncryptor.withDefaultCache(new KmsDataKeyProvider(kms.get(), required(config.dataKeyId()
                         .orElse(null), AuditConfig.AUDIT_DATA_KEY_ID)), platform.clock(), platform.random()),
                 () -> new KmsDigestSigner(kms.get(), required(config.signingKeyId().orElse(null),
