@@ -32,6 +32,7 @@ class AuditIntegrityIT {
             {"tenants":[{"id":"acme","name":"Acme","organizations":[{"id":"risk","name":"Risk"}],"users":[
               {"username":"alice@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
               {"username":"jo@acme.test","password":"%1$s","roles":["super_admin"]},
+              {"username":"carol@acme.test","password":"%1$s","roles":["user"],"org":"risk"},
               {"username":"billing-service@acme.test","password":"%1$s","roles":["audit_writer"],"org":"risk"}]}]}"""
             .formatted(PASSWORD);
 
@@ -217,5 +218,37 @@ class AuditIntegrityIT {
             chained |= eventId.equals(event.get("event_id").asText()) && "unknown".equals(event.get("user_agent").asText());
         }
         assertTrue(chained, found.body());
+    }
+
+    @Test
+    void erasureWhenSubjectErasedThenHerAddressAndAgentAreUnreadableYetShownInAnExportBeforeAndChainValid()
+            throws Exception {
+        HttpResponse<String> login = http.send("POST", "/v1/auth/login", "{\"tenant\":\"acme\",\"username\":"
+                + "\"carol@acme.test\",\"password\":\"" + PASSWORD + "\"}",
+                java.util.Map.of("content-type", "application/json", "user-agent", "CarolBrowser/7.3 (identifying)"));
+        assertEquals(200, login.statusCode(), login.body());
+        String carol = LocalHttp.json(login).get("access_token").asText();
+        String carolId = LocalHttp.json(http.get("/v1/me", carol)).get("sub").asText();
+        assertTrue(queue.awaitIdle(Duration.ofSeconds(30)));
+
+        HttpResponse<String> export = http.send("POST", "/v1/privacy/requests", "{\"type\":\"export\"}",
+                java.util.Map.of("authorization", "Bearer " + carol));
+        assertEquals(201, export.statusCode(), export.body());
+        assertTrue(export.body().contains("CarolBrowser/7.3 (identifying)"), "the export before erasure shows her agent");
+
+        String auditor = auditor();
+        HttpResponse<String> erasure = http.send("POST", "/v1/privacy/requests", "{\"type\":\"erasure\",\"subject\":\""
+                + carolId + "\"}", java.util.Map.of("authorization", "Bearer " + auditor));
+        assertEquals(201, erasure.statusCode(), erasure.body());
+        assertTrue(queue.awaitIdle(Duration.ofSeconds(30)));
+
+        HttpResponse<String> found = http.get("/v1/audit/events?user=" + carolId + "&limit=100", auditor);
+        assertEquals(200, found.statusCode(), found.body());
+        assertTrue(LocalHttp.json(found).get("events").size() >= 1, found.body());
+        assertTrue(!found.body().contains("CarolBrowser"), found.body());
+        for (JsonNode event : LocalHttp.json(found).get("events")) {
+            assertEquals("[erased personal data]", event.get("user_agent").asText(), event.toString());
+        }
+        assertTrue(LocalHttp.json(http.get("/v1/audit/verify", auditor)).get("valid").asBoolean());
     }
 }

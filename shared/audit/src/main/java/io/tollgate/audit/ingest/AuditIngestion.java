@@ -3,6 +3,7 @@ package io.tollgate.audit.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.chain.AuditChainStore;
+import io.tollgate.audit.chain.SubjectFacts;
 import io.tollgate.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -83,8 +84,12 @@ public final class AuditIngestion {
         int duplicates = 0;
         for (Map.Entry<String, List<Accepted>> tenant : byTenant.entrySet()) {
             try {
-                List<AuditEvent> events = tenant.getValue().stream().map(a -> protector.protect(a.event())).toList();
-                AuditChainStore.AppendResult result = chains.append(tenant.getKey(), events);
+                List<PersonalDataProtector.Protected> protectedEvents = protector.protectAll(
+                        tenant.getValue().stream().map(Accepted::event).toList());
+                Map<String, SubjectFacts> clear = new java.util.HashMap<>();
+                protectedEvents.forEach(p -> p.clear().ifPresent(facts -> clear.put(p.event().eventId(), facts)));
+                AuditChainStore.AppendResult result = chains.append(tenant.getKey(),
+                        protectedEvents.stream().map(PersonalDataProtector.Protected::event).toList(), clear);
                 stored += result.stored().size();
                 duplicates += result.duplicates();
             } catch (RuntimeException e) {

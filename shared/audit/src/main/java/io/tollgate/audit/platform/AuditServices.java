@@ -5,6 +5,7 @@ import io.tollgate.audit.chain.AuditDigests;
 import io.tollgate.audit.chain.ChainVerifier;
 import io.tollgate.audit.chain.DigestSigner;
 import io.tollgate.audit.chain.KmsDigestSigner;
+import io.tollgate.audit.chain.SubjectFactsErasure;
 import io.tollgate.audit.ingest.AuditEventValidator;
 import io.tollgate.audit.ingest.AuditIngestion;
 import io.tollgate.audit.ingest.AuditSubmission;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -113,7 +115,8 @@ public final class AuditServices {
     /** The per-data-subject keys of audit personal data (ADR 0027), in the security table. */
     public SubjectKeyStore subjectKeys() {
         return new SubjectKeyStore(platform.dynamoDb(), platform.config().tables().security(), encryptor.get(),
-                platform.random(), platform.clock());
+                platform.random(), platform.clock(), Optional.of(new SubjectFactsErasure(platform.dynamoDb(),
+                        chains.table())));
     }
 
     /** Encrypts personal data before chaining, and reveals it to its data subject. */
