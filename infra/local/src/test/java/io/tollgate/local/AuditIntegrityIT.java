@@ -251,4 +251,32 @@ class AuditIntegrityIT {
         }
         assertTrue(LocalHttp.json(http.get("/v1/audit/verify", auditor)).get("valid").asBoolean());
     }
+
+    @Test
+    void searchVerifyAndReportWhenAnAuditorReadsTheTrailThenEachReadIsItselfChainedWithItsParametersOnly()
+            throws Exception {
+        String auditor = auditor();
+        String marker = "acme.marker_" + java.util.UUID.randomUUID().toString().substring(0, 8).replace('-', '_');
+        assertEquals(200, http.get("/v1/audit/events?type=" + marker + "&limit=7", auditor).statusCode());
+        assertEquals(200, http.get("/v1/audit/verify", auditor).statusCode());
+        HttpResponse<String> report = http.get("/v1/compliance/report?from=2026-01-01T00:00:00Z&to="
+                + java.time.Instant.now() + "&standard=soc2", auditor);
+        assertEquals(200, report.statusCode(), report.body());
+        assertTrue(queue.awaitIdle(Duration.ofSeconds(30)));
+
+        HttpResponse<String> reads = http.get("/v1/audit/events?type=data_query&limit=100", auditor);
+        boolean search = false;
+        boolean verify = false;
+        for (JsonNode event : LocalHttp.json(reads).get("events")) {
+            JsonNode parameters = event.path("additional_data").path("parameters");
+            search |= "search".equals(event.get("action").asText()) && marker.equals(parameters.path("type").asText())
+                    && "7".equals(parameters.path("limit").asText()) && "LOW".equals(event.get("severity").asText());
+            verify |= "verify".equals(event.get("action").asText()) && "audit_chain".equals(event.get("resource").asText());
+            assertTrue(!event.path("additional_data").has("events") && !event.path("additional_data").has("valid"),
+                    "never the results: " + event);
+        }
+        assertTrue(search && verify, reads.body());
+        HttpResponse<String> generated = http.get("/v1/audit/events?type=report_generation&limit=100", auditor);
+        assertTrue(generated.body().contains("\"standard\":\"soc2\""), generated.body());
+    }
 }
