@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditPublisher;
-import io.tollgate.audit.RequestFacts;
 import io.tollgate.audit.ingest.RejectedEventSink;
 import io.tollgate.devkit.LocalQueue;
 import io.tollgate.json.Json;
@@ -80,25 +79,16 @@ final class LocalAuditQueue implements AuditPublisher {
 
     /**
      * {@code POST /_local/audit/dlq/replay}: moves every dead-lettered message back to the audit
-     * queue (the redrive). A body that reads as an audit event has its optional request facts
-     * normalised first ({@link RequestFacts}), so events rejected for an absent or odd fact (before
-     * normalisation existed) are chained now; the rest are sent as they were and come back if still
-     * invalid. A fresh deduplication id, since the original may still be in the queue's window; the
-     * chain drops an event id it already holds.
+     * queue, as {@code StartMessageMoveTask} does in AWS. The ingest validates each again (an event
+     * of Tollgate's own refused for an absent or odd request fact is chained now, ADR 0059); one
+     * still invalid returns to the dead-letter queue. A fresh deduplication id, since the original
+     * may still be in the queue's window; the chain drops an event id it already holds.
      */
     static String replayDeadLetters(LocalQueue deadLetter, LocalQueue queue) {
         int replayed = 0;
         for (LocalQueue.Message message : deadLetter.removeAll()) {
-            String body = message.body();
-            Optional<String> group = message.groupId().filter(g -> !g.equals(REJECTED_GROUP));
-            try {
-                AuditEvent event = RequestFacts.normalise(Json.mapper().readValue(body, AuditEvent.class));
-                body = Json.mapper().writeValueAsString(event);
-                group = Optional.of(event.tenantId());
-            } catch (IOException | RuntimeException notAnEvent) {
-                // replayed as it was
-            }
-            queue.send(body, Optional.of(group.orElse(REJECTED_GROUP)), "replay-" + UUID.randomUUID(), Map.of());
+            queue.send(message.body(), Optional.of(message.groupId().orElse(REJECTED_GROUP)), "replay-" + UUID.randomUUID(),
+                    Map.of());
             replayed++;
         }
         return json(Map.of("replayed", replayed));

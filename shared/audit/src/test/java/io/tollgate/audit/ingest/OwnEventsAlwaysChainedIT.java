@@ -103,4 +103,30 @@ class OwnEventsAlwaysChainedIT {
         assertEquals("unknown", built.get(1).userAgent());
         assertEquals("2001:db8::1", built.get(1).ipAddress());
     }
+
+    private static String legacyBody(String tenant, String eventId, String source) {
+        return """
+                {"timestamp":"%s","event_id":"%s","event_type":"%s","severity":"CRITICAL","tenant_id":"%s",
+                 "ip_address":"203.0.113.9","user_agent":"","resource":"auth","action":"login","result":"failure",
+                 "additional_data":{"ratio":0.5},"compliance_flags":["pci"]%s}"""
+                .formatted(java.time.Instant.now(), eventId, source == null ? "auth_failure" : "acme.failure", tenant,
+                        source == null ? "" : ",\"source\":\"" + source + "\"");
+    }
+
+    @Test
+    void ingestWhenOwnEventWasBuiltBeforeNormalisationThenChainedNormalisedButASubmittedOneStaysRefused() {
+        String tenant = AuditTestbed.newTenant();
+        String own = "own-" + UUID.randomUUID();
+        String submitted = "sub-" + UUID.randomUUID();
+
+        AuditIngestion.Outcome outcome = bed.audit.ingestion().ingest(List.of(
+                new AuditIngestion.Message("m1", legacyBody(tenant, own, null), Optional.of(tenant)),
+                new AuditIngestion.Message("m2", legacyBody(tenant, submitted, "api_key:abcdefgh"), Optional.of(tenant))));
+
+        assertEquals(1, outcome.stored(), "Tollgate's own event is chained (a dead letter redriven after the fix)");
+        assertEquals(1, outcome.rejected(), "a submitter's event is not normalised for it");
+        AuditEvent chained = bed.audit.chains().findEvent(tenant, own).orElseThrow().readable().orElseThrow();
+        assertEquals("unknown", chained.userAgent());
+        assertEquals("0.5", chained.additionalData().get("ratio"));
+    }
 }
