@@ -69,7 +69,10 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
     }
 
     private static Optional<AuditEvent> chainedEvent(DynamodbEvent.DynamodbStreamRecord record) {
-        if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
+        if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null
+                || (record.getEventName() != null && !"INSERT".equals(record.getEventName()))) {
+            // a chained event is inserted once; later changes (hash stubs, an erasure removing a
+            // subject's clear request facts, ADR 0061) are not new events
             return Optional.empty();
         }
         Map<String, AttributeValue> item = new HashMap<>();

@@ -62,9 +62,9 @@ public final class AuditSubmitHandler implements RequestHandler<APIGatewayV2HTTP
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return HttpEndpoint.handle(event, context, request -> {
             ApiRequest.Principal caller = request.requireUnconstrainedPrincipal();
-            if (!"api_key".equals(caller.authMethod())) {
-                throw new ProblemException(ErrorCode.FORBIDDEN, "Audit events are submitted with a service API key.");
-            }
+            String apiKeyPrefix = request.apiKeyPrefix().filter(prefix -> "api_key".equals(caller.authMethod()))
+                    .orElseThrow(() -> new ProblemException(ErrorCode.FORBIDDEN,
+                            "Audit events are submitted with a service API key."));
             JsonNode body = request.jsonBody(MAX_BODY_BYTES);
             JsonNode events = body.get("events");
             if (!body.isObject() || body.size() != 1 || events == null || !events.isArray() || events.isEmpty()
@@ -75,7 +75,7 @@ public final class AuditSubmitHandler implements RequestHandler<APIGatewayV2HTTP
             }
             AuditSubmission.Receipt receipt;
             try {
-                receipt = submission.submit(events, caller.tenantId());
+                receipt = submission.submit(events, caller.tenantId(), apiKeyPrefix);
             } catch (AuditDeliveryException e) {
                 throw new ProblemException(ErrorCode.SERVICE_UNAVAILABLE, "The audit queue is unavailable; retry later.");
             }

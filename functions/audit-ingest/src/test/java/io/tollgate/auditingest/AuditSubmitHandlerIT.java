@@ -23,8 +23,11 @@ class AuditSubmitHandlerIT {
     private final AuditTestbed bed = new AuditTestbed();
     private final AuditSubmitHandler handler = new AuditSubmitHandler(bed.audit);
 
-    private static APIGatewayV2HTTPEvent sample() {
-        return EventLoader.loadApiGatewayHttpEvent("../../events/audit-submit.json");
+    /** The sample with its events' timestamps moved to now: submitted events may be at most 24 h old. */
+    private APIGatewayV2HTTPEvent sample() {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/audit-submit.json");
+        event.setBody(event.getBody().replaceAll("2026-11-22T10:15:3[0-9]\\.000000Z", bed.testbed.clock.instant().toString()));
+        return event;
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
@@ -44,6 +47,16 @@ class AuditSubmitHandlerIT {
         assertEquals("pay-2026-0001", queued.getFirst().eventId());
         assertEquals("acme", queued.getFirst().tenantId());
         assertEquals("MEDIUM", queued.getFirst().severity().name());
+        assertEquals("api_key:k7x2m9qa", queued.getFirst().source(), "the submitting key is the source");
+    }
+
+    @Test
+    void submitWhenSampleAsRecordedLongAgoThenRefusedAsTooOld() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent("../../events/audit-submit.json"), null);
+        assertEquals(202, response.getStatusCode(), response.getBody());
+        assertEquals(0, json(response).get("accepted").asInt(), response.getBody());
+        assertEquals("invalid_timestamp", json(response).get("rejected").get(0).get("code").asText());
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.audit.AuditEventType;
+import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.AuditSeverity;
 import io.tollgate.audit.chain.ChainVerifier;
 import io.tollgate.audit.platform.AuditServices;
@@ -32,6 +34,10 @@ import java.util.regex.Pattern;
  * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (SPEC.md §3, permission
  * {@code audit:read}, enforced by the authorizer). Both act on the caller's own tenant, taken from
  * the verified token, never from the request: no parameter can name another tenant.
+ *
+ * <p>Reading the trail is itself audited (ADR 0062): a search or a verification is recorded as
+ * {@code data_query}, a compliance report as {@code report_generation} (both LOW), with the
+ * parameters the caller used and never what was returned.
  */
 public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -43,6 +49,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     private final AuditEventQuery query;
     private final ChainVerifier verifier;
     private final ComplianceReporter reports;
+    private final AuditRecorder audit;
 
     /** Used by AWS Lambda. */
     public AuditQueryHandler() {
@@ -55,10 +62,12 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     /** Used by the local runtime. */
     public AuditQueryHandler(AuditServices audit) {
-        this(audit.query(), audit.verifier(), audit.complianceReporter());
+        this(audit.query(), audit.verifier(), audit.complianceReporter(), audit.platform().audit());
     }
 
-    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports) {
+    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports,
+            AuditRecorder audit) {
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.query = Objects.requireNonNull(query, "query");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.reports = Objects.requireNonNull(reports, "reports");
@@ -75,7 +84,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
             String tenant = request.requireUnconstrainedPrincipal().tenantId();
             return switch (Optional.ofNullable(event.getRouteKey()).orElse("")) {
                 case "GET /v1/audit/events" -> events(request, tenant);
-                case "GET /v1/audit/verify" -> ApiResponses.json(200, verify(request, tenant));
+                case "GET /v1/audit/verify" -> verify(request, tenant);
                 case "GET /v1/compliance/report" -> report(request, tenant);
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
@@ -88,6 +97,9 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                 text(request, "user"), text(request, "result"));
         int limit = request.queryParameter("limit").map(AuditQueryHandler::limit).orElse(AuditEventQuery.DEFAULT_LIMIT);
         AuditEventQuery.Page page = query.find(tenant, filter, limit, request.queryParameter("cursor"));
+        Map<String, Object> used = parameters(request, "from", "to", "type", "severity", "user", "result", "limit");
+        used.put("cursor", request.queryParameter("cursor").isPresent());
+        recordRead(AuditEventType.DATA_QUERY, request, "audit_events", "search", used);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", page.events());
         page.cursor().ifPresent(cursor -> body.put("next_cursor", cursor));
@@ -106,11 +118,33 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                 .orElseThrow(() -> invalid("standard", "standard must be one of gdpr, sox, pci, iso27001, soc2."));
         Map<String, Object> report = reports.report(tenant, from, to, standard);
         boolean html = request.header("accept").map(accept -> accept.contains("text/html")).orElse(false);
+        Map<String, Object> used = parameters(request, "from", "to", "standard");
+        used.put("format", html ? "html" : "json");
+        recordRead(AuditEventType.REPORT_GENERATION, request, "compliance_report", "generate", used);
         return html ? ApiResponses.html(200, ComplianceReportHtml.render(report)) : ApiResponses.json(200, report);
     }
 
-    private Map<String, Object> verify(ApiRequest request, String tenant) {
-        return verifier.verify(tenant, instant(request, "from"), instant(request, "to")).wire();
+    private APIGatewayV2HTTPResponse verify(ApiRequest request, String tenant) {
+        Map<String, Object> report = verifier.verify(tenant, instant(request, "from"), instant(request, "to")).wire();
+        recordRead(AuditEventType.DATA_QUERY, request, "audit_chain", "verify", parameters(request, "from", "to"));
+        return ApiResponses.json(200, report);
+    }
+
+    /** The query parameters among {@code names} the caller gave (already validated by the read), as given. */
+    private static Map<String, Object> parameters(ApiRequest request, String... names) {
+        Map<String, Object> used = new LinkedHashMap<>();
+        for (String name : names) {
+            request.queryParameter(name).ifPresent(value -> used.put(name, value));
+        }
+        return used;
+    }
+
+    /** Records that the caller read the trail: what and with which parameters, never the result (ADR 0062). */
+    private void recordRead(AuditEventType type, ApiRequest request, String resource, String action,
+            Map<String, Object> parameters) {
+        ApiRequest.Principal caller = request.requirePrincipal();
+        audit.record(type, new AuditRecorder.Actor(caller.tenantId(), caller.userId(), caller.organizationId(),
+                request.sourceIp(), request.userAgent()), resource, action, "success", Map.of("parameters", parameters));
     }
 
     private static Optional<Instant> instant(ApiRequest request, String name) {

@@ -82,4 +82,34 @@ class AuditQueryHandlerIT {
         assertTrue(response.getHeaders().get("Content-Type").startsWith("application/problem+json"));
         assertEquals("severity", json(response).get("errors").get(0).get("field").asText());
     }
+
+    @Test
+    void eventsWhenSearchedThenTheSearchIsAuditedAsDataQueryWithItsFiltersButNoResults() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent("../../events/audit-events-query.json"), null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+
+        List<AuditEvent> reads = bed.testbed.audit.ofType("data_query");
+        assertEquals(1, reads.size());
+        AuditEvent read = reads.getFirst();
+        assertEquals(AuditSeverity.LOW, read.severity());
+        assertEquals("acme", read.tenantId());
+        assertEquals("audit_events", read.resource());
+        assertEquals("search", read.action());
+        assertEquals(Map.of("type", "login_success", "severity", "high", "limit", "20", "cursor", false),
+                read.additionalData().get("parameters"));
+        String recorded = Json.mapper().writeValueAsString(read);
+        assertTrue(!recorded.contains("hash") && !recorded.contains("u-1"), "never the results: " + recorded);
+    }
+
+    @Test
+    void verifyWhenRunThenAuditedAsDataQueryWithoutTheVerdict() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent("../../events/audit-verify.json"), null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        AuditEvent read = bed.testbed.audit.ofType("data_query").getFirst();
+        assertEquals("audit_chain", read.resource());
+        assertEquals("verify", read.action());
+        assertTrue(!Json.mapper().writeValueAsString(read).contains("valid"));
+    }
 }

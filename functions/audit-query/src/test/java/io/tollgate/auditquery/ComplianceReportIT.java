@@ -191,4 +191,21 @@ class ComplianceReportIT {
         assertEquals(400, bad.getStatusCode());
         assertEquals("to", Json.mapper().readTree(bad.getBody()).get("errors").get(0).get("field").asText());
     }
+
+    @Test
+    void reportWhenGeneratedThenAuditedAsReportGenerationWithItsParametersNotItsFigures() throws Exception {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(sample("soc2", "application/json"), null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+
+        List<AuditEvent> generated = bed.testbed.audit.ofType("report_generation");
+        assertEquals(1, generated.size());
+        assertEquals(AuditSeverity.LOW, generated.getFirst().severity());
+        assertEquals("compliance_report", generated.getFirst().resource());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parameters = (Map<String, Object>) generated.getFirst().additionalData().get("parameters");
+        assertEquals("soc2", parameters.get("standard"));
+        assertEquals("json", parameters.get("format"));
+        assertTrue(parameters.containsKey("from") && parameters.containsKey("to"), parameters.toString());
+        assertEquals(4, parameters.size(), "the parameters only, never the report's figures: " + parameters);
+    }
 }

@@ -128,6 +128,26 @@ public final class LocalQueue implements AutoCloseable {
     }
 
     /**
+     * Removes and returns every waiting message, oldest first: the redrive of a dead-letter queue,
+     * which nobody consumes. Refused on a queue with a consumer (its messages may be in flight).
+     */
+    public List<Message> removeAll() {
+        lock.lock();
+        try {
+            if (poller != null) {
+                throw new IllegalStateException("Queue " + name() + " has a consumer; only an unconsumed queue "
+                        + "(a dead-letter queue) can be emptied");
+            }
+            List<Message> removed = slots.stream().map(slot -> slot.message).toList();
+            slots.clear();
+            changed.signalAll();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Starts delivering to {@code consumer} in batches of {@code batchSize}.
      *
      * @param reportsFailures whether the consumer answers {@code batchItemFailures} (else any answer means all succeeded)

@@ -231,6 +231,11 @@ public final class LocalRuntime implements AutoCloseable {
             }
             if (audit != null) {
                 gateway.addLocalRoute("POST", "/_local/audit/verify", body -> verifyChain(audit, body));
+                LocalQueue auditDeadLetter = auditQueue.flatMap(q -> deadLetterOf(template, q, events)).orElseThrow();
+                gateway.addLocalQueryRoute("GET", "/_local/audit/dlq", (query, body) -> new LocalGateway.LocalResponse(
+                        200, LocalAuditQueue.listDeadLetters(auditDeadLetter)));
+                gateway.addLocalRoute("POST", "/_local/audit/dlq/replay", () -> new LocalGateway.LocalResponse(200,
+                        LocalAuditQueue.replayDeadLetters(auditDeadLetter, auditQueue.orElseThrow())));
                 io.tollgate.detection.DetectionStore decisions = new io.tollgate.detection.DetectionStore(built.dynamoDb(),
                         built.config().tables().security());
                 gateway.addLocalRoute("POST", "/_local/anomaly/explain", body -> explainDecision(

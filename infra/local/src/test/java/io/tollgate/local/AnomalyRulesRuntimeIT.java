@@ -108,9 +108,9 @@ class AnomalyRulesRuntimeIT {
 
     private static Optional<Map<String, AttributeValue>> alert(String tenant, String decisionId) {
         return runtime.dynamoDb().scan(ScanRequest.builder().tableName("AuditTable")
-                .filterExpression("event_type = :t AND tenant_id = :tenant AND event_id = :id")
+                .filterExpression("event_type = :t AND tenant_id = :tenant AND contains(additional_data, :id)")
                 .expressionAttributeValues(Map.of(":t", Attributes.s("security_alert"), ":tenant", Attributes.s(tenant),
-                        ":id", Attributes.s("alert:" + decisionId))).build())
+                        ":id", Attributes.s("\"decision_id\":\"" + decisionId + "\""))).build())
                 .items().stream().findFirst();
     }
 

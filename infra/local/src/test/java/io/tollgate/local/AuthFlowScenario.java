@@ -137,7 +137,7 @@ final class AuthFlowScenario implements AutoCloseable {
                 .secretsManager(secrets)
                 .signingKeys(new SecretsManagerSigningKeyStore(secrets, secretId, CLOCK, Duration.ofMinutes(5)))
                 .encryptor(EnvelopeEncryptor.withDefaultCache(new KmsDataKeyProvider(kms, dataKey), CLOCK, RANDOM))
-                .auditPublisher(new SqsAuditPublisher(sqs, queueUrl))
+                .auditPublisher(new SqsAuditPublisher(sqs, queueUrl, new java.security.SecureRandom()))
                 .backupCodePepper(randomKey())
                 .emailIndexKey(randomKey())
                 .clock(CLOCK)

@@ -57,8 +57,10 @@ public enum AuditEventType {
     USER_DELETED("user_deleted", AuditSeverity.HIGH, List.of("sox", "gdpr", "pci", "soc2")),
     ACCOUNT_UNLOCKED("account_unlocked", AuditSeverity.MEDIUM, List.of("pci", "iso27001", "soc2")),
     TENANT_SETTINGS_CHANGED("tenant_settings_changed", AuditSeverity.HIGH, List.of("sox", "pci", "iso27001", "soc2")),
-    /** Seed 000: LOW. An administrator read user, organisation or settings data. */
+    /** Seed 000: LOW. An administrator read user, organisation or settings data, or searched or verified the audit trail (ADR 0062). */
     DATA_QUERY("data_query", AuditSeverity.LOW, List.of("gdpr", "soc2")),
+    /** Seed 000: LOW. A compliance report was generated from the audit trail (ADR 0062); the parameters, never the content. */
+    REPORT_GENERATION("report_generation", AuditSeverity.LOW, List.of("sox", "gdpr", "iso27001", "soc2")),
     TOKEN_REFRESHED("token_refreshed", AuditSeverity.LOW, List.of("soc2")),
     TOKEN_REFRESH_FAILURE("token_refresh_failure", AuditSeverity.MEDIUM, List.of("pci", "soc2")),
     TOKEN_REUSE_DETECTED("token_reuse_detected", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),

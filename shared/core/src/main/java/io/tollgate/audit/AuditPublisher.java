@@ -8,11 +8,14 @@ import java.util.List;
  * {@code TollgateServices.fromEnvironment()} when {@code AUDIT_QUEUE_URL} is set; otherwise
  * {@link LoggingAuditPublisher} writes each event as one structured log line.
  *
- * <p>Implementations must be thread-safe and {@link #publish} must not throw for a well-formed
- * event: an audit failure is logged and counted, it never turns a successful login into an error.
+ * <p>Implementations must be thread-safe. {@link #publish} throws only {@link AuditDeliveryException},
+ * and only for an event that must be recorded ({@link AuditSeverity#mustBeRecorded()}) which could
+ * not be handed over after retries (ADR 0059): the request then fails with 503 instead of having
+ * happened unrecorded. Other undelivered events go to a fallback log.
  */
 public interface AuditPublisher {
 
+    /** Hands over one event; see the type's comment for when it throws {@link AuditDeliveryException}. */
     void publish(AuditEvent event);
 
     /**

@@ -1,14 +1,15 @@
 package io.tollgate.audit;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * Builds {@link AuditEvent}s for one request context (who, from where) and hands them to the
- * {@link AuditPublisher}, so services state only what happened.
+ * {@link AuditPublisher}, so services state only what happened. The optional request facts are
+ * normalised ({@link RequestFacts}): an absent or odd header is never a reason for the ingest to
+ * reject the event.
  */
 public final class AuditRecorder {
 
@@ -31,9 +32,10 @@ public final class AuditRecorder {
 
     public void record(AuditEventType type, Actor actor, String resource, String action, String result,
             Map<String, Object> additionalData) {
-        Map<String, Object> data = additionalData == null ? Map.of() : new HashMap<>(additionalData);
-        publisher.publish(new AuditEvent(clock.instant(), UUID.randomUUID().toString(), type.wireName(),
-                type.severity(), actor.userId(), actor.tenantId(), actor.organizationId(), actor.ipAddress(),
-                actor.userAgent(), resource, action, result, data, type.complianceFlags()));
+        Map<String, Object> data = RequestFacts.additionalData(additionalData);
+        publisher.publish(RequestFacts.normalise(new AuditEvent(clock.instant(), UUID.randomUUID().toString(),
+                type.wireName(), type.severity(), actor.userId(), actor.tenantId(), actor.organizationId(),
+                actor.ipAddress(), actor.userAgent(), resource, action, result, data, type.complianceFlags(),
+                AuditEvent.TOLLGATE)));
     }
 }

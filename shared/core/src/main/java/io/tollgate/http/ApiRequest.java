@@ -215,6 +215,18 @@ public final class ApiRequest {
                 stringOrNull(lambda.get("auth_time"))));
     }
 
+    /**
+     * The public prefix of the API key the authorizer accepted ({@code api_key} in its context),
+     * when the caller used one: it names the submitter of audit events (ADR 0060).
+     */
+    public Optional<String> apiKeyPrefix() {
+        var context = event.getRequestContext();
+        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getLambda() == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(stringOrNull(context.getAuthorizer().getLambda().get("api_key")));
+    }
+
     /** The caller, or 401 {@code token_invalid} when the route was reached without an authorizer context. */
     public Principal requirePrincipal() {
         return principal().orElseThrow(() -> new ProblemException(ErrorCode.TOKEN_INVALID, "Authentication is required."));

@@ -3,6 +3,7 @@ package io.tollgate.http;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.tollgate.audit.AuditDeliveryException;
 import io.tollgate.observability.LambdaLogging;
 import java.util.List;
 import java.util.function.Function;
@@ -12,8 +13,9 @@ import org.slf4j.MDC;
 
 /**
  * The boundary every HTTP handler runs its work through: a {@link ProblemException} becomes its
- * problem document, any other failure becomes a generic 500 whose cause goes to the log only
- * (with the request id to correlate), never to the caller.
+ * problem document, an audit event that must be recorded but could not be queued becomes a 503
+ * (ADR 0059), any other failure becomes a generic 500 whose cause goes to the log only (with the
+ * request id to correlate), never to the caller.
  *
  * <p>It also enforces the authorizer's verdict before any work (ADR 0013): the authorizer passes
  * refusals (invalid credential, forbidden, rate limited) in its context so that they are answered
@@ -52,6 +54,11 @@ public final class HttpEndpoint {
         } catch (ProblemException problem) {
             LOG.info("request refused requestId={} code={}", request.requestId(), problem.errorCode().code());
             return ApiResponses.problem(problem, request.requestId());
+        } catch (AuditDeliveryException unrecorded) {
+            LOG.error("request failed: its audit event could not be queued requestId={} reason={}",
+                    request.requestId(), unrecorded.getMessage());
+            return ApiResponses.problem(new ProblemException(ErrorCode.SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable; retry later."), request.requestId());
         } catch (RuntimeException unexpected) {
             LOG.error("request failed requestId={} exception={}", request.requestId(),
                     unexpected.getClass().getName(), unexpected);

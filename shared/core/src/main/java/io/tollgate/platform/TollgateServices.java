@@ -127,7 +127,7 @@ public final class TollgateServices {
         config.emailIndexSecretId().ifPresent(indexId -> builder.emailIndexKey(
                 secretsManager.getSecretValue(r -> r.secretId(indexId)).secretString().getBytes(StandardCharsets.UTF_8)));
         AuditPublisher auditPublisher = config.auditQueueUrl().<AuditPublisher>map(url -> new SqsAuditPublisher(
-                client(SqsClient.builder(), http, endpoint), url)).orElseGet(LoggingAuditPublisher::new);
+                client(SqsClient.builder(), http, endpoint), url, random)).orElseGet(LoggingAuditPublisher::new);
         TollgateServices services = builder
                 .config(config)
                 .dynamoDb(client(DynamoDbClient.builder(), http, endpoint))

@@ -24,10 +24,17 @@ class SqsAuditPublisherTest {
     private static final class RecordingSqs implements SqsClient {
         final List<SendMessageBatchRequest> requests = new CopyOnWriteArrayList<>();
         volatile boolean refuse;
+        /** How many more requests fail as a whole (an outage) before the queue answers again. */
+        volatile int outages;
 
         @Override
         public SendMessageBatchResponse sendMessageBatch(SendMessageBatchRequest request) {
             requests.add(request);
+            if (outages > 0) {
+                outages--;
+                throw software.amazon.awssdk.services.sqs.model.SqsException.builder().message("throttled")
+                        .statusCode(503).build();
+            }
             if (refuse) {
                 return SendMessageBatchResponse.builder().failed(request.entries().stream().map(e ->
                         BatchResultErrorEntry.builder().id(e.id()).code("KMS.ThrottlingException").senderFault(false)
@@ -47,8 +54,18 @@ class SqsAuditPublisherTest {
     }
 
     private static AuditEvent event(String tenant, int i) {
-        return new AuditEvent(Instant.parse("2026-11-22T10:15:30Z"), "evt-" + i, "login_success", AuditSeverity.HIGH,
+        return event(tenant, i, AuditSeverity.HIGH);
+    }
+
+    private static AuditEvent event(String tenant, int i, AuditSeverity severity) {
+        return new AuditEvent(Instant.parse("2026-11-22T10:15:30Z"), "evt-" + i, "login_success", severity,
                 "u-1", tenant, null, "203.0.113.10", "curl/8", "session", "create", "success", Map.of(), List.of("sox"));
+    }
+
+    private final List<java.time.Duration> slept = new CopyOnWriteArrayList<>();
+
+    private SqsAuditPublisher publisher(RecordingSqs sqs) {
+        return new SqsAuditPublisher(sqs, QUEUE, slept::add, new java.util.Random(7));
     }
 
     @Test
@@ -58,7 +75,7 @@ class SqsAuditPublisherTest {
         for (int i = 0; i < 25; i++) {
             events.add(event(i % 2 == 0 ? "acme" : "globex", i));
         }
-        new SqsAuditPublisher(sqs, QUEUE).publishAll(events);
+        publisher(sqs).publishAll(events);
         assertEquals(List.of(10, 10, 5), sqs.requests.stream().map(r -> r.entries().size()).toList());
         var first = sqs.requests.getFirst().entries().get(1);
         assertEquals(QUEUE, sqs.requests.getFirst().queueUrl());
@@ -69,20 +86,49 @@ class SqsAuditPublisherTest {
     }
 
     @Test
-    void publishAllWhenQueueRefusesThenDeliveryExceptionButPublishNeverThrows() {
+    void publishAllWhenQueueKeepsRefusingThenRetriedWithBackoffThenDeliveryException() {
         RecordingSqs sqs = new RecordingSqs();
         sqs.refuse = true;
-        SqsAuditPublisher publisher = new SqsAuditPublisher(sqs, QUEUE);
         AuditDeliveryException refused = assertThrows(AuditDeliveryException.class,
-                () -> publisher.publishAll(List.of(event("acme", 1))));
+                () -> publisher(sqs).publishAll(List.of(event("acme", 1))));
         assertTrue(refused.getMessage().contains("KMS.ThrottlingException"));
-        publisher.publish(event("acme", 2));
-        assertEquals(2, sqs.requests.size());
+        assertEquals(SqsAuditPublisher.ATTEMPTS, sqs.requests.size());
+        assertEquals(SqsAuditPublisher.ATTEMPTS - 1, slept.size());
+        for (int i = 0; i < slept.size(); i++) {
+            assertTrue(slept.get(i).toMillis() <= SqsAuditPublisher.BASE_DELAY.toMillis() << i, slept.toString());
+        }
+    }
+
+    @Test
+    void publishWhenQueueFailsTwiceThenRetriedAndDeliveredWithTheSameDeduplicationId() {
+        RecordingSqs sqs = new RecordingSqs();
+        sqs.outages = 2;
+        publisher(sqs).publish(event("acme", 3));
+        assertEquals(3, sqs.requests.size());
+        assertEquals(List.of("evt-3", "evt-3", "evt-3"), sqs.requests.stream()
+                .map(r -> r.entries().getFirst().messageDeduplicationId()).toList());
+    }
+
+    @Test
+    void publishWhenQueueDownAndEventMustBeRecordedThenDeliveryExceptionSoTheRequestFails() {
+        RecordingSqs sqs = new RecordingSqs();
+        sqs.outages = Integer.MAX_VALUE;
+        assertThrows(AuditDeliveryException.class, () -> publisher(sqs).publish(event("acme", 4, AuditSeverity.CRITICAL)));
+        assertThrows(AuditDeliveryException.class, () -> publisher(sqs).publish(event("acme", 5, AuditSeverity.HIGH)));
+    }
+
+    @Test
+    void publishWhenQueueDownAndEventLowThenFallbackLogAndNoException() {
+        RecordingSqs sqs = new RecordingSqs();
+        sqs.outages = Integer.MAX_VALUE;
+        publisher(sqs).publish(event("acme", 6, AuditSeverity.LOW));
+        publisher(sqs).publish(event("acme", 7, AuditSeverity.MEDIUM));
+        assertEquals(2 * SqsAuditPublisher.ATTEMPTS, sqs.requests.size());
     }
 
     @Test
     void constructorWhenStandardQueueThenRefused() {
         assertThrows(IllegalArgumentException.class, () -> new SqsAuditPublisher(new RecordingSqs(),
-                "https://sqs.eu-west-1.amazonaws.com/123456789012/standard"));
+                "https://sqs.eu-west-1.amazonaws.com/123456789012/standard", new java.util.Random()));
     }
 }

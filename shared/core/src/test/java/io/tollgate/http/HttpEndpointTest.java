@@ -65,4 +65,20 @@ class HttpEndpointTest {
         assertEquals(Map.of(), MDC.getCopyOfContextMap() == null ? Map.of() : MDC.getCopyOfContextMap(),
                 "nothing of the invocation is left for the next one");
     }
+
+    @Test
+    void handleWhenAMustRecordAuditEventCannotBeQueuedThen503ProblemRevealingNothing() {
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("req-9").build();
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder().withRouteKey("POST /v1/auth/login")
+                .withRequestContext(context).build();
+
+        var response = HttpEndpoint.handle(event, request -> {
+            throw new io.tollgate.audit.AuditDeliveryException("SQS refused 1 of 1 audit events (KMS.Throttling)", null);
+        });
+
+        assertEquals(503, response.getStatusCode());
+        org.junit.jupiter.api.Assertions.assertTrue(response.getHeaders().get("Content-Type")
+                .startsWith(ApiResponses.PROBLEM_JSON));
+        org.junit.jupiter.api.Assertions.assertFalse(response.getBody().contains("SQS"), response.getBody());
+    }
 }

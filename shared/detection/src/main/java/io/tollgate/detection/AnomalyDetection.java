@@ -7,6 +7,7 @@ import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditPublisher;
 import io.tollgate.audit.AuditSeverity;
+import io.tollgate.audit.RequestFacts;
 import io.tollgate.lockout.FailureCounter;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
@@ -20,13 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Runs the detection rules over one audit event and carries out what they decide (issue 9):
  * the decision record first (conditional, so one decision per rule, subject and window), then
  * the action in the store login and the authorizer read (an IP block is the login IP counter's
  * lock, an account lock the user's lockout plus revoked sessions), then the {@code security_alert}
- * audit event with an id derived from the decision, and last the mark that the actions are done.
+ * audit event (a random {@code tg:alert:} id, never derivable from the decision: ADR 0060; the
+ * decision id is in its data), and last the mark that the actions are done. An event an external
+ * service submitted may raise an alert but never acts: its decisions are alert-only (ADR 0060).
  * A failure anywhere before that mark is retried with the record (stream retry or the minute
  * sweep): each step is idempotent, so a retry completes the decision without acting twice.
  */
@@ -34,6 +38,8 @@ public final class AnomalyDetection {
 
     /** The {@code user_agent} of detection's own audit events. */
     static final String SOURCE = "tollgate-anomaly-detection";
+    /** The id prefix of security alerts, in the {@code tg:} namespace submitters may not use. */
+    public static final String ALERT_ID_PREFIX = "tg:alert:";
 
     private final DetectionStore store;
     private final Detector detector;
@@ -97,7 +103,7 @@ public final class AnomalyDetection {
     public List<DetectionDecision> onEvent(AuditEvent event) {
         List<DetectionDecision> completed = new ArrayList<>();
         for (DetectionDecision decided : detector.decide(event, store)) {
-            DetectionDecision decision = decided;
+            DetectionDecision decision = event.recordedByTollgate() ? decided : alertOnly(decided);
             if (!store.createPending(decision, clock.instant())) {
                 DetectionStore.StoredDecision stored = store.find(event.tenantId(), decision.decisionId()).orElseThrow();
                 if (stored.acted()) {
@@ -109,6 +115,14 @@ public final class AnomalyDetection {
             completed.add(decision);
         }
         return completed;
+    }
+
+    /** {@code decision} without its block or lock: what a submitted event may cause (ADR 0060). */
+    static DetectionDecision alertOnly(DetectionDecision decision) {
+        return new DetectionDecision(decision.decisionId(), decision.tenantId(), decision.ruleId(),
+                decision.ruleVersion(), decision.subject(), decision.windowStart(), decision.windowEnd(),
+                decision.thresholds(), decision.inputs(), decision.severity(), Finding.ALERT,
+                decision.triggeringEventId());
     }
 
     /** Completes a stored decision whose actions are not done (the minute sweep); false when it was done already. */
@@ -154,7 +168,10 @@ public final class AnomalyDetection {
         store.markActed(decision.tenantId(), decision.decisionId(), now);
     }
 
-    /** The {@code security_alert} of a decision; its id makes a repeat a no-op in the chain. */
+    /**
+     * The {@code security_alert} of a decision, with a random id in Tollgate's reserved {@code tg:}
+     * namespace: no submitter can pre-empt it with a duplicate (ADR 0060).
+     */
     private void emitSecurityAlert(DetectionDecision decision, Instant now, String ip, String userId,
             Map<String, Object> effect) {
         Map<String, Object> data = new LinkedHashMap<>();
@@ -168,10 +185,11 @@ public final class AnomalyDetection {
         data.put("thresholds", decision.thresholds());
         data.put("triggering_event_id", decision.triggeringEventId());
         AuditSeverity severity = AuditSeverity.valueOf(decision.severity());
-        audit.publish(new AuditEvent(now, "alert:" + decision.decisionId(), AuditEventType.SECURITY_ALERT.wireName(),
-                severity, userId, decision.tenantId(), null, ip, SOURCE, decision.subject().split(":", 2)[0],
-                actionVerb(decision.action()), resultOf(decision.action()), data,
-                AuditEventType.SECURITY_ALERT.complianceFlags()));
+        audit.publish(RequestFacts.normalise(new AuditEvent(now, ALERT_ID_PREFIX + UUID.randomUUID(),
+                AuditEventType.SECURITY_ALERT.wireName(), severity, userId, decision.tenantId(), null, ip, SOURCE,
+                decision.subject().split(":", 2)[0], actionVerb(decision.action()), resultOf(decision.action()),
+                RequestFacts.additionalData(data), AuditEventType.SECURITY_ALERT.complianceFlags(),
+                AuditEvent.TOLLGATE)));
         alerts.alert(Alert.forDecision(decision.tenantId(), decision.ruleId(), decision.ruleVersion(), decision.subject(),
                 decision.severity(), decision.inputs(), decision.thresholds(), describe(decision, now, ip, userId, effect),
                 decision.decisionId(), now));

@@ -2,6 +2,7 @@ package io.tollgate.detection;
 
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.chain.AuditChainStore;
+import io.tollgate.audit.chain.StoredLink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +32,7 @@ public final class DecisionReport {
             stored.decidedAt().ifPresent(at -> out.put("decided_at", at.toString()));
             stored.actedAt().ifPresent(at -> out.put("acted_at", at.toString()));
             out.put("triggering_event", chains.findEvent(tenantId, stored.decision().triggeringEventId())
-                    .flatMap(link -> link.event()).map(DecisionReport::event).orElse(null));
+                    .flatMap(StoredLink::readable).map(DecisionReport::event).orElse(null));
             return out;
         });
     }

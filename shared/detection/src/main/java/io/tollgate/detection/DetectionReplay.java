@@ -82,7 +82,7 @@ public final class DetectionReplay {
             int[] inRangeEvents = {0};
             if (head.seq() > 0) {
                 // Page by page, in sequence order: the order the stream delivered them to live detection.
-                chains.forEachLink(tenant, 1, head.seq(), link -> link.event().ifPresent(event -> {
+                chains.forEachLink(tenant, 1, head.seq(), link -> link.readable().ifPresent(event -> {
                     if (event.timestamp().isBefore(since) || event.timestamp().isAfter(to)) {
                         return;
                     }

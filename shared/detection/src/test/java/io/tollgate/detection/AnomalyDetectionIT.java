@@ -51,6 +51,21 @@ class AnomalyDetectionIT {
     }
 
     @Test
+    void tenAccountsFromOneIpInSubmittedEventsThenAlertOnlyAndTheAddressIsNeverBlocked() {
+        Optional<DetectionDecision> last = Optional.empty();
+        for (int i = 0; i < 10; i++) {
+            AuditEvent submitted = failure("u-" + i, IP, bed.clock.instant()).withSource("api_key:abcdefgh");
+            Optional<DetectionDecision> decided = detection.onEvent(submitted).stream()
+                    .filter(d -> d.ruleId().equals(CrossAccountBruteForceRule.ID)).findFirst();
+            last = decided.isPresent() ? decided : last;
+        }
+
+        assertEquals(Finding.ALERT, last.orElseThrow().action());
+        assertFalse(ipState(IP).lockedUntil().isPresent(), "a submitted event never blocks an address");
+        assertEquals(1, bed.audit.ofType("security_alert").size(), "but it may alert");
+    }
+
+    @Test
     void nineAccountsFromOneIpThenNoDecisionAndNoBlock() {
         assertTrue(failAcross(9, IP).isEmpty());
         assertFalse(ipState(IP).lockedUntil().isPresent(), "no block below the threshold");
@@ -77,7 +92,8 @@ class AnomalyDetectionIT {
 
         List<AuditEvent> alerts = bed.audit.ofType("security_alert");
         assertEquals(1, alerts.size());
-        assertEquals("alert:" + decision.decisionId(), alerts.get(0).eventId());
+        assertTrue(alerts.get(0).eventId().matches("tg:alert:[0-9a-f-]{36}"), alerts.get(0).eventId());
+        assertFalse(alerts.get(0).eventId().contains(decision.decisionId()), "the alert id is not derivable");
         assertEquals(decision.decisionId(), alerts.get(0).additionalData().get("decision_id"));
         assertEquals(IP, alerts.get(0).ipAddress());
     }

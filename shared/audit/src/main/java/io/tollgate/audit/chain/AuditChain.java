@@ -63,7 +63,8 @@ public final class AuditChain {
 
     /**
      * The event as the chain sees it: every seed 000 field that has a value, {@code timestamp} in
-     * {@link #TIMESTAMP} form, {@code severity} as its upper-case name.
+     * {@link #TIMESTAMP} form, {@code severity} as its upper-case name, and {@code source} when
+     * stated (ADR 0060; events chained before it have none and hash as they did).
      */
     public static ObjectNode eventJson(AuditEvent event) {
         ObjectNode node = Json.mapper().createObjectNode();
@@ -83,6 +84,7 @@ public final class AuditChain {
         node.set("additional_data", data);
         ArrayNode flags = node.putArray("compliance_flags");
         event.complianceFlags().forEach(flags::add);
+        putIfPresent(node, "source", event.source());
         return node;
     }
 

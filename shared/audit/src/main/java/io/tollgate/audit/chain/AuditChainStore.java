@@ -99,7 +99,16 @@ public final class AuditChainStore {
      *                                  as duplicates on a retry)
      */
     public AppendResult append(String tenantId, List<AuditEvent> events) {
+        return append(tenantId, events, Map.of());
+    }
+
+    /**
+     * As {@link #append(String, List)}, where {@code clearFacts} (by event id) holds the clear
+     * working copies of events whose request facts are sealed (ADR 0061).
+     */
+    public AppendResult append(String tenantId, List<AuditEvent> events, Map<String, SubjectFacts> clearFacts) {
         Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(clearFacts, "clearFacts");
         List<AuditEvent> pending = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         int duplicates = 0;
@@ -124,7 +133,7 @@ public final class AuditChainStore {
             List<AuditEvent> chunk = pending.subList(0, Math.min(pending.size(), MAX_EVENTS_PER_TRANSACTION));
             List<ChainedEvent> links = AuditChain.link(head, chunk);
             try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(transaction(tenantId, head, links)));
+                dynamoDb.transactWriteItems(r -> r.transactItems(transaction(tenantId, head, links, clearFacts)));
             } catch (TransactionCanceledException cancelled) {
                 forgetHead(tenantId);
                 Set<String> already = alreadyStored(tenantId, chunk, cancelled);
@@ -142,7 +151,8 @@ public final class AuditChainStore {
         return new AppendResult(stored, duplicates);
     }
 
-    private List<TransactWriteItem> transaction(String tenantId, ChainHead head, List<ChainedEvent> links) {
+    private List<TransactWriteItem> transaction(String tenantId, ChainHead head, List<ChainedEvent> links,
+            Map<String, SubjectFacts> clearFacts) {
         List<TransactWriteItem> items = new ArrayList<>(2 * links.size() + 2);
         ChainHead next = links.getLast().asHead();
         Map<String, AttributeValue> headItem = new LinkedHashMap<>(AuditKeys.head(tenantId));
@@ -166,7 +176,8 @@ public final class AuditChainStore {
         for (ChainedEvent link : links) {
             items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ChainItems.markerItem(link))
                     .conditionExpression("attribute_not_exists(pk)")).build());
-            items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ChainItems.toItem(link))
+            items.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ChainItems.toItem(link,
+                    clearFacts.get(link.event().eventId())))
                     .conditionExpression("attribute_not_exists(pk)")).build());
         }
         return items;

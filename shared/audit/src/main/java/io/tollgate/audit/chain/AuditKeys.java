@@ -24,6 +24,9 @@ public final class AuditKeys {
     public static final String TIME_INDEX = "ByTime";
     public static final String TIME_PK = "time_pk";
     public static final String TIME_SK = "time_sk";
+    /** The sparse index of the events whose request facts have clear working copies (ADR 0061). */
+    public static final String SUBJECT_INDEX = "BySubject";
+    public static final String SUBJECT_PK = "subject_pk";
     static final String SEQ_PREFIX = "SEQ#";
     static final String DIGEST_PREFIX = "DIGEST#";
     static final String REGISTRY_PK = "AUDIT#CHAINS";
@@ -62,6 +65,11 @@ public final class AuditKeys {
 
     static Map<String, AttributeValue> registry(String tenantId) {
         return key(REGISTRY_PK, "TENANT#" + tenantId);
+    }
+
+    /** The BySubject partition of one data subject's events. */
+    static String subjectPartition(String tenantId, String userId) {
+        return chainPartition(tenantId) + "#SUBJECT#" + userId;
     }
 
     /** The ByTime sort key: timestamp (fixed nine fraction digits) then sequence, so equal instants keep chain order. */

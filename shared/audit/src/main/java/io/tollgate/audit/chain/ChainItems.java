@@ -20,17 +20,35 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the stream image the anomaly detection consumes), {@code additional_data} as its canonical JSON
  * text, plus {@code seq}, {@code prev_hash}, {@code hash}, the ByTime index keys and, for HIGH and
  * CRITICAL events, {@code alert} (the attribute the alerting path filters the stream on).
+ *
+ * <p>An event about a data subject (ADR 0061) is chained with its {@code ip_address} and
+ * {@code user_agent} sealed under the subject's key: the item keeps the sealed, hashed values as
+ * {@code sealed_ip_address} / {@code sealed_user_agent} and the clear ones as the unhashed
+ * working copies {@code ip_address} / {@code user_agent}, plus {@code subject_pk} for the
+ * {@code BySubject} index through which erasure finds and removes them. {@link #event} gives
+ * readers the working copies ({@link #ERASED} once removed); {@link #fromItem} gives verification
+ * the hashed values. Items chained before have no sealed attributes and read as they always did.
  */
 public final class ChainItems {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** What readers see of a subject's request fact once the subject is erased. */
+    public static final String ERASED = "[erased personal data]";
+    static final String SEALED_IP = "sealed_ip_address";
+    static final String SEALED_AGENT = "sealed_user_agent";
+
     private ChainItems() {
     }
 
     /** The item of a chained event. */
     public static Map<String, AttributeValue> toItem(ChainedEvent link) {
+        return toItem(link, null);
+    }
+
+    /** The item of a chained event whose sealed request facts have the clear working copies {@code clear} (may be null). */
+    public static Map<String, AttributeValue> toItem(ChainedEvent link, SubjectFacts clear) {
         AuditEvent event = link.event();
         String tenant = event.tenantId();
         String timestamp = AuditChain.formatTimestamp(event.timestamp());
@@ -54,6 +72,14 @@ public final class ChainItems {
         item.put("result", Attributes.s(event.result()));
         item.put("additional_data", Attributes.s(CanonicalJson.text(Json.mapper().valueToTree(event.additionalData()))));
         item.put("compliance_flags", Attributes.strings(event.complianceFlags()));
+        put(item, "source", event.source());
+        if (clear != null) {
+            put(item, SEALED_IP, event.ipAddress());
+            put(item, SEALED_AGENT, event.userAgent());
+            put(item, "ip_address", clear.ipAddress());
+            put(item, "user_agent", clear.userAgent());
+            item.put(AuditKeys.SUBJECT_PK, Attributes.s(AuditKeys.subjectPartition(tenant, clear.userId())));
+        }
         if (event.severity() == AuditSeverity.HIGH || event.severity() == AuditSeverity.CRITICAL) {
             item.put("alert", Attributes.s(event.severity().name()));
         }
@@ -78,11 +104,26 @@ public final class ChainItems {
             seq = Optional.empty();
         }
         return new StoredLink(position, seq, Attributes.string(item, "prev_hash").orElse(""),
-                Attributes.string(item, "hash").orElse(""), event(item), ChainPurge.isStub(item));
+                Attributes.string(item, "hash").orElse(""), event(item, true), ChainPurge.isStub(item), event(item, false));
     }
 
-    /** The event of an item, if its attributes still form one. */
+    /**
+     * The event of an item as readers see it, if its attributes still form one: a subject's
+     * request facts in clear, or {@link #ERASED} once the subject was erased.
+     */
     public static Optional<AuditEvent> event(Map<String, AttributeValue> item) {
+        return event(item, false);
+    }
+
+    private static String fact(Map<String, AttributeValue> item, String clear, String sealed, boolean hashed) {
+        Optional<String> sealedValue = Attributes.string(item, sealed);
+        if (hashed && sealedValue.isPresent()) {
+            return sealedValue.get();
+        }
+        return Attributes.string(item, clear).orElse(sealedValue.isPresent() ? ERASED : null);
+    }
+
+    private static Optional<AuditEvent> event(Map<String, AttributeValue> item, boolean hashed) {
         try {
             Map<String, Object> data = Json.mapper().readValue(Attributes.requiredString(item, "additional_data"), MAP);
             return Optional.of(new AuditEvent(Instant.parse(Attributes.requiredString(item, "timestamp")),
@@ -90,10 +131,10 @@ public final class ChainItems {
                     AuditSeverity.valueOf(Attributes.requiredString(item, "severity")),
                     Attributes.string(item, "user_id").orElse(null), Attributes.requiredString(item, "tenant_id"),
                     Attributes.string(item, "organization_id").orElse(null),
-                    Attributes.string(item, "ip_address").orElse(null),
-                    Attributes.string(item, "user_agent").orElse(null),
+                    fact(item, "ip_address", SEALED_IP, hashed), fact(item, "user_agent", SEALED_AGENT, hashed),
                     Attributes.string(item, "resource").orElse(null), Attributes.string(item, "action").orElse(null),
-                    Attributes.requiredString(item, "result"), data, flags(item)));
+                    Attributes.requiredString(item, "result"), data, flags(item),
+                    Attributes.string(item, "source").orElse(null)));
         } catch (JsonProcessingException | IllegalArgumentException | IllegalStateException | NullPointerException
                 | DateTimeParseException e) {
             return Optional.empty();

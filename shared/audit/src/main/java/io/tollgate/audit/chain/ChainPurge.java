@@ -147,12 +147,14 @@ public final class ChainPurge {
         names.put("#resource", "resource");
         names.put("#tpk", AuditKeys.TIME_PK);
         names.put("#tsk", AuditKeys.TIME_SK);
+        names.put("#source", "source");
         return Update.builder().tableName(table).key(AuditKeys.event(tenantId, event.seq()))
                 .conditionExpression("#hash = :hash AND attribute_exists(event_id) AND attribute_not_exists(purged_at)")
                 .updateExpression("SET purged_at = :at, purge_run = :run, purge_class = :class"
                         + " REMOVE #tpk, #tsk, #ts, event_id, event_type, severity, user_id, tenant_id,"
                         + " organization_id, ip_address, user_agent, #resource, #action, #result, additional_data,"
-                        + " compliance_flags, alert")
+                        + " compliance_flags, alert, #source, " + ChainItems.SEALED_IP + ", " + ChainItems.SEALED_AGENT
+                        + ", " + AuditKeys.SUBJECT_PK)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(Map.of(":hash", Attributes.s(event.hash()),
                         ":at", Attributes.s(now.toString()), ":run", Attributes.s(runId),

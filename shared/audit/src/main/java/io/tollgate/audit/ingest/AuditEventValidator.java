@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.AuditEventType;
 import io.tollgate.audit.AuditSeverity;
+import io.tollgate.audit.RequestFacts;
 import io.tollgate.audit.chain.CanonicalJson;
 import io.tollgate.json.Json;
 import io.tollgate.tenant.Tenant;
@@ -50,7 +51,16 @@ import java.util.regex.Pattern;
  *       ({@code invalid_compliance_flags}).</li>
  * </ul>
  * A JSON {@code null} field counts as absent; an empty string is refused ({@code empty_field}).
- * Immutable and thread-safe.
+ *
+ * <p>Submitted events ({@link #validateSubmitted}, ADR 0060) cannot impersonate Tollgate: only a
+ * host type ({@code <namespace>.<name>} outside the reserved namespaces {@value #RESERVED_NAMESPACES_TEXT},
+ * or seed 000's application types {@code api_access}, {@code prediction_request}, {@code data_breach})
+ * ({@code reserved_event_type}); no id with a reserved prefix {@code tg:} or {@code alert:}
+ * ({@code reserved_event_id}); no {@code source} field ({@code unknown_field}); a timestamp at most
+ * the configured age (default 24 h) in the past ({@code invalid_timestamp}). The event gets
+ * {@code source = api_key:<prefix>}. A queue message ({@link #validate}) may carry {@code source}
+ * ({@code tollgate} when absent; {@code invalid_source}); one from an API key is held to the same
+ * type and id rules again. Immutable and thread-safe.
  */
 public final class AuditEventValidator {
 
@@ -58,6 +68,16 @@ public final class AuditEventValidator {
     public static final int MAX_DATA_BYTES = 8 * 1024;
     public static final int MAX_DEPTH = 5;
     public static final int MAX_CLOCK_SKEW_MINUTES = 5;
+
+    /** How old a submitted event may be by default (ADR 0060). */
+    public static final Duration DEFAULT_SUBMITTED_MAX_AGE = Duration.ofHours(24);
+    /** Id prefixes of Tollgate's own events; refused from submitters. */
+    public static final List<String> RESERVED_ID_PREFIXES = List.of("tg:", "alert:");
+    static final String RESERVED_NAMESPACES_TEXT = "tollgate, system";
+    private static final Set<String> RESERVED_NAMESPACES = Set.of("tollgate", "system");
+    /** Seed 000's types for the host application's own activity, which Tollgate never emits nor acts on. */
+    public static final Set<String> HOST_SEED_TYPES = Set.of("api_access", "prediction_request", "data_breach");
+    private static final Pattern SOURCE = Pattern.compile("tollgate|api_key:[A-Za-z0-9_-]{1,32}");
 
     /** Reserved tenant ids Tollgate itself records under (platform events, unknown-tenant logins). */
     public static final Set<String> RESERVED_TENANTS = Set.of("_platform", "_unknown");
@@ -68,7 +88,7 @@ public final class AuditEventValidator {
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern CUSTOM_TYPE = Pattern.compile("[a-z][a-z0-9_]{0,31}(\\.[a-z][a-z0-9_]{0,31})+");
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
-    private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final Pattern IP = RequestFacts.IP_ADDRESS;
     private static final Pattern RESULT = Pattern.compile("[a-z_]{1,32}");
     private static final Pattern FLAG = Pattern.compile("[a-z0-9_]{1,32}");
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
@@ -79,10 +99,45 @@ public final class AuditEventValidator {
     private static final Map<String, AuditSeverity> KNOWN_TYPES = knownTypes();
     private static final Map<String, List<String>> KNOWN_FLAGS = knownFlags();
 
+    private static final Set<String> QUEUE_FIELDS = union(FIELDS, "source");
+
     private final Clock clock;
+    private final Duration submittedMaxAge;
 
     public AuditEventValidator(Clock clock) {
+        this(clock, DEFAULT_SUBMITTED_MAX_AGE);
+    }
+
+    /** @param submittedMaxAge how far in the past a submitted event's timestamp may lie */
+    public AuditEventValidator(Clock clock, Duration submittedMaxAge) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.submittedMaxAge = Objects.requireNonNull(submittedMaxAge, "submittedMaxAge");
+        if (submittedMaxAge.isNegative() || submittedMaxAge.isZero()) {
+            throw new IllegalArgumentException("The submitted events' maximum age must be positive");
+        }
+    }
+
+    /** Whether {@code eventType} may be submitted by a host application (ADR 0060). */
+    public static boolean isHostType(String eventType) {
+        if (HOST_SEED_TYPES.contains(eventType)) {
+            return true;
+        }
+        return CUSTOM_TYPE.matcher(eventType).matches()
+                && !RESERVED_NAMESPACES.contains(eventType.substring(0, eventType.indexOf('.')));
+    }
+
+    /** Whether {@code eventId} has a prefix reserved for Tollgate's own events. */
+    public static boolean isReservedId(String eventId) {
+        String lower = eventId.toLowerCase(java.util.Locale.ROOT);
+        return RESERVED_ID_PREFIXES.stream().anyMatch(lower::startsWith);
+    }
+
+    /**
+     * Validates an event an external service submitted ({@code POST /v1/audit/events}) with an API
+     * key of {@code tenant} whose prefix is {@code apiKeyPrefix}; see the type's comment.
+     */
+    public Validation validateSubmitted(JsonNode node, String tenant, String apiKeyPrefix) {
+        return validate(node, Optional.of(tenant), Optional.of(AuditEvent.API_KEY_SOURCE_PREFIX + apiKeyPrefix));
     }
 
     /** The severity seed 000 assigns to {@code eventType}; {@code MEDIUM} for a custom type. */
@@ -96,12 +151,18 @@ public final class AuditEventValidator {
      * @param boundTenant the tenant the channel vouches for (SQS message group, API key), if any
      */
     public Validation validate(JsonNode node, Optional<String> boundTenant) {
+        return validate(node, boundTenant, Optional.empty());
+    }
+
+    /** @param submitter the source of a submission being answered; empty for a queue message */
+    private Validation validate(JsonNode node, Optional<String> boundTenant, Optional<String> submitter) {
         if (node == null || !node.isObject()) {
             return invalid("not_an_object", "$");
         }
+        Set<String> allowed = submitter.isPresent() ? FIELDS : QUEUE_FIELDS;
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
+            if (!allowed.contains(name)) {
                 return invalid("unknown_field", name.length() > 64 ? "$" : name);
             }
         }
@@ -122,6 +183,23 @@ public final class AuditEventValidator {
         if (!EVENT_ID.matcher(eventId.value).matches()) {
             return invalid("invalid_event_id", "event_id");
         }
+        String source = AuditEvent.TOLLGATE;
+        if (submitter.isPresent()) {
+            source = submitter.get();
+        } else {
+            Field stated = string(node, "source", 48);
+            if (stated.problem != null) {
+                return stated.problem;
+            }
+            if (stated.value != null && !SOURCE.matcher(stated.value).matches()) {
+                return invalid("invalid_source", "source");
+            }
+            source = stated.value == null ? source : stated.value;
+        }
+        boolean external = !AuditEvent.TOLLGATE.equals(source);
+        if (external && isReservedId(eventId.value)) {
+            return invalid("reserved_event_id", "event_id");
+        }
         Field type = string(node, "event_type", 96);
         if (type.problem != null) {
             return type.problem;
@@ -132,6 +210,9 @@ public final class AuditEventValidator {
         if (!KNOWN_TYPES.containsKey(type.value) && !CUSTOM_TYPE.matcher(type.value).matches()) {
             return invalid("unknown_event_type", "event_type");
         }
+        if (external && !isHostType(type.value)) {
+            return invalid("reserved_event_type", "event_type");
+        }
         Field timestampText = string(node, "timestamp", 40);
         if (timestampText.problem != null) {
             return timestampText.problem;
@@ -139,7 +220,8 @@ public final class AuditEventValidator {
         if (timestampText.value == null) {
             return invalid("missing_field", "timestamp");
         }
-        Optional<Instant> timestamp = timestamp(timestampText.value);
+        Optional<Instant> timestamp = timestamp(timestampText.value, submitter.isPresent()
+                ? clock.instant().minus(submittedMaxAge) : EARLIEST);
         if (timestamp.isEmpty()) {
             return invalid("invalid_timestamp", "timestamp");
         }
@@ -174,12 +256,12 @@ public final class AuditEventValidator {
         if (boundTenant.isPresent() && !boundTenant.get().equals(tenantId)) {
             return invalid("tenant_mismatch", "tenant_id");
         }
-        Field userId = string(node, "user_id", 256);
-        Field organizationId = string(node, "organization_id", 256);
-        Field ip = string(node, "ip_address", 45);
-        Field userAgent = string(node, "user_agent", 512);
-        Field resource = string(node, "resource", 256);
-        Field action = string(node, "action", 256);
+        Field userId = string(node, "user_id", RequestFacts.MAX_IDENTIFIER);
+        Field organizationId = string(node, "organization_id", RequestFacts.MAX_IDENTIFIER);
+        Field ip = string(node, "ip_address", RequestFacts.MAX_IP_ADDRESS);
+        Field userAgent = string(node, "user_agent", RequestFacts.MAX_USER_AGENT);
+        Field resource = string(node, "resource", RequestFacts.MAX_IDENTIFIER);
+        Field action = string(node, "action", RequestFacts.MAX_IDENTIFIER);
         Field result = string(node, "result", 32);
         for (Field field : List.of(userId, organizationId, ip, userAgent, resource, action, result)) {
             if (field.problem != null) {
@@ -219,16 +301,16 @@ public final class AuditEventValidator {
         }
         return new Validation.Valid(new AuditEvent(timestamp.get(), eventId.value, type.value, severity, userId.value,
                 tenantId, organizationId.value, ip.value, userAgent.value, resource.value, action.value,
-                result.value == null ? "success" : result.value, additionalData, flags));
+                result.value == null ? "success" : result.value, additionalData, flags, source));
     }
 
-    private Optional<Instant> timestamp(String text) {
+    private Optional<Instant> timestamp(String text, Instant earliest) {
         if (!TIMESTAMP.matcher(text).matches()) {
             return Optional.empty();
         }
         try {
             Instant instant = Instant.parse(text);
-            if (instant.isBefore(EARLIEST)
+            if (instant.isBefore(earliest)
                     || instant.isAfter(clock.instant().plus(Duration.ofMinutes(MAX_CLOCK_SKEW_MINUTES)))) {
                 return Optional.empty();
             }
@@ -268,6 +350,12 @@ public final class AuditEventValidator {
 
     private static Validation.Invalid invalid(String code, String field) {
         return new Validation.Invalid(code, field);
+    }
+
+    private static Set<String> union(Set<String> names, String extra) {
+        Set<String> all = new java.util.HashSet<>(names);
+        all.add(extra);
+        return Set.copyOf(all);
     }
 
     private static Map<String, AuditSeverity> knownTypes() {

@@ -2,7 +2,9 @@ package io.tollgate.audit.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.audit.AuditEvent;
+import io.tollgate.audit.RequestFacts;
 import io.tollgate.audit.chain.AuditChainStore;
+import io.tollgate.audit.chain.SubjectFacts;
 import io.tollgate.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer side of the audit queue (issue 8): validates each message's event, dead-letters the
- * invalid ones with their reason, protects personal data, and appends each tenant's valid events to
+ * The consumer side of the audit queue (issue 8): validates each message's event (one of
+ * Tollgate's own that fails is validated again with its request facts normalised, ADR 0059),
+ * dead-letters the invalid ones with their reason, protects personal data, and appends each tenant's valid events to
  * its chain in message order. Returns the ids of the messages to retry (SQS partial batch failure):
  * for a tenant whose append failed, every one of its valid messages of the batch, so FIFO order
  * holds and nothing is stored twice (the chain skips event ids it already has). One bad record or
@@ -83,8 +86,12 @@ public final class AuditIngestion {
         int duplicates = 0;
         for (Map.Entry<String, List<Accepted>> tenant : byTenant.entrySet()) {
             try {
-                List<AuditEvent> events = tenant.getValue().stream().map(a -> protector.protect(a.event())).toList();
-                AuditChainStore.AppendResult result = chains.append(tenant.getKey(), events);
+                List<PersonalDataProtector.Protected> protectedEvents = protector.protectAll(
+                        tenant.getValue().stream().map(Accepted::event).toList());
+                Map<String, SubjectFacts> clear = new java.util.HashMap<>();
+                protectedEvents.forEach(p -> p.clear().ifPresent(facts -> clear.put(p.event().eventId(), facts)));
+                AuditChainStore.AppendResult result = chains.append(tenant.getKey(),
+                        protectedEvents.stream().map(PersonalDataProtector.Protected::event).toList(), clear);
                 stored += result.stored().size();
                 duplicates += result.duplicates();
             } catch (RuntimeException e) {
@@ -111,6 +118,30 @@ public final class AuditIngestion {
         } catch (IOException e) {
             return new Validation.Invalid("malformed_json", "$");
         }
-        return validator.validate(node, message.groupId());
+        Validation validation = validator.validate(node, message.groupId());
+        if (validation instanceof Validation.Invalid && recordedByTollgate(node)) {
+            return ownFactsNormalised(node).map(normal -> validator.validate(normal, message.groupId()))
+                    .orElse(validation);
+        }
+        return validation;
+    }
+
+    private static boolean recordedByTollgate(JsonNode node) {
+        return node.isObject() && (!node.hasNonNull("source") || AuditEvent.TOLLGATE.equals(node.get("source").asText()));
+    }
+
+    /**
+     * A refused event of Tollgate's own with its optional request facts normalised
+     * ({@link RequestFacts}, ADR 0059), as it would be built today: one written before
+     * normalisation existed, redriven from the dead-letter queue, is chained instead of refused
+     * again. Empty when the body does not read as an event (then the refusal stands).
+     */
+    private static Optional<JsonNode> ownFactsNormalised(JsonNode node) {
+        try {
+            return Optional.of(Json.mapper().valueToTree(RequestFacts.normalise(
+                    Json.mapper().treeToValue(node, AuditEvent.class))));
+        } catch (IOException | RuntimeException notAnEvent) {
+            return Optional.empty();
+        }
     }
 }

@@ -6,7 +6,6 @@ import io.tollgate.audit.AuditPublisher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * {@code POST /v1/audit/events} (SPEC.md §3): an external service submits up to
@@ -39,14 +38,15 @@ public final class AuditSubmission {
 
     /**
      * @param events the JSON array posted (1..{@value #MAX_BATCH} elements; the caller checked the shape)
-     * @param tenant the API key's tenant
+     * @param tenant       the API key's tenant
+     * @param apiKeyPrefix the API key's public prefix: the chained events' {@code source} (ADR 0060)
      * @throws io.tollgate.audit.AuditDeliveryException if the queue refused the valid events
      */
-    public Receipt submit(JsonNode events, String tenant) {
+    public Receipt submit(JsonNode events, String tenant, String apiKeyPrefix) {
         List<AuditEvent> valid = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            Validation validation = validator.validate(events.get(i), Optional.of(tenant));
+            Validation validation = validator.validateSubmitted(events.get(i), tenant, apiKeyPrefix);
             switch (validation) {
                 case Validation.Valid ok -> valid.add(ok.event());
                 case Validation.Invalid invalid -> rejected.add(new Rejection(i, invalid.code(), invalid.field()));

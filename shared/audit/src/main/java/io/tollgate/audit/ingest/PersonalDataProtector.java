@@ -2,6 +2,7 @@ package io.tollgate.audit.ingest;
 
 import io.tollgate.audit.AuditEvent;
 import io.tollgate.audit.chain.CanonicalJson;
+import io.tollgate.audit.chain.SubjectFacts;
 import io.tollgate.audit.subject.SubjectKeyStore;
 import io.tollgate.crypto.CiphertextIntegrityException;
 import io.tollgate.crypto.EncryptionContext;
@@ -38,6 +39,10 @@ import java.util.Set;
  * </ul>
  * Readers show encrypted values as {@link #REDACTED}; a data-subject export {@link #reveal reveals}
  * the subject's own values.
+ *
+ * <p>{@link #protectAll} also seals an event's {@code ip_address} and {@code user_agent} under the
+ * subject key when it names a user (ADR 0061): the chain hashes the sealed values, and the clear
+ * ones travel beside them as unhashed working copies ({@link SubjectFacts}) that erasure removes.
  */
 public final class PersonalDataProtector {
 
@@ -73,37 +78,93 @@ public final class PersonalDataProtector {
         Object seal(String canonicalJson);
     }
 
+    /** An event ready to chain, and the clear working copies of its sealed request facts, if any. */
+    public record Protected(AuditEvent event, Optional<SubjectFacts> clear) {
+        public Protected {
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(clear, "clear");
+        }
+    }
+
+    /**
+     * {@code events} protected for the chain: personal values of {@code additional_data} encrypted
+     * and, for an event naming a user, {@code ip_address} / {@code user_agent} sealed under the
+     * subject key with their clear working copies beside (or {@link #ERASED} when the subject was
+     * erased). Each subject key is read once per call.
+     */
+    public List<Protected> protectAll(List<AuditEvent> events) {
+        Map<String, SubjectKeyStore.SubjectKey> keys = new java.util.HashMap<>();
+        List<Protected> out = new java.util.ArrayList<>(events.size());
+        for (AuditEvent event : events) {
+            String subject = event.userId();
+            boolean hasFacts = event.ipAddress() != null || event.userAgent() != null;
+            if (!SubjectKeyStore.isSubject(subject) || (!hasFacts && !containsPersonal(event.additionalData()))) {
+                out.add(new Protected(protect(event, null), Optional.empty()));
+                continue;
+            }
+            SubjectKeyStore.SubjectKey key = keys.computeIfAbsent(event.tenantId() + "\u0000" + subject,
+                    k -> subjectKeys.obtain(event.tenantId(), subject));
+            AuditEvent data = protect(event, key);
+            if (!hasFacts) {
+                out.add(new Protected(data, Optional.empty()));
+                continue;
+            }
+            Sealer sealer = subjectSealer(event, key);
+            AuditEvent sealed = new AuditEvent(data.timestamp(), data.eventId(), data.eventType(), data.severity(),
+                    data.userId(), data.tenantId(), data.organizationId(), sealFact(event.ipAddress(), sealer),
+                    sealFact(event.userAgent(), sealer), data.resource(), data.action(), data.result(),
+                    data.additionalData(), data.complianceFlags(), data.source());
+            out.add(new Protected(sealed, key instanceof SubjectKeyStore.Active
+                    ? Optional.of(new SubjectFacts(subject, event.ipAddress(), event.userAgent())) : Optional.empty()));
+        }
+        return out;
+    }
+
+    private static String sealFact(String value, Sealer sealer) {
+        return value == null ? null : (String) sealer.seal(CanonicalJson.text(Json.mapper().valueToTree(value)));
+    }
+
     /** {@code event} with every personal value of its {@code additional_data} encrypted. */
     public AuditEvent protect(AuditEvent event) {
+        return protect(event, null);
+    }
+
+    /** How values of {@code event}'s subject are sealed under {@code key}: {@link #ERASED} once it is destroyed. */
+    private Sealer subjectSealer(AuditEvent event, SubjectKeyStore.SubjectKey key) {
+        EncryptionContext context = new EncryptionContext(event.tenantId(), PURPOSE);
+        String subject = event.userId();
+        if (key instanceof SubjectKeyStore.Active active) {
+            return canonical -> {
+                byte[] material = active.key();
+                try {
+                    return SUBJECT_PREFIX + Base64.getEncoder().encodeToString(envelope.seal(material, subject,
+                            canonical.getBytes(StandardCharsets.UTF_8), context));
+                } finally {
+                    Arrays.fill(material, (byte) 0);
+                }
+            };
+        }
+        return canonical -> ERASED;
+    }
+
+    /** @param known the subject's key when the caller has read it already, else null */
+    private AuditEvent protect(AuditEvent event, SubjectKeyStore.SubjectKey known) {
         if (!containsPersonal(event.additionalData())) {
             return event;
         }
-        EncryptionContext context = new EncryptionContext(event.tenantId(), PURPOSE);
         Sealer sealer;
         String subject = event.userId();
         if (SubjectKeyStore.isSubject(subject)) {
-            SubjectKeyStore.SubjectKey key = subjectKeys.obtain(event.tenantId(), subject);
-            if (key instanceof SubjectKeyStore.Active active) {
-                sealer = canonical -> {
-                    byte[] material = active.key();
-                    try {
-                        return SUBJECT_PREFIX + Base64.getEncoder().encodeToString(envelope.seal(material, subject,
-                                canonical.getBytes(StandardCharsets.UTF_8), context));
-                    } finally {
-                        Arrays.fill(material, (byte) 0);
-                    }
-                };
-            } else {
-                sealer = canonical -> ERASED;
-            }
+            sealer = subjectSealer(event, known != null ? known : subjectKeys.obtain(event.tenantId(), subject));
         } else {
+            EncryptionContext context = new EncryptionContext(event.tenantId(), PURPOSE);
             sealer = canonical -> ENCRYPTED_PREFIX + encryptor.encryptToBase64(canonical, context);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) transform(event.additionalData(), sealer, false);
         return new AuditEvent(event.timestamp(), event.eventId(), event.eventType(), event.severity(), event.userId(),
                 event.tenantId(), event.organizationId(), event.ipAddress(), event.userAgent(), event.resource(),
-                event.action(), event.result(), data, event.complianceFlags());
+                event.action(), event.result(), data, event.complianceFlags(), event.source());
     }
 
     /** {@code additionalData} as shown to readers: every encrypted value replaced by {@link #REDACTED}. */

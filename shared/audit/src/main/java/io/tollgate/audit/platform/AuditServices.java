@@ -5,6 +5,7 @@ import io.tollgate.audit.chain.AuditDigests;
 import io.tollgate.audit.chain.ChainVerifier;
 import io.tollgate.audit.chain.DigestSigner;
 import io.tollgate.audit.chain.KmsDigestSigner;
+import io.tollgate.audit.chain.SubjectFactsErasure;
 import io.tollgate.audit.ingest.AuditEventValidator;
 import io.tollgate.audit.ingest.AuditIngestion;
 import io.tollgate.audit.ingest.AuditSubmission;
@@ -18,8 +19,10 @@ import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.platform.TollgateServices;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -41,11 +44,11 @@ public final class AuditServices {
     private final Supplier<DigestSigner> signer;
     private final Supplier<RejectedEventSink> rejects;
 
-    private AuditServices(TollgateServices platform, String table, Supplier<EnvelopeEncryptor> encryptor,
-            Supplier<DigestSigner> signer, Supplier<RejectedEventSink> rejects) {
+    private AuditServices(TollgateServices platform, String table, Duration submittedMaxAge,
+            Supplier<EnvelopeEncryptor> encryptor, Supplier<DigestSigner> signer, Supplier<RejectedEventSink> rejects) {
         this.platform = Objects.requireNonNull(platform, "platform");
         this.chains = new AuditChainStore(platform.dynamoDb(), table, platform.clock());
-        this.validator = new AuditEventValidator(platform.clock());
+        this.validator = new AuditEventValidator(platform.clock(), submittedMaxAge);
         this.encryptor = memoize(encryptor);
         this.signer = memoize(signer);
         this.rejects = memoize(rejects);
@@ -57,7 +60,8 @@ public final class AuditServices {
         Objects.requireNonNull(encryptor, "encryptor");
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(rejects, "rejects");
-        return new AuditServices(platform, table, () -> encryptor, () -> signer, () -> rejects);
+        return new AuditServices(platform, table, AuditEventValidator.DEFAULT_SUBMITTED_MAX_AGE, () -> encryptor,
+                () -> signer, () -> rejects);
     }
 
     /** Production wiring from the Lambda environment. */
@@ -72,7 +76,7 @@ public final class AuditServices {
             platform.config().endpointOverride().map(URI::create).ifPresent(builder::endpointOverride);
             return builder.build();
         });
-        return new AuditServices(platform, config.table(),
+        return new AuditServices(platform, config.table(), config.submittedMaxAge(),
                 () -> EnvelopeEncryptor.withDefaultCache(new KmsDataKeyProvider(kms.get(), required(config.dataKeyId()
                         .orElse(null), AuditConfig.AUDIT_DATA_KEY_ID)), platform.clock(), platform.random()),
                 () -> new KmsDigestSigner(kms.get(), required(config.signingKeyId().orElse(null),
@@ -111,7 +115,8 @@ public final class AuditServices {
     /** The per-data-subject keys of audit personal data (ADR 0027), in the security table. */
     public SubjectKeyStore subjectKeys() {
         return new SubjectKeyStore(platform.dynamoDb(), platform.config().tables().security(), encryptor.get(),
-                platform.random(), platform.clock());
+                platform.random(), platform.clock(), Optional.of(new SubjectFactsErasure(platform.dynamoDb(),
+                        chains.table())));
     }
 
     /** Encrypts personal data before chaining, and reveals it to its data subject. */

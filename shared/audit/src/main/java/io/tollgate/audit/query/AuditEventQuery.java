@@ -194,6 +194,7 @@ public final class AuditEventQuery {
         view.put("result", event.result());
         view.put("additional_data", data.apply(event));
         view.put("compliance_flags", event.complianceFlags());
+        view.put("source", event.source() == null ? AuditEvent.TOLLGATE : event.source());
         view.put("prev_hash", Attributes.string(item, "prev_hash").orElse(""));
         view.put("hash", Attributes.string(item, "hash").orElse(""));
         return Optional.of(view);

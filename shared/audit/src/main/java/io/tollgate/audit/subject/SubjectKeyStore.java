@@ -1,5 +1,7 @@
 package io.tollgate.audit.subject;
 
+import io.tollgate.audit.chain.SubjectFactsErasure;
+
 import io.tollgate.crypto.DataKey;
 import io.tollgate.crypto.EncryptionContext;
 import io.tollgate.crypto.EnvelopeEncryptor;
@@ -46,9 +48,20 @@ public final class SubjectKeyStore {
     private final EnvelopeEncryptor encryptor;
     private final SecureRandom random;
     private final Clock clock;
+    private final Optional<SubjectFactsErasure> chainFacts;
 
     public SubjectKeyStore(DynamoDbClient dynamoDb, String securityTable, EnvelopeEncryptor encryptor,
             SecureRandom random, Clock clock) {
+        this(dynamoDb, securityTable, encryptor, random, clock, Optional.empty());
+    }
+
+    /**
+     * @param chainFacts removes a destroyed subject's clear request facts from the audit chain
+     *                   (ADR 0061); empty where the caller has no audit table
+     */
+    public SubjectKeyStore(DynamoDbClient dynamoDb, String securityTable, EnvelopeEncryptor encryptor,
+            SecureRandom random, Clock clock, Optional<SubjectFactsErasure> chainFacts) {
+        this.chainFacts = Objects.requireNonNull(chainFacts, "chainFacts");
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(securityTable, "securityTable");
         this.encryptor = Objects.requireNonNull(encryptor, "encryptor");
@@ -136,9 +149,17 @@ public final class SubjectKeyStore {
 
     /**
      * Destroys the key of {@code subject} (idempotent): the item becomes a tombstone with
-     * {@code destroyed_at} and no key material. Returns whether a usable key was destroyed.
+     * {@code destroyed_at} and no key material; then the clear working copies of the subject's
+     * request facts are removed from the audit chain (ADR 0061; also when the key was destroyed
+     * before, so a retry completes an interrupted erasure). Returns whether a usable key was destroyed.
      */
     public boolean destroy(String tenantId, String subject, String reason) {
+        boolean destroyed = destroyKey(tenantId, subject, reason);
+        chainFacts.ifPresent(facts -> facts.erase(tenantId, subject));
+        return destroyed;
+    }
+
+    private boolean destroyKey(String tenantId, String subject, String reason) {
         requireSubject(subject);
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId, subject));
         item.put("tenant_id", Attributes.s(tenantId));

@@ -220,7 +220,7 @@ class AuditChainIT {
             if (seq == 8) {
                 item.put("result", Attributes.s("failure"));
             }
-            AuditEvent event = ChainItems.event(item).orElseThrow();
+            AuditEvent event = ChainItems.fromItem(item).event().orElseThrow();
             String hash = AuditChain.hash(seq, previous, event);
             item.put("prev_hash", Attributes.s(previous));
             item.put("hash", Attributes.s(hash));

@@ -71,7 +71,8 @@ class ChainPurgeIT {
         Map<String, AttributeValue> stub = dynamoDb.getItem(r -> r.tableName(AuditTestbed.TABLE)
                 .key(ChainPurge.stubKey(tenant, 2)).consistentRead(true)).item();
         assertEquals(Optional.of("run-1"), Attributes.string(stub, "purge_run"));
-        for (String content : List.of("event_id", "user_id", "ip_address", "additional_data", "timestamp", "time_pk")) {
+        for (String content : List.of("event_id", "user_id", "ip_address", "additional_data", "timestamp", "time_pk",
+                "source", "sealed_ip_address", "sealed_user_agent", "subject_pk")) {
             assertFalse(stub.containsKey(content), content + " left on the stub");
         }
         assertTrue(purge.olderThan(tenant, now.minus(Duration.ofDays(7 * 365)), 100, Optional.empty()).events().isEmpty(),

@@ -129,4 +129,63 @@ class AuditEventValidatorTest {
         assertEquals(new Validation.Invalid("not_an_object", "$"), assertInstanceOf(Validation.Invalid.class,
                 validator.validate(Json.mapper().createArrayNode(), Optional.empty())));
     }
+
+    private Validation submitted(ObjectNode node) {
+        return validator.validateSubmitted(node, "acme", "k7x2m9qa");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auth_failure", "login_success", "privilege_escalation", "role_change", "security_alert", "login",
+            "data_query", "report_generation", "tollgate.login_success", "system.reboot"})
+    void validateSubmittedWhenTollgateOwnOrReservedTypeThenReservedEventType(String type) {
+        Validation.Invalid invalid = assertInstanceOf(Validation.Invalid.class,
+                submitted(valid().put("event_type", type)));
+        assertEquals("reserved_event_type", invalid.code());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"acme.invoice_paid", "x.custom", "api_access", "prediction_request", "data_breach"})
+    void validateSubmittedWhenHostTypeThenValidWithTheKeyAsSource(String type) {
+        AuditEvent event = assertInstanceOf(Validation.Valid.class, submitted(valid().put("event_type", type))).event();
+        assertEquals("api_key:k7x2m9qa", event.source());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"alert:dd_0123456789abcdef0123456789abcdef", "tg:0e1f", "TG:abc", "Alert:x"})
+    void validateSubmittedWhenReservedIdPrefixThenReservedEventId(String id) {
+        Validation.Invalid invalid = assertInstanceOf(Validation.Invalid.class,
+                submitted(valid().put("event_type", "acme.note").put("event_id", id)));
+        assertEquals("reserved_event_id", invalid.code());
+    }
+
+    @Test
+    void validateSubmittedWhenSourceClaimedThenUnknownField() {
+        Validation.Invalid invalid = assertInstanceOf(Validation.Invalid.class,
+                submitted(valid().put("event_type", "acme.note").put("source", "tollgate")));
+        assertEquals("unknown_field", invalid.code());
+    }
+
+    @Test
+    void validateSubmittedWhenOlderThanTheMaximumAgeOrTooFarAheadThenInvalidTimestamp() {
+        ObjectNode old = valid().put("event_type", "acme.note").put("timestamp", "2026-02-28T11:59:59Z");
+        ObjectNode recent = valid().put("event_type", "acme.note").put("timestamp", "2026-02-28T12:00:01Z");
+        ObjectNode ahead = valid().put("event_type", "acme.note").put("timestamp", "2026-03-01T12:05:01Z");
+        assertEquals("invalid_timestamp", assertInstanceOf(Validation.Invalid.class, submitted(old)).code());
+        assertInstanceOf(Validation.Valid.class, submitted(recent));
+        assertEquals("invalid_timestamp", assertInstanceOf(Validation.Invalid.class, submitted(ahead)).code());
+        AuditEventValidator week = new AuditEventValidator(clock, java.time.Duration.ofDays(7));
+        assertInstanceOf(Validation.Valid.class, week.validateSubmitted(old, "acme", "k7x2m9qa"));
+    }
+
+    @Test
+    void validateWhenQueueMessageWithoutSourceThenTollgateAndWithKeySourceHeldToSubmitterRules() {
+        assertEquals("tollgate", assertInstanceOf(Validation.Valid.class,
+                validator.validate(valid().put("event_type", "auth_failure"), Optional.empty())).event().source());
+        Validation.Invalid forged = assertInstanceOf(Validation.Invalid.class, validator.validate(
+                valid().put("event_type", "auth_failure").put("source", "api_key:k7x2m9qa"), Optional.empty()));
+        assertEquals("reserved_event_type", forged.code());
+        Validation.Invalid odd = assertInstanceOf(Validation.Invalid.class, validator.validate(
+                valid().put("source", "someone else"), Optional.empty()));
+        assertEquals("invalid_source", odd.code());
+    }
 }
