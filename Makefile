@@ -62,3 +62,6 @@ build-AlertDigestFunction:
 	$(call build_function,alert-digest)
 build-AnomalySweepFunction:
 	$(call build_function,anomaly-detection)
+
+build-PrivacyFunction:
+	$(call build_function,privacy)

@@ -369,7 +369,11 @@ public final class SamTemplate {
                 && pair.size() == 2 && "Arn".equals(pair.get(1)) && pair.get(0) instanceof String functionId) {
             return functionId;
         }
-        throw new SamTemplateException(where + ".FunctionArn must be !GetAtt <Function>.Arn, got " + functionArn);
+        if (functionArn instanceof Map<?, ?> ref && ref.get("Ref") instanceof String alias && alias.endsWith(".Alias")) {
+            return alias.substring(0, alias.length() - ".Alias".length());
+        }
+        throw new SamTemplateException(where + ".FunctionArn must be !GetAtt <Function>.Arn or !Ref <Function>.Alias, got "
+                + functionArn);
     }
 
     private List<String> identitySources(Map<String, Object> identity) {

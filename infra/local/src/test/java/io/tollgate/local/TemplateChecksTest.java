@@ -57,6 +57,56 @@ class TemplateChecksTest {
         assertEquals(List.of("arm64"), globals.get("Architectures"));
         assertEquals("PublishedVersions", ((Map<String, Object>) globals.get("SnapStart")).get("ApplyOn"));
         assertTrue(globals.containsKey("AutoPublishAlias"), "SnapStart applies to published versions only");
+        assertEquals(true, globals.get("AutoPublishAliasAllProperties"), "a configuration-only change must reach the alias too");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void authorizerAndRotationInvokeTheLiveAliasSoSnapStartApplies() {
+        Map<String, Object> authorizer = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) properties(
+                resources.get("TollgateHttpApi")).get("Auth")).get("Authorizers")).get("TollgateAuthorizer");
+        assertEquals(Map.of("Ref", "AuthorizerFunction.Alias"), authorizer.get("FunctionArn"));
+        assertEquals(Map.of("Ref", "KeyRotationFunction.Alias"), properties(resources.get("SigningKeysRotation")).get("RotationLambdaARN"));
+    }
+
+    @Test
+    void rotationScheduleWaitsForItsInvokePermissionWhichOnlyTheSigningKeySecretMayUse() {
+        Map<String, Object> rotation = resources.get("SigningKeysRotation");
+        Object dependsOn = rotation.get("DependsOn");
+        assertTrue(dependsOn != null && (dependsOn.equals("KeyRotationInvokePermission")
+                || dependsOn instanceof List<?> list && list.contains("KeyRotationInvokePermission")),
+                "RotateImmediatelyOnUpdate invokes the function while the stack is created: " + dependsOn);
+        Map<String, Object> permission = properties(resources.get("KeyRotationInvokePermission"));
+        assertEquals(Map.of("Ref", "SigningKeysSecret"), permission.get("SourceArn"));
+        assertEquals(properties(rotation).get("RotationLambdaARN"), permission.get("FunctionName"), "the permission is on what is invoked");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void alarmTopicIsEncryptedWithAKeyCloudWatchMayUseAndThatIsNotTheDataKey() {
+        Object keyRef = properties(resources.get("AlarmTopic")).get("KmsMasterKeyId");
+        assertTrue(keyRef instanceof Map<?, ?> ref && ref.get("Ref") instanceof String, String.valueOf(keyRef));
+        String key = (String) ((Map<String, Object>) keyRef).get("Ref");
+        assertFalse("DataKey".equals(key), "CloudWatch would need DataKey, which protects every table");
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) properties(resources.get(key))
+                .get("KeyPolicy")).get("Statement");
+        assertTrue(statements.stream().anyMatch(s -> Map.of("Service", "cloudwatch.amazonaws.com").equals(s.get("Principal"))
+                && listed(s, "Action").containsAll(List.of("kms:Decrypt", "kms:GenerateDataKey*"))),
+                "CloudWatch may encrypt alarm notifications with " + key);
+    }
+
+    @Test
+    void keysAreRetainedAndTheBackupVaultHasItsOwnKeyAndAStackUniqueName() {
+        for (var entry : resources.entrySet()) {
+            if ("AWS::KMS::Key".equals(entry.getValue().get("Type"))) {
+                assertEquals("Retain", entry.getValue().get("DeletionPolicy"), entry.getKey());
+                assertEquals("Retain", entry.getValue().get("UpdateReplacePolicy"), entry.getKey());
+            }
+        }
+        Map<String, Object> vault = properties(resources.get("TableBackupVault"));
+        assertFalse(String.valueOf(vault.get("EncryptionKeyArn")).contains("DataKey"), "the vault has its own key");
+        assertTrue(String.valueOf(vault.get("BackupVaultName")).contains("AWS::StackId"),
+                "a retained vault named after the stack name alone blocks re-creating the stack: " + vault.get("BackupVaultName"));
     }
 
     private static Map<String, Object> rawTemplate() {
@@ -102,7 +152,7 @@ class TemplateChecksTest {
         if (node instanceof Map<?, ?> map) {
             for (var entry : map.entrySet()) {
                 if ("Ref".equals(entry.getKey()) && entry.getValue() instanceof String ref
-                        && !ref.startsWith("AWS::") && !known.contains(ref)) {
+                        && !ref.startsWith("AWS::") && !known.contains(ref.replaceFirst("\\.Alias$", ""))) {
                     dangling.add(ref);
                 } else if ("Fn::GetAtt".equals(entry.getKey()) && entry.getValue() instanceof List<?> list
                         && !known.contains(String.valueOf(list.get(0)))) {
@@ -124,16 +174,19 @@ class TemplateChecksTest {
                 continue;
             }
             List<Object> policies = (List<Object>) properties(entry.getValue()).get("Policies");
-            assertTrue(policies != null && !policies.isEmpty(), entry.getKey() + " has no policy");
-            for (Object policy : policies) {
-                assertTrue(policy instanceof Map, entry.getKey() + ": use inline statements, not managed policies");
-                for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) policy).get("Statement")) {
-                    for (Object action : listed(statement, "Action")) {
-                        assertFalse(String.valueOf(action).contains("*"), entry.getKey() + " action " + action);
-                    }
-                    for (Object target : listed(statement, "Resource")) {
-                        assertFalse("*".equals(target), entry.getKey() + " has Resource *");
-                    }
+            if (policies != null) {
+                for (Object policy : policies) {
+                    assertTrue(policy instanceof Map, entry.getKey() + ": use inline statements, not managed policies");
+                }
+            }
+            List<Map<String, Object>> statements = statements(entry.getKey());
+            assertFalse(statements.isEmpty(), entry.getKey() + " has no policy");
+            for (Map<String, Object> statement : statements) {
+                for (Object action : listed(statement, "Action")) {
+                    assertFalse(String.valueOf(action).contains("*"), entry.getKey() + " action " + action);
+                }
+                for (Object target : listed(statement, "Resource")) {
+                    assertFalse("*".equals(target), entry.getKey() + " has Resource *");
                 }
             }
         }
@@ -193,10 +246,23 @@ class TemplateChecksTest {
         return statement.get(field) instanceof List<?> list ? (List<Object>) list : List.of(statement.get(field));
     }
 
+    /**
+     * The statements a function's role allows: its {@code Policies}, or, for a function with its own
+     * {@code Role: !GetAtt XRole.Arn}, the inline policies of that role.
+     */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(String function) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object policy : (List<Object>) properties(resources.get(function)).getOrDefault("Policies", List.of())) {
+        List<Object> documents = new ArrayList<>((List<Object>) properties(resources.get(function)).getOrDefault("Policies", List.of()));
+        if (properties(resources.get(function)).get("Role") instanceof Map<?, ?> role
+                && role.get("Fn::GetAtt") instanceof List<?> getAtt) {
+            Map<String, Object> roleResource = resources.get(String.valueOf(getAtt.get(0)));
+            assertEquals("AWS::IAM::Role", roleResource.get("Type"), function + " names its role by !GetAtt Role.Arn");
+            for (Map<String, Object> policy : (List<Map<String, Object>>) properties(roleResource).getOrDefault("Policies", List.of())) {
+                documents.add(policy.get("PolicyDocument"));
+            }
+        }
+        for (Object policy : documents) {
             if (policy instanceof Map<?, ?> document && document.get("Statement") instanceof List<?> statements) {
                 out.addAll((List<Map<String, Object>>) statements);
             }
