@@ -139,6 +139,7 @@ class TemplateChecksTest {
     @Test
     void everyRefAndGetAttNamesAResourceOrParameter() {
         Set<String> known = new java.util.HashSet<>(resources.keySet());
+        template.functions().forEach(function -> known.add(function.logicalId() + "Role"));
         Object parameters = rawTemplate().get("Parameters");
         if (parameters instanceof Map<?, ?> map) {
             map.keySet().forEach(k -> known.add(k.toString()));
@@ -284,9 +285,15 @@ class TemplateChecksTest {
             }
             String function = entry.getKey();
             List<String> readable = new ArrayList<>();
+            List<String> primable = new ArrayList<>();
             for (Map<String, Object> statement : statements(function)) {
                 if ("Allow".equals(statement.get("Effect")) && listed(statement, "Action").contains("dynamodb:GetItem")) {
-                    listed(statement, "Resource").stream().map(String::valueOf).filter(target -> !target.contains("/index/")).forEach(readable::add);
+                    List<String> targets = listed(statement, "Resource").stream().map(String::valueOf)
+                            .filter(target -> !target.contains("/index/")).toList();
+                    readable.addAll(targets);
+                    if (allowsKey(statement.get("Condition"), io.tollgate.platform.SnapStartPriming.PRIMING_KEY)) {
+                        primable.addAll(targets);
+                    }
                 }
             }
             Object environment = properties(entry.getValue()).get("Environment");
@@ -299,9 +306,36 @@ class TemplateChecksTest {
             assertTrue(table instanceof Map<?, ?> ref && ref.get("Ref") instanceof String,
                     function + " names its priming table by Ref: " + table);
             String name = (String) ((Map<String, Object>) table).get("Ref");
-            assertTrue(readable.stream().anyMatch(target -> target.matches(".*\\b" + name + "\\b.*")),
-                    function + " primes by reading " + name + " but may only GetItem " + readable);
+            assertTrue(primable.stream().anyMatch(target -> target.matches(".*\\b" + name + "\\b.*")),
+                    function + " primes by reading " + io.tollgate.platform.SnapStartPriming.PRIMING_KEY + " in " + name
+                            + " but its conditions allow that GetItem only in " + primable + " (of " + readable + ")");
         }
+    }
+
+    /**
+     * Whether a statement's {@code Condition} lets a request on partition key {@code key} through: none, or
+     * only {@code dynamodb:LeadingKeys} patterns of which one matches. Any other condition key counts as not
+     * allowing it, so the check errs on the side of a denial.
+     */
+    @SuppressWarnings("unchecked")
+    private static boolean allowsKey(Object condition, String key) {
+        if (condition == null) {
+            return true;
+        }
+        for (var operator : ((Map<String, Object>) condition).entrySet()) {
+            Map<String, Object> keys = (Map<String, Object>) operator.getValue();
+            if (!Set.of("ForAllValues:StringLike", "ForAllValues:StringEquals").contains(operator.getKey())
+                    || !keys.keySet().equals(Set.of("dynamodb:LeadingKeys"))) {
+                return false;
+            }
+            Object patterns = keys.get("dynamodb:LeadingKeys");
+            List<Object> values = patterns instanceof List<?> list ? (List<Object>) list : List.of(patterns);
+            boolean like = operator.getKey().endsWith("StringLike");
+            if (values.stream().map(String::valueOf).noneMatch(p -> like ? matches(p, key) : p.equals(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -429,5 +463,54 @@ class TemplateChecksTest {
                     || function.httpRoutes().isEmpty();
             assertTrue(covered, function.logicalId() + " has no sample event for any of its routes");
         }
+    }
+
+    /**
+     * A compromised login (or any other) function must not be able to publish its own signing key or API-key
+     * look-up: explicit denies on every other function's role, whatever its own statements allow.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyKeyRotationWritesSigningKeysAndOnlyAccountAndAdminWriteApiKeyLookups() {
+        assertDeniedToAllFunctionsBut("SigningKeysWriteGuard", "SIGNING_KEYS", Set.of("KeyRotationFunction"));
+        assertDeniedToAllFunctionsBut("ApiKeyLookupWriteGuard", "APIKEY#k1", Set.of("AccountFunction", "AdminFunction",
+                "AuthorizerFunction"));
+        List<String> writes = List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+        for (Map<String, Object> statement : statements("AuthorizerFunction")) {
+            boolean writesSecurity = "Allow".equals(statement.get("Effect"))
+                    && listed(statement, "Action").stream().anyMatch(writes::contains)
+                    && listed(statement, "Resource").contains(Map.of("Fn::GetAtt", List.of("SecurityTable", "Arn")));
+            Map<String, Object> condition = (Map<String, Object>) statement.getOrDefault("Condition", Map.of());
+            Object leading = ((Map<String, Object>) condition.getOrDefault("ForAllValues:StringLike", Map.of())).get("dynamodb:LeadingKeys");
+            if (!writesSecurity || leading instanceof List<?> patterns && patterns.stream().noneMatch(p -> matches(String.valueOf(p), "APIKEY#k1"))) {
+                continue;
+            }
+            assertEquals(List.of("dynamodb:UpdateItem"), listed(statement, "Action"), "the authorizer only stamps API-key use");
+            Object attributes = ((Map<String, Object>) condition.getOrDefault("ForAllValues:StringEquals", Map.of())).get("dynamodb:Attributes");
+            assertEquals(List.of("pk", "sk", "last_used_at"), attributes, "the authorizer may set last_used_at and nothing else");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertDeniedToAllFunctionsBut(String guard, String protectedKey, Set<String> exempt) {
+        Map<String, Object> policy = properties(resources.get(guard));
+        assertEquals("AWS::IAM::ManagedPolicy", resources.get(guard).get("Type"));
+        Map<String, Object> deny = ((List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement")).getFirst();
+        assertEquals("Deny", deny.get("Effect"));
+        assertTrue(listed(deny, "Action").containsAll(List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete")), guard);
+        assertEquals(Map.of("Fn::GetAtt", List.of("SecurityTable", "Arn")), deny.get("Resource"));
+        List<Object> patterns = (List<Object>) ((Map<String, Object>) ((Map<String, Object>) deny.get("Condition"))
+                .get("ForAnyValue:StringLike")).get("dynamodb:LeadingKeys");
+        assertTrue(patterns.stream().anyMatch(p -> matches(String.valueOf(p), protectedKey)), guard + " covers " + protectedKey);
+        Set<Object> expected = new java.util.HashSet<>();
+        template.functions().stream().map(FunctionSpec::logicalId).filter(id -> !exempt.contains(id))
+                .forEach(id -> expected.add(Map.of("Ref", id + "Role")));
+        assertEquals(expected, Set.copyOf((List<Object>) policy.get("Roles")), guard + " is attached to every function role but " + exempt);
+    }
+
+    /** IAM StringLike: {@code *} matches any text. */
+    private static boolean matches(String pattern, String value) {
+        return value.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
     }
 }
