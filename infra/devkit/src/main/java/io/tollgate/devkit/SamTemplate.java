@@ -349,7 +349,8 @@ public final class SamTemplate {
             String where = functionId + ".Events." + eventId + ".Properties";
             Map<String, Object> eventProperties = optionalMap(event.get("Properties"), where);
             String expressionKey = "Schedule".equals(type) ? "Schedule" : "ScheduleExpression";
-            schedules.add(new ScheduleSpec(String.valueOf(eventProperties.getOrDefault("Name", eventId)),
+            Object name = eventProperties.get("Name");
+            schedules.add(new ScheduleSpec(name instanceof String literal ? literal : eventId,
                     requiredString(eventProperties.get(expressionKey), where + "." + expressionKey)));
         });
         return schedules;

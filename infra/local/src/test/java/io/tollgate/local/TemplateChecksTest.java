@@ -513,4 +513,55 @@ class TemplateChecksTest {
     private static boolean matches(String pattern, String value) {
         return value.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
     }
+
+    /** Functions nobody calls over HTTP fail silently unless an alarm watches them; the API's 5xx and latency too. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionWithoutAnHttpRouteHasAnErrorsAlarmAndTheHttpApiHas5xxAndLatencyAlarms() {
+        Map<String, Set<Object>> watched = new java.util.HashMap<>();
+        for (Map<String, Object> resource : resources.values()) {
+            if ("AWS::CloudWatch::Alarm".equals(resource.get("Type"))) {
+                Map<String, Object> alarm = properties(resource);
+                assertEquals(List.of(Map.of("Ref", "AlarmTopic")), alarm.get("AlarmActions"));
+                for (Map<String, Object> dimension : (List<Map<String, Object>>) alarm.getOrDefault("Dimensions", List.of())) {
+                    watched.computeIfAbsent(alarm.get("Namespace") + "/" + alarm.get("MetricName"), k -> new java.util.HashSet<>())
+                            .add(dimension.get("Value"));
+                }
+            }
+        }
+        for (FunctionSpec function : template.functions()) {
+            if (function.httpRoutes().isEmpty()) {
+                assertTrue(watched.getOrDefault("AWS/Lambda/Errors", Set.of()).contains(Map.of("Ref", function.logicalId())),
+                        function.logicalId() + " has no Errors alarm");
+            }
+        }
+        for (String metric : List.of("AWS/ApiGateway/5xx", "AWS/ApiGateway/Latency")) {
+            assertTrue(watched.getOrDefault(metric, Set.of()).contains(Map.of("Ref", "TollgateHttpApi")), metric);
+        }
+    }
+
+    /** EventBridge Scheduler, not the older rules: retries with a bound, a dead-letter queue, names unique per stack. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyScheduleIsAnEventBridgeSchedulerScheduleWithRetriesAndADeadLetterQueue() {
+        int schedules = 0;
+        for (FunctionSpec function : template.functions()) {
+            Map<String, Object> events = (Map<String, Object>) properties(resources.get(function.logicalId())).getOrDefault("Events", Map.of());
+            for (var event : events.entrySet()) {
+                Map<String, Object> definition = (Map<String, Object>) event.getValue();
+                String where = function.logicalId() + "." + event.getKey();
+                assertFalse("Schedule".equals(definition.get("Type")), where + ": use ScheduleV2 (EventBridge Scheduler)");
+                if (!"ScheduleV2".equals(definition.get("Type"))) {
+                    continue;
+                }
+                schedules++;
+                Map<String, Object> p = (Map<String, Object>) definition.get("Properties");
+                Map<String, Object> retry = (Map<String, Object>) p.get("RetryPolicy");
+                assertTrue(retry != null && ((Number) retry.get("MaximumRetryAttempts")).intValue() > 0, where + " retries");
+                assertEquals(Map.of("Arn", Map.of("Fn::GetAtt", List.of("ScheduleDeadLetterQueue", "Arn"))), p.get("DeadLetterConfig"), where);
+                assertTrue(String.valueOf(p.get("Name")).contains("${AWS::StackName}"), where + ": schedule names are unique per account and region");
+            }
+        }
+        assertEquals(4, schedules, "audit digest, retention, anomaly sweep, alert digest");
+    }
 }
