@@ -68,7 +68,9 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
     }
 
     private static Optional<AuditEvent> chainedEvent(DynamodbEvent.DynamodbStreamRecord record) {
-        if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
+        // Only inserts are newly chained events; retention rewriting an item into a hash stub is a MODIFY.
+        // The deployed event source filters the same way (template.yaml FilterCriteria).
+        if (!"INSERT".equals(record.getEventName()) || record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = new HashMap<>();

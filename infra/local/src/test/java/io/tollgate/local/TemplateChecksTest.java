@@ -564,4 +564,53 @@ class TemplateChecksTest {
         }
         assertEquals(4, schedules, "audit digest, retention, anomaly sweep, alert digest");
     }
+
+    /**
+     * The audit stream's filter, evaluated as Lambda evaluates it, against a recorded stream (inserts of chained
+     * events, a head update): it lets through exactly the records detection reads (inserted {@code SEQ#n} items).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void auditStreamFilterPassesExactlyTheRecordsDetectionReads() throws Exception {
+        Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) properties(resources.get("AnomalyDetectionFunction"))
+                .get("Events")).get("AuditStream");
+        List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) event
+                .get("Properties")).get("FilterCriteria")).get("Filters");
+        assertEquals(1, filters.size());
+        com.fasterxml.jackson.databind.JsonNode pattern = io.tollgate.json.Json.mapper().readTree((String) filters.getFirst().get("Pattern"));
+        com.fasterxml.jackson.databind.JsonNode stream = io.tollgate.json.Json.mapper().readTree(
+                template.location().orElseThrow().getParent().resolve("events/anomaly-credential-stuffing-stream.json").toFile());
+        int passed = 0;
+        int read = 0;
+        for (com.fasterxml.jackson.databind.JsonNode record : stream.get("Records")) {
+            boolean detectionReads = "INSERT".equals(record.get("eventName").asText())
+                    && record.at("/dynamodb/NewImage/sk/S").asText().startsWith("SEQ#");
+            assertEquals(detectionReads, filterMatches(pattern, record), record.at("/dynamodb/NewImage/sk/S").asText());
+            passed += filterMatches(pattern, record) ? 1 : 0;
+            read += detectionReads ? 1 : 0;
+        }
+        assertTrue(read > 0 && passed == read && stream.get("Records").size() > read, "the sample has records of both kinds");
+    }
+
+    /** Lambda event filtering: every pattern key must be present; a list matches a value equal to one literal or prefix. */
+    private static boolean filterMatches(com.fasterxml.jackson.databind.JsonNode pattern, com.fasterxml.jackson.databind.JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return false;
+        }
+        if (pattern.isArray()) {
+            for (com.fasterxml.jackson.databind.JsonNode option : pattern) {
+                if (option.isObject() && option.has("prefix") ? value.isTextual() && value.asText().startsWith(option.get("prefix").asText())
+                        : option.equals(value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (var field : pattern.properties()) {
+            if (!filterMatches(field.getValue(), value.get(field.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
