@@ -106,7 +106,7 @@ public final class SamTemplate {
     /** Every {@code AWS::Serverless::Function}, in template order. */
     public List<FunctionSpec> functions() {
         LocalIntrinsics intrinsics = new LocalIntrinsics(optionalMap(document.get("Parameters"), "Parameters"),
-                resources);
+                resources, optionalMap(document.get("Conditions"), "Conditions"));
         Map<String, Object> globals = globalsOf("Function");
         List<FunctionSpec> functions = new ArrayList<>();
         resourcesOfType(FUNCTION_TYPE).forEach((id, properties) -> {

@@ -613,4 +613,26 @@ class TemplateChecksTest {
         }
         return true;
     }
+
+    /** One host for issuer, JWKS URL, cookies and WebAuthn origins: the custom domain when one is given. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void customDomainServesTheApiAndTheIssuerDerivesFromIt() {
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) rawTemplate().get("Globals")).get("Function");
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) globals.get("Environment")).get("Variables");
+        assertEquals(Map.of("Fn::If", List.of("HasCustomDomain", Map.of("Fn::Sub", "https://${DomainName}"), Map.of("Ref", "TokenIssuer"))),
+                variables.get("TOKEN_ISSUER"));
+        Map<String, Object> domain = resources.get("ApiDomain");
+        assertEquals("HasCustomDomain", domain.get("Condition"));
+        assertEquals(Map.of("Ref", "DomainName"), properties(domain).get("DomainName"));
+        Map<String, Object> configuration = ((List<Map<String, Object>>) properties(domain).get("DomainNameConfigurations")).getFirst();
+        assertEquals(Map.of("Ref", "CertificateArn"), configuration.get("CertificateArn"));
+        assertEquals("TLS_1_2", configuration.get("SecurityPolicy"));
+        Map<String, Object> mapping = resources.get("ApiDomainMapping");
+        assertEquals("HasCustomDomain", mapping.get("Condition"));
+        assertEquals(Map.of("Ref", "TollgateHttpApi"), properties(mapping).get("ApiId"));
+        assertEquals(Map.of("Fn::If", List.of("HasCustomDomain", true, false)),
+                properties(resources.get("TollgateHttpApi")).get("DisableExecuteApiEndpoint"), "one host when a domain is set");
+        assertTrue(((Map<String, Object>) rawTemplate().get("Rules")).containsKey("CustomDomainHasACertificate"));
+    }
 }
