@@ -65,3 +65,6 @@ build-AnomalySweepFunction:
 
 build-PrivacyFunction:
 	$(call build_function,privacy)
+
+build-FirstSuperAdminFunction:
+	$(call build_function,admin)

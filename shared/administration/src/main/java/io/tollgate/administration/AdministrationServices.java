@@ -30,12 +30,26 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                 services.config().tokenIssuer()));
     }
 
+    private static UserProvisioning provisioning(TollgateServices services, AdminAuthority authority,
+                                                 CommonPasswords commonPasswords) {
+        return new UserProvisioning(services.userDirectory(), services.passwordHasher(), commonPasswords, services.audit(),
+                services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
+    }
+
+    /** The one-time creation of a fresh stack's first {@code super_admin} (ADR 0065). */
+    public static FirstSuperAdmin firstSuperAdmin(TollgateServices services) {
+        AdminAuthority authority = AdminAuthority.bundled(AdministrationRepository.of(services));
+        return new FirstSuperAdmin(services.dynamoDb(), services.config().tables().identity(), services.userDirectory(),
+                provisioning(services, authority, CommonPasswords.load()), new PasswordChangeTickets(services.dynamoDb(),
+                        services.config().tables(), new OpaqueTokens(services.random()), services.clock()),
+                services.defaultSettings(), services.clock());
+    }
+
     public static AdministrationServices create(TollgateServices services) {
         AdministrationRepository repository = AdministrationRepository.of(services);
         AdminAuthority authority = AdminAuthority.bundled(repository);
         CommonPasswords commonPasswords = CommonPasswords.load();
-        UserProvisioning provisioning = new UserProvisioning(services.userDirectory(), services.passwordHasher(), commonPasswords, services.audit(),
-                services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
+        UserProvisioning provisioning = provisioning(services, authority, commonPasswords);
         UserAdministration users = new UserAdministration(authority, repository, provisioning,
                 SessionServices.create(services), new ApiKeyRepository(services.dynamoDb(), services.config().tables(),
                         services.clock()), services.audit(), services.clock(), invitations(services));
