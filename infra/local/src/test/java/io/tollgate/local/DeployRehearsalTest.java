@@ -3,7 +3,6 @@ package io.tollgate.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tollgate.devkit.SamTemplate;
@@ -22,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,44 +198,15 @@ class DeployRehearsalTest {
     }
 
     private static String pythonWithTools() {
-        for (String python : List.of("python3.11", "python3")) {
-            if (succeeds(List.of(python, "-c", "import cfnlint, samtranslator"))) {
-                return python;
-            }
-        }
-        unavailable("cfn-lint and aws-sam-translator (Python 3.11)",
+        return ExternalTools.pythonWith("cfnlint, samtranslator", "cfn-lint and aws-sam-translator (Python 3.11)",
                 "pip install cfn-lint==1.51.0 aws-sam-translator==1.110.0");
-        throw new AssertionError("unreachable");
     }
 
     private static void requireTools(String what, String install, List<String>... probes) {
         for (List<String> probe : probes) {
-            if (!succeeds(probe)) {
-                unavailable(what, install);
+            if (!ExternalTools.succeeds(probe)) {
+                ExternalTools.unavailable(what, install);
             }
-        }
-    }
-
-    /** Skips the calling test, or fails it under {@code CI=true}: CI must not pass without the rehearsal. */
-    private static void unavailable(String what, String install) {
-        String message = "deploy rehearsal needs " + what + "; install with: " + install;
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + " (CI=true: the rehearsal may not be skipped)");
-        }
-        System.err.println(message + " - skipped");
-        Assumptions.abort(message);
-    }
-
-    private static boolean succeeds(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
