@@ -74,7 +74,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The whole authentication path through the real AWS SDK v2 clients and the production adapters
  * ({@link SecretsManagerSigningKeyStore}, {@link KmsDataKeyProvider}, {@link KmsDigestSigner},
  * {@link SqsAuditPublisher}, {@link SqsRejectedEventSink}), written once for every environment that
- * speaks the AWS protocols ({@link AuthFlowLocalStackIT}, {@link AuthFlowAwsProtocolIT}).
+ * speaks the AWS protocols ({@link AuthFlowLocalStackIT}, {@link AuthFlowMotoIT}).
  *
  * <p>{@link #deploy} creates what the stack would: the template's tables (from {@code template.yaml},
  * by the devkit's {@link TableProvisioner}), a KMS data key and an audit digest signing key, the FIFO
