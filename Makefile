@@ -62,3 +62,9 @@ build-AlertDigestFunction:
 	$(call build_function,alert-digest)
 build-AnomalySweepFunction:
 	$(call build_function,anomaly-detection)
+
+build-PrivacyFunction:
+	$(call build_function,privacy)
+
+build-FirstSuperAdminFunction:
+	$(call build_function,admin)

@@ -69,10 +69,10 @@ public final class AnomalyDetectionHandler implements RequestHandler<DynamodbEve
     }
 
     private static Optional<AuditEvent> chainedEvent(DynamodbEvent.DynamodbStreamRecord record) {
-        if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null
-                || (record.getEventName() != null && !"INSERT".equals(record.getEventName()))) {
-            // a chained event is inserted once; later changes (hash stubs, an erasure removing a
-            // subject's clear request facts, ADR 0061) are not new events
+        // Only inserts are newly chained events; later changes (retention rewriting an item into a hash stub, an
+        // erasure removing a subject's clear request facts, ADR 0061) are MODIFYs. The deployed event source
+        // filters the same way (template.yaml FilterCriteria).
+        if (!"INSERT".equals(record.getEventName()) || record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = new HashMap<>();

@@ -48,6 +48,13 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     private final AuditEventQuery query;
     private final ChainVerifier verifier;
+    /**
+     * Chain positions {@code GET /v1/audit/verify} checks in one request: API Gateway answers within 30 s, and
+     * reading and hashing 20 000 events takes a few seconds. Longer ranges are checked in consecutive pieces
+     * (each anchored on a signed digest) or in full with {@code ./tollgate audit verify}.
+     */
+    static final long MAX_VERIFY_POSITIONS = 20_000;
+    private final long maxVerifyPositions;
     private final ComplianceReporter reports;
     private final AuditRecorder audit;
 
@@ -67,7 +74,14 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports,
             AuditRecorder audit) {
+        this(query, verifier, reports, audit, MAX_VERIFY_POSITIONS);
+    }
+
+    /** As above, with the bound of {@code GET /v1/audit/verify} given (tests). */
+    AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports, AuditRecorder audit,
+            long maxVerifyPositions) {
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.maxVerifyPositions = maxVerifyPositions;
         this.query = Objects.requireNonNull(query, "query");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.reports = Objects.requireNonNull(reports, "reports");
@@ -125,7 +139,15 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     private APIGatewayV2HTTPResponse verify(ApiRequest request, String tenant) {
-        Map<String, Object> report = verifier.verify(tenant, instant(request, "from"), instant(request, "to")).wire();
+        Map<String, Object> report;
+        try {
+            report = verifier.verify(tenant, instant(request, "from"), instant(request, "to"), maxVerifyPositions).wire();
+        } catch (ChainVerifier.RangeTooLargeException tooLarge) {
+            throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    List.of(new ProblemException.FieldError("to", "range_too_large", "The range holds "
+                            + tooLarge.positions() + " audit events; one request verifies at most " + maxVerifyPositions
+                            + ". Verify consecutive, shorter from/to ranges.")));
+        }
         recordRead(AuditEventType.DATA_QUERY, request, "audit_chain", "verify", parameters(request, "from", "to"));
         return ApiResponses.json(200, report);
     }

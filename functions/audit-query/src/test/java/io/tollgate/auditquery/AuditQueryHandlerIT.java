@@ -112,4 +112,17 @@ class AuditQueryHandlerIT {
         assertEquals("verify", read.action());
         assertTrue(!Json.mapper().writeValueAsString(read).contains("valid"));
     }
+
+    @Test
+    void verifyWhenRangeLongerThanTheSynchronousBoundThenProblemNamingTheBoundAndNothingVerified() throws Exception {
+        AuditQueryHandler bounded = new AuditQueryHandler(bed.audit.query(), bed.audit.verifier(), bed.audit.complianceReporter(),
+                bed.audit.platform().audit(), 1);
+        APIGatewayV2HTTPResponse response = bounded.handleRequest(
+                EventLoader.loadApiGatewayHttpEvent("../../events/audit-verify.json"), null);
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertTrue(response.getHeaders().get("Content-Type").startsWith("application/problem+json"));
+        JsonNode error = json(response).get("errors").get(0);
+        assertEquals("range_too_large", error.get("code").asText());
+        assertTrue(error.get("message").asText().contains("at most 1."), error.toString());
+    }
 }

@@ -14,8 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 
 /**
- * The AWS JSON protocol (1.1, or 1.0 for SQS) on loopback, shared by the local stand-ins of AWS
- * services ({@link SecretsManagerLocalServer}, {@link KmsLocalServer}, {@link SqsLocalServer}):
+ * The AWS JSON protocol 1.1 on loopback, shared by the local stand-ins of AWS
+ * services ({@link SecretsManagerLocalServer}, {@link KmsLocalServer}):
  * one {@code POST /} per call, the
  * operation in {@code X-Amz-Target}, JSON in and out, service errors as HTTP 400 with
  * {@code __type} and {@code message} (what the SDK v2 reads into its typed exceptions), and a
@@ -42,13 +42,8 @@ abstract class AwsJsonProtocolServer implements AutoCloseable {
     }
 
     AwsJsonProtocolServer(String serviceName, String threadName, int threads) {
-        this(serviceName, threadName, threads, "1.1");
-    }
-
-    /** @param protocolVersion the AWS JSON protocol version: {@code 1.0} or {@code 1.1} */
-    AwsJsonProtocolServer(String serviceName, String threadName, int threads, String protocolVersion) {
         this.serviceName = serviceName;
-        this.contentType = "application/x-amz-json-" + protocolVersion;
+        this.contentType = "application/x-amz-json-1.1";
         try {
             server = HttpServer.create(new InetSocketAddress(DynamoDbLocalServer.HOST, 0), 0);
         } catch (IOException e) {

@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves the few intrinsic functions an environment variable uses ({@code Ref}, {@code Fn::GetAtt ... Arn},
- * {@code Fn::Sub}, {@code Fn::Join}) to what they mean on a developer machine: a resource's local name is its
- * logical id, a parameter is its {@code Default}, pseudo parameters are fixed local values. Anything else is
- * refused with {@link Unresolvable} rather than guessed.
+ * {@code Fn::Sub}, {@code Fn::Join}, {@code Fn::If}) to what they mean on a developer machine: a resource's local
+ * name is its logical id, a parameter is its {@code Default}, pseudo parameters are fixed local values, and a
+ * condition ({@code Fn::Equals}, {@code Fn::Not}, {@code Condition}) is evaluated over those defaults. Anything
+ * else is refused with {@link Unresolvable} rather than guessed.
  */
 final class LocalIntrinsics {
 
@@ -31,10 +32,12 @@ final class LocalIntrinsics {
 
     private final Map<String, Object> parameters;
     private final Map<String, Map<String, Object>> resources;
+    private final Map<String, Object> conditions;
 
-    LocalIntrinsics(Map<String, Object> parameters, Map<String, Map<String, Object>> resources) {
+    LocalIntrinsics(Map<String, Object> parameters, Map<String, Map<String, Object>> resources, Map<String, Object> conditions) {
         this.parameters = parameters;
         this.resources = resources;
+        this.conditions = conditions;
     }
 
     /** Why a value has no local meaning; the caller adds where the value was found. */
@@ -67,8 +70,47 @@ final class LocalIntrinsics {
             case "Fn::GetAtt" -> getAtt(argument);
             case "Fn::Sub" -> sub(argument);
             case "Fn::Join" -> join(argument);
+            case "Fn::If" -> when(argument);
             default -> throw new Unresolvable(function + " is not supported locally");
         };
+    }
+
+    private String when(Object argument) throws Unresolvable {
+        if (!(argument instanceof List<?> list) || list.size() != 3) {
+            throw new Unresolvable("Fn::If needs [Condition, then, else], got " + argument);
+        }
+        return resolve(condition(string(list.get(0), "Fn::If")) ? list.get(1) : list.get(2));
+    }
+
+    private boolean condition(String name) throws Unresolvable {
+        if (!conditions.containsKey(name)) {
+            throw new Unresolvable("no condition " + name);
+        }
+        return holds(conditions.get(name));
+    }
+
+    private boolean holds(Object expression) throws Unresolvable {
+        if (expression instanceof Map<?, ?> map && map.size() == 1) {
+            Object argument = map.values().iterator().next();
+            switch (map.keySet().iterator().next().toString()) {
+                case "Condition" -> {
+                    return condition(string(argument, "Condition"));
+                }
+                case "Fn::Not" -> {
+                    if (argument instanceof List<?> list && list.size() == 1) {
+                        return !holds(list.get(0));
+                    }
+                }
+                case "Fn::Equals" -> {
+                    if (argument instanceof List<?> list && list.size() == 2) {
+                        return resolve(list.get(0)).equals(resolve(list.get(1)));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        throw new Unresolvable("condition " + expression + " is not supported locally");
     }
 
     private String ref(String name) throws Unresolvable {

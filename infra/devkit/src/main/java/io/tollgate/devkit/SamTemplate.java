@@ -106,7 +106,7 @@ public final class SamTemplate {
     /** Every {@code AWS::Serverless::Function}, in template order. */
     public List<FunctionSpec> functions() {
         LocalIntrinsics intrinsics = new LocalIntrinsics(optionalMap(document.get("Parameters"), "Parameters"),
-                resources);
+                resources, optionalMap(document.get("Conditions"), "Conditions"));
         Map<String, Object> globals = globalsOf("Function");
         List<FunctionSpec> functions = new ArrayList<>();
         resourcesOfType(FUNCTION_TYPE).forEach((id, properties) -> {
@@ -349,7 +349,8 @@ public final class SamTemplate {
             String where = functionId + ".Events." + eventId + ".Properties";
             Map<String, Object> eventProperties = optionalMap(event.get("Properties"), where);
             String expressionKey = "Schedule".equals(type) ? "Schedule" : "ScheduleExpression";
-            schedules.add(new ScheduleSpec(String.valueOf(eventProperties.getOrDefault("Name", eventId)),
+            Object name = eventProperties.get("Name");
+            schedules.add(new ScheduleSpec(name instanceof String literal ? literal : eventId,
                     requiredString(eventProperties.get(expressionKey), where + "." + expressionKey)));
         });
         return schedules;
@@ -369,7 +370,11 @@ public final class SamTemplate {
                 && pair.size() == 2 && "Arn".equals(pair.get(1)) && pair.get(0) instanceof String functionId) {
             return functionId;
         }
-        throw new SamTemplateException(where + ".FunctionArn must be !GetAtt <Function>.Arn, got " + functionArn);
+        if (functionArn instanceof Map<?, ?> ref && ref.get("Ref") instanceof String alias && alias.endsWith(".Alias")) {
+            return alias.substring(0, alias.length() - ".Alias".length());
+        }
+        throw new SamTemplateException(where + ".FunctionArn must be !GetAtt <Function>.Arn or !Ref <Function>.Alias, got "
+                + functionArn);
     }
 
     private List<String> identitySources(Map<String, Object> identity) {

@@ -123,6 +123,33 @@ class SamTemplateTest {
     }
 
     @Test
+    void functionsWhenVariableIsFnIfThenTheConditionIsEvaluatedOverParameterDefaults() {
+        String yaml = """
+                Parameters:
+                  DomainName: {Type: String, Default: ""}
+                  Issuer: {Type: String, Default: "https://issuer.test"}
+                  Mode: {Type: String, Default: "strict"}
+                Conditions:
+                  HasDomain: !Not [!Equals [!Ref DomainName, ""]]
+                  Strict: !Equals [!Ref Mode, strict]
+                  StrictToo: !Condition Strict
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handleRequest
+                      CodeUri: .
+                      Environment:
+                        Variables:
+                          ISSUER: !If [HasDomain, !Sub "https://${DomainName}", !Ref Issuer]
+                          MODE: !If [StrictToo, enabled, disabled]
+                """;
+        Map<String, String> env = SamTemplate.parse(yaml, "t").function("Fn").orElseThrow().environment();
+        assertEquals("https://issuer.test", env.get("ISSUER"));
+        assertEquals("enabled", env.get("MODE"));
+    }
+
+    @Test
     void functionsWhenHandlerHasNoMethodThenHandleRequestAndOwnCodeUri() {
         FunctionSpec publicFunction = template.function("PublicFunction").orElseThrow();
         assertEquals("handleRequest", publicFunction.handlerMethod());

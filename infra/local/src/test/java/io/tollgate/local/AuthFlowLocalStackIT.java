@@ -10,7 +10,7 @@ import org.testcontainers.localstack.LocalStackContainer;
 /**
  * {@link AuthFlowScenario} on LocalStack (issue 11): DynamoDB, KMS, Secrets Manager and SQS as
  * LocalStack emulates them, so the flow meets another implementation of each service than the
- * devkit's ({@link AuthFlowAwsProtocolIT}) — in particular LocalStack's own SQS FIFO semantics,
+ * moto's ({@link AuthFlowMotoIT}) — in particular LocalStack's own SQS FIFO semantics,
  * KMS ciphertext format and Secrets Manager version stages.
  *
  * <p>Runs where a Docker engine exists; skipped (not failed) elsewhere:

@@ -74,7 +74,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The whole authentication path through the real AWS SDK v2 clients and the production adapters
  * ({@link SecretsManagerSigningKeyStore}, {@link KmsDataKeyProvider}, {@link KmsDigestSigner},
  * {@link SqsAuditPublisher}, {@link SqsRejectedEventSink}), written once for every environment that
- * speaks the AWS protocols ({@link AuthFlowLocalStackIT}, {@link AuthFlowAwsProtocolIT}).
+ * speaks the AWS protocols ({@link AuthFlowLocalStackIT}, {@link AuthFlowMotoIT}).
  *
  * <p>{@link #deploy} creates what the stack would: the template's tables (from {@code template.yaml},
  * by the devkit's {@link TableProvisioner}), a KMS data key and an audit digest signing key, the FIFO
@@ -371,6 +371,39 @@ final class AuthFlowScenario implements AutoCloseable {
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
         return Json.mapper().readTree(response.getBody());
+    }
+
+    /**
+     * Drives the four rotation steps of the real {@code KeyRotationHandler} for {@code token}, as Secrets Manager
+     * does once it has staged {@code token} as {@code AWSPENDING}: afterwards the token is {@code AWSCURRENT},
+     * the version that was current is {@code AWSPREVIOUS}, and the new set is the published one.
+     */
+    void rotateSigningKeys(String token) {
+        Map<String, java.util.List<String>> before = secrets.describeSecret(r -> r.secretId(secretId)).versionIdsToStages();
+        String current = before.entrySet().stream().filter(e -> e.getValue().contains("AWSCURRENT")).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        // The next key may sign only 10 minutes after its publication (caches): the rotation runs 11 minutes later.
+        Clock later = Clock.offset(CLOCK, Duration.ofMinutes(11));
+        io.tollgate.keyrotation.KeyRotationHandler rotation = new io.tollgate.keyrotation.KeyRotationHandler(
+                new io.tollgate.token.SigningKeyRotation(secrets, new PublishedSigningKeys(dynamoDb, services.config().tables()),
+                        SigningKeyRotationPlan.defaults(), later, RANDOM), services.audit());
+        for (String step : java.util.List.of("createSecret", "setSecret", "testSecret", "finishSecret")) {
+            rotation.handleRequest(Map.of("SecretId", secretId, "ClientRequestToken", token, "Step", step),
+                    new io.tollgate.devkit.LocalLambdaContext(token, "KeyRotationFunction", Duration.ofSeconds(60), later));
+        }
+        Map<String, java.util.List<String>> after = secrets.describeSecret(r -> r.secretId(secretId)).versionIdsToStages();
+        assertTrue(after.get(token).contains("AWSCURRENT"), after.toString());
+        assertTrue(after.get(current).contains("AWSPREVIOUS"), after.toString());
+        assertEquals(token, new PublishedSigningKeys(dynamoDb, services.config().tables()).load().orElseThrow().versionId());
+    }
+
+    /** The signing-key secret's id and the client that reaches its Secrets Manager. */
+    String signingKeySecretId() {
+        return secretId;
+    }
+
+    SecretsManagerClient secretsManager() {
+        return secrets;
     }
 
     @Override

@@ -57,6 +57,56 @@ class TemplateChecksTest {
         assertEquals(List.of("arm64"), globals.get("Architectures"));
         assertEquals("PublishedVersions", ((Map<String, Object>) globals.get("SnapStart")).get("ApplyOn"));
         assertTrue(globals.containsKey("AutoPublishAlias"), "SnapStart applies to published versions only");
+        assertEquals(true, globals.get("AutoPublishAliasAllProperties"), "a configuration-only change must reach the alias too");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void authorizerAndRotationInvokeTheLiveAliasSoSnapStartApplies() {
+        Map<String, Object> authorizer = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) properties(
+                resources.get("TollgateHttpApi")).get("Auth")).get("Authorizers")).get("TollgateAuthorizer");
+        assertEquals(Map.of("Ref", "AuthorizerFunction.Alias"), authorizer.get("FunctionArn"));
+        assertEquals(Map.of("Ref", "KeyRotationFunction.Alias"), properties(resources.get("SigningKeysRotation")).get("RotationLambdaARN"));
+    }
+
+    @Test
+    void rotationScheduleWaitsForItsInvokePermissionWhichOnlyTheSigningKeySecretMayUse() {
+        Map<String, Object> rotation = resources.get("SigningKeysRotation");
+        Object dependsOn = rotation.get("DependsOn");
+        assertTrue(dependsOn != null && (dependsOn.equals("KeyRotationInvokePermission")
+                || dependsOn instanceof List<?> list && list.contains("KeyRotationInvokePermission")),
+                "RotateImmediatelyOnUpdate invokes the function while the stack is created: " + dependsOn);
+        Map<String, Object> permission = properties(resources.get("KeyRotationInvokePermission"));
+        assertEquals(Map.of("Ref", "SigningKeysSecret"), permission.get("SourceArn"));
+        assertEquals(properties(rotation).get("RotationLambdaARN"), permission.get("FunctionName"), "the permission is on what is invoked");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void alarmTopicIsEncryptedWithAKeyCloudWatchMayUseAndThatIsNotTheDataKey() {
+        Object keyRef = properties(resources.get("AlarmTopic")).get("KmsMasterKeyId");
+        assertTrue(keyRef instanceof Map<?, ?> ref && ref.get("Ref") instanceof String, String.valueOf(keyRef));
+        String key = (String) ((Map<String, Object>) keyRef).get("Ref");
+        assertFalse("DataKey".equals(key), "CloudWatch would need DataKey, which protects every table");
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) properties(resources.get(key))
+                .get("KeyPolicy")).get("Statement");
+        assertTrue(statements.stream().anyMatch(s -> Map.of("Service", "cloudwatch.amazonaws.com").equals(s.get("Principal"))
+                && listed(s, "Action").containsAll(List.of("kms:Decrypt", "kms:GenerateDataKey*"))),
+                "CloudWatch may encrypt alarm notifications with " + key);
+    }
+
+    @Test
+    void keysAreRetainedAndTheBackupVaultHasItsOwnKeyAndAStackUniqueName() {
+        for (var entry : resources.entrySet()) {
+            if ("AWS::KMS::Key".equals(entry.getValue().get("Type"))) {
+                assertEquals("Retain", entry.getValue().get("DeletionPolicy"), entry.getKey());
+                assertEquals("Retain", entry.getValue().get("UpdateReplacePolicy"), entry.getKey());
+            }
+        }
+        Map<String, Object> vault = properties(resources.get("TableBackupVault"));
+        assertFalse(String.valueOf(vault.get("EncryptionKeyArn")).contains("DataKey"), "the vault has its own key");
+        assertTrue(String.valueOf(vault.get("BackupVaultName")).contains("AWS::StackId"),
+                "a retained vault named after the stack name alone blocks re-creating the stack: " + vault.get("BackupVaultName"));
     }
 
     private static Map<String, Object> rawTemplate() {
@@ -89,6 +139,7 @@ class TemplateChecksTest {
     @Test
     void everyRefAndGetAttNamesAResourceOrParameter() {
         Set<String> known = new java.util.HashSet<>(resources.keySet());
+        template.functions().forEach(function -> known.add(function.logicalId() + "Role"));
         Object parameters = rawTemplate().get("Parameters");
         if (parameters instanceof Map<?, ?> map) {
             map.keySet().forEach(k -> known.add(k.toString()));
@@ -102,7 +153,7 @@ class TemplateChecksTest {
         if (node instanceof Map<?, ?> map) {
             for (var entry : map.entrySet()) {
                 if ("Ref".equals(entry.getKey()) && entry.getValue() instanceof String ref
-                        && !ref.startsWith("AWS::") && !known.contains(ref)) {
+                        && !ref.startsWith("AWS::") && !known.contains(ref.replaceFirst("\\.Alias$", ""))) {
                     dangling.add(ref);
                 } else if ("Fn::GetAtt".equals(entry.getKey()) && entry.getValue() instanceof List<?> list
                         && !known.contains(String.valueOf(list.get(0)))) {
@@ -124,16 +175,19 @@ class TemplateChecksTest {
                 continue;
             }
             List<Object> policies = (List<Object>) properties(entry.getValue()).get("Policies");
-            assertTrue(policies != null && !policies.isEmpty(), entry.getKey() + " has no policy");
-            for (Object policy : policies) {
-                assertTrue(policy instanceof Map, entry.getKey() + ": use inline statements, not managed policies");
-                for (Map<String, Object> statement : (List<Map<String, Object>>) ((Map<String, Object>) policy).get("Statement")) {
-                    for (Object action : listed(statement, "Action")) {
-                        assertFalse(String.valueOf(action).contains("*"), entry.getKey() + " action " + action);
-                    }
-                    for (Object target : listed(statement, "Resource")) {
-                        assertFalse("*".equals(target), entry.getKey() + " has Resource *");
-                    }
+            if (policies != null) {
+                for (Object policy : policies) {
+                    assertTrue(policy instanceof Map, entry.getKey() + ": use inline statements, not managed policies");
+                }
+            }
+            List<Map<String, Object>> statements = statements(entry.getKey());
+            assertFalse(statements.isEmpty(), entry.getKey() + " has no policy");
+            for (Map<String, Object> statement : statements) {
+                for (Object action : listed(statement, "Action")) {
+                    assertFalse(String.valueOf(action).contains("*"), entry.getKey() + " action " + action);
+                }
+                for (Object target : listed(statement, "Resource")) {
+                    assertFalse("*".equals(target), entry.getKey() + " has Resource *");
                 }
             }
         }
@@ -230,7 +284,8 @@ class TemplateChecksTest {
         }
         assertEquals(Map.of(io.tollgate.platform.TollgateConfig.MFA_PEPPER_SECRET_ID,
                         List.of("AccountFunction", "MfaVerifyFunction"),
-                        io.tollgate.platform.TollgateConfig.EMAIL_INDEX_SECRET_ID, List.of("AdminFunction", "PrivacyFunction")),
+                        io.tollgate.platform.TollgateConfig.EMAIL_INDEX_SECRET_ID, List.of("AdminFunction",
+                                "FirstSuperAdminFunction", "PrivacyFunction")),
                 needing, "the functions whose code needs each secret");
     }
 
@@ -288,10 +343,23 @@ class TemplateChecksTest {
         return statement.get(field) instanceof List<?> list ? (List<Object>) list : List.of(statement.get(field));
     }
 
+    /**
+     * The statements a function's role allows: its {@code Policies}, or, for a function with its own
+     * {@code Role: !GetAtt XRole.Arn}, the inline policies of that role.
+     */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(String function) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object policy : (List<Object>) properties(resources.get(function)).getOrDefault("Policies", List.of())) {
+        List<Object> documents = new ArrayList<>((List<Object>) properties(resources.get(function)).getOrDefault("Policies", List.of()));
+        if (properties(resources.get(function)).get("Role") instanceof Map<?, ?> role
+                && role.get("Fn::GetAtt") instanceof List<?> getAtt) {
+            Map<String, Object> roleResource = resources.get(String.valueOf(getAtt.get(0)));
+            assertEquals("AWS::IAM::Role", roleResource.get("Type"), function + " names its role by !GetAtt Role.Arn");
+            for (Map<String, Object> policy : (List<Map<String, Object>>) properties(roleResource).getOrDefault("Policies", List.of())) {
+                documents.add(policy.get("PolicyDocument"));
+            }
+        }
+        for (Object policy : documents) {
             if (policy instanceof Map<?, ?> document && document.get("Statement") instanceof List<?> statements) {
                 out.addAll((List<Map<String, Object>>) statements);
             }
@@ -313,9 +381,15 @@ class TemplateChecksTest {
             }
             String function = entry.getKey();
             List<String> readable = new ArrayList<>();
+            List<String> primable = new ArrayList<>();
             for (Map<String, Object> statement : statements(function)) {
                 if ("Allow".equals(statement.get("Effect")) && listed(statement, "Action").contains("dynamodb:GetItem")) {
-                    listed(statement, "Resource").stream().map(String::valueOf).filter(target -> !target.contains("/index/")).forEach(readable::add);
+                    List<String> targets = listed(statement, "Resource").stream().map(String::valueOf)
+                            .filter(target -> !target.contains("/index/")).toList();
+                    readable.addAll(targets);
+                    if (allowsKey(statement.get("Condition"), io.tollgate.platform.SnapStartPriming.PRIMING_KEY)) {
+                        primable.addAll(targets);
+                    }
                 }
             }
             Object environment = properties(entry.getValue()).get("Environment");
@@ -328,9 +402,36 @@ class TemplateChecksTest {
             assertTrue(table instanceof Map<?, ?> ref && ref.get("Ref") instanceof String,
                     function + " names its priming table by Ref: " + table);
             String name = (String) ((Map<String, Object>) table).get("Ref");
-            assertTrue(readable.stream().anyMatch(target -> target.matches(".*\\b" + name + "\\b.*")),
-                    function + " primes by reading " + name + " but may only GetItem " + readable);
+            assertTrue(primable.stream().anyMatch(target -> target.matches(".*\\b" + name + "\\b.*")),
+                    function + " primes by reading " + io.tollgate.platform.SnapStartPriming.PRIMING_KEY + " in " + name
+                            + " but its conditions allow that GetItem only in " + primable + " (of " + readable + ")");
         }
+    }
+
+    /**
+     * Whether a statement's {@code Condition} lets a request on partition key {@code key} through: none, or
+     * only {@code dynamodb:LeadingKeys} patterns of which one matches. Any other condition key counts as not
+     * allowing it, so the check errs on the side of a denial.
+     */
+    @SuppressWarnings("unchecked")
+    private static boolean allowsKey(Object condition, String key) {
+        if (condition == null) {
+            return true;
+        }
+        for (var operator : ((Map<String, Object>) condition).entrySet()) {
+            Map<String, Object> keys = (Map<String, Object>) operator.getValue();
+            if (!Set.of("ForAllValues:StringLike", "ForAllValues:StringEquals").contains(operator.getKey())
+                    || !keys.keySet().equals(Set.of("dynamodb:LeadingKeys"))) {
+                return false;
+            }
+            Object patterns = keys.get("dynamodb:LeadingKeys");
+            List<Object> values = patterns instanceof List<?> list ? (List<Object>) list : List.of(patterns);
+            boolean like = operator.getKey().endsWith("StringLike");
+            if (values.stream().map(String::valueOf).noneMatch(p -> like ? matches(p, key) : p.equals(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -458,5 +559,200 @@ class TemplateChecksTest {
                     || function.httpRoutes().isEmpty();
             assertTrue(covered, function.logicalId() + " has no sample event for any of its routes");
         }
+    }
+
+    /**
+     * A compromised login (or any other) function must not be able to publish its own signing key or API-key
+     * look-up: explicit denies on every other function's role, whatever its own statements allow.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyKeyRotationWritesSigningKeysAndOnlyAccountAndAdminWriteApiKeyLookups() {
+        assertDeniedToAllFunctionsBut("SigningKeysWriteGuard", "SIGNING_KEYS", Set.of("KeyRotationFunction"));
+        assertDeniedToAllFunctionsBut("ApiKeyLookupWriteGuard", "APIKEY#k1", Set.of("AccountFunction", "AdminFunction",
+                "AuthorizerFunction", "AnomalyDetectionFunction", "AnomalySweepFunction"));
+        assertAnomalyFunctionsOnlyRevokeApiKeyLookups();
+        List<String> writes = List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+        for (Map<String, Object> statement : statements("AuthorizerFunction")) {
+            boolean writesSecurity = "Allow".equals(statement.get("Effect"))
+                    && listed(statement, "Action").stream().anyMatch(writes::contains)
+                    && listed(statement, "Resource").contains(Map.of("Fn::GetAtt", List.of("SecurityTable", "Arn")));
+            Map<String, Object> condition = (Map<String, Object>) statement.getOrDefault("Condition", Map.of());
+            Object leading = ((Map<String, Object>) condition.getOrDefault("ForAllValues:StringLike", Map.of())).get("dynamodb:LeadingKeys");
+            if (!writesSecurity || leading instanceof List<?> patterns && patterns.stream().noneMatch(p -> matches(String.valueOf(p), "APIKEY#k1"))) {
+                continue;
+            }
+            assertEquals(List.of("dynamodb:UpdateItem"), listed(statement, "Action"), "the authorizer only stamps API-key use");
+            Object attributes = ((Map<String, Object>) condition.getOrDefault("ForAllValues:StringEquals", Map.of())).get("dynamodb:Attributes");
+            assertEquals(List.of("pk", "sk", "last_used_at"), attributes, "the authorizer may set last_used_at and nothing else");
+        }
+    }
+
+    /** An anomaly lock revokes the account's keys (ADR 0054): status and revoked_at, never a new or replaced look-up. */
+    @SuppressWarnings("unchecked")
+    private static void assertAnomalyFunctionsOnlyRevokeApiKeyLookups() {
+        Map<String, Object> policy = properties(resources.get("ApiKeyRevokeOnlyGuard"));
+        assertEquals(List.of(Map.of("Ref", "AnomalyDetectionFunctionRole"), Map.of("Ref", "AnomalySweepFunctionRole")),
+                policy.get("Roles"));
+        List<Map<String, Object>> denies = (List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument"))
+                .get("Statement");
+        Map<String, Object> writes = denies.get(0);
+        assertEquals("Deny", writes.get("Effect"));
+        assertTrue(listed(writes, "Action").containsAll(List.of("dynamodb:PutItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete")));
+        assertFalse(listed(writes, "Action").contains("dynamodb:UpdateItem"));
+        Map<String, Object> updates = denies.get(1);
+        assertEquals("Deny", updates.get("Effect"));
+        assertEquals(List.of("dynamodb:UpdateItem"), listed(updates, "Action"));
+        Map<String, Object> condition = (Map<String, Object>) updates.get("Condition");
+        assertEquals(List.of("APIKEY#*"), ((Map<String, Object>) condition.get("ForAnyValue:StringLike")).get("dynamodb:LeadingKeys"));
+        assertEquals(List.of("pk", "sk", "status", "revoked_at"),
+                ((Map<String, Object>) condition.get("ForAnyValue:StringNotEquals")).get("dynamodb:Attributes"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertDeniedToAllFunctionsBut(String guard, String protectedKey, Set<String> exempt) {
+        Map<String, Object> policy = properties(resources.get(guard));
+        assertEquals("AWS::IAM::ManagedPolicy", resources.get(guard).get("Type"));
+        Map<String, Object> deny = ((List<Map<String, Object>>) ((Map<String, Object>) policy.get("PolicyDocument")).get("Statement")).getFirst();
+        assertEquals("Deny", deny.get("Effect"));
+        assertTrue(listed(deny, "Action").containsAll(List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete")), guard);
+        assertEquals(Map.of("Fn::GetAtt", List.of("SecurityTable", "Arn")), deny.get("Resource"));
+        List<Object> patterns = (List<Object>) ((Map<String, Object>) ((Map<String, Object>) deny.get("Condition"))
+                .get("ForAnyValue:StringLike")).get("dynamodb:LeadingKeys");
+        assertTrue(patterns.stream().anyMatch(p -> matches(String.valueOf(p), protectedKey)), guard + " covers " + protectedKey);
+        Set<Object> expected = new java.util.HashSet<>();
+        template.functions().stream().map(FunctionSpec::logicalId).filter(id -> !exempt.contains(id))
+                .forEach(id -> expected.add(Map.of("Ref", id + "Role")));
+        assertEquals(expected, Set.copyOf((List<Object>) policy.get("Roles")), guard + " is attached to every function role but " + exempt);
+    }
+
+    /** IAM StringLike: {@code *} matches any text. */
+    private static boolean matches(String pattern, String value) {
+        return value.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
+    }
+
+    /** Functions nobody calls over HTTP fail silently unless an alarm watches them; the API's 5xx and latency too. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionWithoutAnHttpRouteHasAnErrorsAlarmAndTheHttpApiHas5xxAndLatencyAlarms() {
+        Map<String, Set<Object>> watched = new java.util.HashMap<>();
+        for (Map<String, Object> resource : resources.values()) {
+            if ("AWS::CloudWatch::Alarm".equals(resource.get("Type"))) {
+                Map<String, Object> alarm = properties(resource);
+                assertEquals(List.of(Map.of("Ref", "AlarmTopic")), alarm.get("AlarmActions"));
+                for (Map<String, Object> dimension : (List<Map<String, Object>>) alarm.getOrDefault("Dimensions", List.of())) {
+                    watched.computeIfAbsent(alarm.get("Namespace") + "/" + alarm.get("MetricName"), k -> new java.util.HashSet<>())
+                            .add(dimension.get("Value"));
+                }
+            }
+        }
+        for (FunctionSpec function : template.functions()) {
+            // FirstSuperAdminFunction runs only when an operator invokes it, and the operator reads its answer.
+            if (function.httpRoutes().isEmpty() && !function.logicalId().equals("FirstSuperAdminFunction")) {
+                assertTrue(watched.getOrDefault("AWS/Lambda/Errors", Set.of()).contains(Map.of("Ref", function.logicalId())),
+                        function.logicalId() + " has no Errors alarm");
+            }
+        }
+        for (String metric : List.of("AWS/ApiGateway/5xx", "AWS/ApiGateway/Latency")) {
+            assertTrue(watched.getOrDefault(metric, Set.of()).contains(Map.of("Ref", "TollgateHttpApi")), metric);
+        }
+    }
+
+    /** EventBridge Scheduler, not the older rules: retries with a bound, a dead-letter queue, names unique per stack. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyScheduleIsAnEventBridgeSchedulerScheduleWithRetriesAndADeadLetterQueue() {
+        int schedules = 0;
+        for (FunctionSpec function : template.functions()) {
+            Map<String, Object> events = (Map<String, Object>) properties(resources.get(function.logicalId())).getOrDefault("Events", Map.of());
+            for (var event : events.entrySet()) {
+                Map<String, Object> definition = (Map<String, Object>) event.getValue();
+                String where = function.logicalId() + "." + event.getKey();
+                assertFalse("Schedule".equals(definition.get("Type")), where + ": use ScheduleV2 (EventBridge Scheduler)");
+                if (!"ScheduleV2".equals(definition.get("Type"))) {
+                    continue;
+                }
+                schedules++;
+                Map<String, Object> p = (Map<String, Object>) definition.get("Properties");
+                Map<String, Object> retry = (Map<String, Object>) p.get("RetryPolicy");
+                assertTrue(retry != null && ((Number) retry.get("MaximumRetryAttempts")).intValue() > 0, where + " retries");
+                assertEquals(Map.of("Arn", Map.of("Fn::GetAtt", List.of("ScheduleDeadLetterQueue", "Arn"))), p.get("DeadLetterConfig"), where);
+                assertTrue(String.valueOf(p.get("Name")).contains("${AWS::StackName}"), where + ": schedule names are unique per account and region");
+            }
+        }
+        assertEquals(4, schedules, "audit digest, retention, anomaly sweep, alert digest");
+    }
+
+    /**
+     * The audit stream's filter, evaluated as Lambda evaluates it, against a recorded stream (inserts of chained
+     * events, a head update): it lets through exactly the records detection reads (inserted {@code SEQ#n} items).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void auditStreamFilterPassesExactlyTheRecordsDetectionReads() throws Exception {
+        Map<String, Object> event = (Map<String, Object>) ((Map<String, Object>) properties(resources.get("AnomalyDetectionFunction"))
+                .get("Events")).get("AuditStream");
+        List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) event
+                .get("Properties")).get("FilterCriteria")).get("Filters");
+        assertEquals(1, filters.size());
+        com.fasterxml.jackson.databind.JsonNode pattern = io.tollgate.json.Json.mapper().readTree((String) filters.getFirst().get("Pattern"));
+        com.fasterxml.jackson.databind.JsonNode stream = io.tollgate.json.Json.mapper().readTree(
+                template.location().orElseThrow().getParent().resolve("events/anomaly-credential-stuffing-stream.json").toFile());
+        int passed = 0;
+        int read = 0;
+        for (com.fasterxml.jackson.databind.JsonNode record : stream.get("Records")) {
+            boolean detectionReads = "INSERT".equals(record.get("eventName").asText())
+                    && record.at("/dynamodb/NewImage/sk/S").asText().startsWith("SEQ#");
+            assertEquals(detectionReads, filterMatches(pattern, record), record.at("/dynamodb/NewImage/sk/S").asText());
+            passed += filterMatches(pattern, record) ? 1 : 0;
+            read += detectionReads ? 1 : 0;
+        }
+        assertTrue(read > 0 && passed == read && stream.get("Records").size() > read, "the sample has records of both kinds");
+    }
+
+    /** Lambda event filtering: every pattern key must be present; a list matches a value equal to one literal or prefix. */
+    private static boolean filterMatches(com.fasterxml.jackson.databind.JsonNode pattern, com.fasterxml.jackson.databind.JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return false;
+        }
+        if (pattern.isArray()) {
+            for (com.fasterxml.jackson.databind.JsonNode option : pattern) {
+                if (option.isObject() && option.has("prefix") ? value.isTextual() && value.asText().startsWith(option.get("prefix").asText())
+                        : option.equals(value)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (var field : pattern.properties()) {
+            if (!filterMatches(field.getValue(), value.get(field.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One host for issuer, JWKS URL, cookies and WebAuthn origins: the custom domain when one is given. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void customDomainServesTheApiAndTheIssuerDerivesFromIt() {
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) rawTemplate().get("Globals")).get("Function");
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) globals.get("Environment")).get("Variables");
+        assertEquals(Map.of("Fn::If", List.of("HasCustomDomain", Map.of("Fn::Sub", "https://${DomainName}"), Map.of("Ref", "TokenIssuer"))),
+                variables.get("TOKEN_ISSUER"));
+        Map<String, Object> domain = resources.get("ApiDomain");
+        assertEquals("HasCustomDomain", domain.get("Condition"));
+        assertEquals(Map.of("Ref", "DomainName"), properties(domain).get("DomainName"));
+        Map<String, Object> configuration = ((List<Map<String, Object>>) properties(domain).get("DomainNameConfigurations")).getFirst();
+        assertEquals(Map.of("Ref", "CertificateArn"), configuration.get("CertificateArn"));
+        assertEquals("TLS_1_2", configuration.get("SecurityPolicy"));
+        Map<String, Object> mapping = resources.get("ApiDomainMapping");
+        assertEquals("HasCustomDomain", mapping.get("Condition"));
+        assertEquals(Map.of("Ref", "TollgateHttpApi"), properties(mapping).get("ApiId"));
+        assertEquals(Map.of("Fn::If", List.of("HasCustomDomain", true, false)),
+                properties(resources.get("TollgateHttpApi")).get("DisableExecuteApiEndpoint"), "one host when a domain is set");
+        assertTrue(((Map<String, Object>) rawTemplate().get("Rules")).containsKey("CustomDomainHasACertificate"));
     }
 }

@@ -32,6 +32,25 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                 services.config().tokenIssuer()));
     }
 
+    private static UserProvisioning provisioning(TollgateServices services, AdminAuthority authority,
+                                                 CommonPasswords commonPasswords) {
+        return new UserProvisioning(services.userDirectory(), services.passwordHasher(), commonPasswords, services.audit(),
+                services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
+    }
+
+    /**
+     * The one-time creation of a fresh stack's first {@code super_admin} (ADR 0065). The invited administrator's
+     * e-mail address is stored protected (ADR 0046), so the function fails at init without the blind-index key.
+     */
+    public static FirstSuperAdmin firstSuperAdmin(TollgateServices services) {
+        services.emailProtection();
+        AdminAuthority authority = AdminAuthority.bundled(AdministrationRepository.of(services));
+        return new FirstSuperAdmin(services.dynamoDb(), services.config().tables().identity(), services.userDirectory(),
+                provisioning(services, authority, CommonPasswords.load()), new PasswordChangeTickets(services.dynamoDb(),
+                        services.config().tables(), new OpaqueTokens(services.random()), services.clock()),
+                services.defaultSettings(), services.clock());
+    }
+
     /**
      * The administration of a container; it needs the e-mail protection (ADR 0046), so a function
      * deployed without the blind-index key fails here, at its init, not on its first e-mail.
@@ -41,8 +60,7 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
         AdministrationRepository repository = AdministrationRepository.of(services);
         AdminAuthority authority = AdminAuthority.bundled(repository);
         CommonPasswords commonPasswords = CommonPasswords.load();
-        UserProvisioning provisioning = new UserProvisioning(services.userDirectory(), services.passwordHasher(), commonPasswords, services.audit(),
-                services.clock(), profile -> authority.profile(profile).map(AccessPolicy::roles).orElse(Set.of()));
+        UserProvisioning provisioning = provisioning(services, authority, commonPasswords);
         UserAdministration users = new UserAdministration(authority, repository, provisioning,
                 SessionServices.create(services), new ApiKeyService(new ApiKeyRepository(services.dynamoDb(),
                         services.config().tables(), services.clock()), new ApiKeys(services.random()), services.audit(),

@@ -57,9 +57,15 @@ final class AlertingTestbed {
     }
 
     AlertDispatcher dispatcher(MailSender mail, SiemKeys keys, SiemForwarder.Sleeper sleeper) {
+        return dispatcher(mail, keys, sleeper, bed.metrics);
+    }
+
+    AlertDispatcher dispatcher(MailSender mail, SiemKeys keys, SiemForwarder.Sleeper sleeper,
+                               io.tollgate.observability.Metrics metrics) {
         return new AlertDispatcher(directory, deduplicator, digestStore, mail, new SiemForwarder(
-                HttpClient.newHttpClient(), keys, bed.clock, sleeper, SiemForwarder.RetryPolicy.defaults(), io.tollgate.net.WebhookTargets.anyAddress()),
-                bed.metrics, bed.clock);
+                HttpClient.newHttpClient(), keys, bed.clock, sleeper, SiemForwarder.RetryPolicy.defaults(),
+                io.tollgate.net.WebhookTargets.anyAddress()),
+                metrics, bed.clock);
     }
 
     AlertDigest digest() {

@@ -244,4 +244,47 @@ class SiemForwarderIT {
             assertEquals(List.of(), logs.linesContaining("s3cret"));
         }
     }
+
+    /**
+     * The real EMF line a failed forward writes, read the way CloudWatch reads it, must carry exactly the
+     * namespace, metric and dimension values {@code SiemForwardFailuresAlarm} watches in template.yaml;
+     * otherwise the alarm can never fire.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void dispatcherWhenForwardRefusedThenItsEmfLineIsTheMetricTheSiemAlarmWatches() throws Exception {
+        URI refusing = receiver(100, 400);
+        String withWebhook = world.tenant(AlertingTestbed.settings(List.of(), Duration.ofMinutes(15), refusing.toString()),
+                Map.of("root@acme.test", List.of("tenant_admin")));
+        secrets.createSecret(r -> r.name("tollgate/siem/" + withWebhook).secretString(KEY));
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        io.tollgate.observability.EmbeddedMetrics emf = new io.tollgate.observability.EmbeddedMetrics(
+                new java.io.PrintStream(stdout, true, StandardCharsets.UTF_8), world.bed.clock, "tollgate-AnomalyDetectionFunction-X1Y2");
+        AlertDispatcher dispatcher = world.dispatcher(world.mails::add, keys(), sleeps::add, emf);
+
+        assertEquals(java.util.Optional.of(SiemForwarder.Result.REFUSED), dispatcher.dispatch(world.alert(withWebhook,
+                AuditSeverity.HIGH, "rule-x", "ip:198.51.100.1", "event:a")).siem());
+
+        Map<String, Object> alarm = (Map<String, Object>) io.tollgate.devkit.SamTemplate.findFrom(java.nio.file.Path.of("")
+                .toAbsolutePath()).resources().get("SiemForwardFailuresAlarm").get("Properties");
+        String metric = (String) alarm.get("MetricName");
+        JsonNode line = stdout.toString(StandardCharsets.UTF_8).lines().map(text -> {
+            try {
+                return Json.mapper().readTree(text);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).filter(node -> node.has(metric)).findFirst().orElseThrow(() -> new AssertionError("no EMF line has " + metric));
+        JsonNode directive = line.get("_aws").get("CloudWatchMetrics").get(0);
+        assertEquals(alarm.get("Namespace"), directive.get("Namespace").asText());
+        List<String> emitted = new java.util.ArrayList<>();
+        directive.get("Dimensions").get(0).forEach(name -> emitted.add(name.asText()));
+        Map<String, String> watched = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> dimension : (List<Map<String, Object>>) alarm.get("Dimensions")) {
+            watched.put((String) dimension.get("Name"), (String) dimension.get("Value"));
+        }
+        assertEquals(java.util.Set.copyOf(watched.keySet()), java.util.Set.copyOf(emitted), "the alarm's dimension set");
+        watched.forEach((name, value) -> assertEquals(value, line.get(name).asText(), "dimension " + name));
+        assertTrue(line.get(metric).asDouble() >= (Double.valueOf(String.valueOf(alarm.get("Threshold")))), "one failure reaches the threshold");
+    }
 }

@@ -12,7 +12,9 @@ import java.util.Objects;
  * CloudWatch Embedded Metric Format (EMF): each {@link #put} writes one JSON object on its own line
  * to standard output, where the Lambda runtime forwards it to CloudWatch Logs, which extracts the
  * metrics asynchronously. No CloudWatch client, no API call on the request path, and nothing to
- * flush. Every measurement set carries the {@code Service} dimension (the function).
+ * flush. Every measurement set carries the {@code Service} dimension: the function, unless the caller
+ * names a service itself (the alerting code counts {@code Service=alerting} from two functions, and its
+ * alarm watches that one value).
  *
  * @see <a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html">EMF specification</a>
  */
@@ -64,7 +66,7 @@ public final class EmbeddedMetrics implements Metrics {
         StringBuilder out = new StringBuilder(directive.length() + 128);
         out.append("{\"_aws\":{\"Timestamp\":").append(clock.millis()).append(",\"CloudWatchMetrics\":[")
                 .append(directive).append("]},\"Service\":");
-        quote(out, service);
+        quote(out, dimensions.getOrDefault("Service", service));
         for (String name : names) {
             out.append(',');
             quote(out, name);

@@ -77,8 +77,11 @@ public final class SnapStartPriming implements Resource {
         });
     }
 
-    /** The key {@link #dynamoDbRead} asks for: every table's {@code pk}/{@code sk} pair, held by no item. */
-    static final String PRIMING_KEY = "SNAPSTART#PRIMING";
+    /**
+     * The key {@link #dynamoDbRead} asks for: every table's {@code pk}/{@code sk} pair, held by no item.
+     * Public so the template checks can prove each function's policy allows this read, conditions included.
+     */
+    public static final String PRIMING_KEY = "SNAPSTART#PRIMING";
 
     /**
      * Invoke priming of the AWS SDK (ADR 0049): one strongly consistent {@code GetItem} of

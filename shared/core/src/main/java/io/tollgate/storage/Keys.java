@@ -138,6 +138,14 @@ public final class Keys {
         return key(WEBAUTHN_PREFIX + ceremonyHash, "CEREMONY");
     }
 
+    /**
+     * The once-per-stack claim of the first {@code super_admin} (identity table): written on condition that
+     * it does not exist, so a fresh stack gets its first platform administrator exactly once.
+     */
+    public static Map<String, AttributeValue> firstSuperAdminClaim() {
+        return key("PLATFORM", "FIRST_SUPER_ADMIN");
+    }
+
     /** The public signing keys in force, written by the key rotation, read by authorizer and jwks. */
     public static Map<String, AttributeValue> publishedSigningKeys() {
         return key("SIGNING_KEYS", "PUBLISHED");

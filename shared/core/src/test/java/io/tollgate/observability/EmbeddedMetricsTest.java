@@ -46,10 +46,10 @@ class EmbeddedMetricsTest {
     }
 
     @Test
-    void putWhenDimensionNamedServiceThenTheFunctionNameWins() throws Exception {
-        metrics.put(Map.of("Service", "spoofed"), Map.of("SecurityEvents", Metrics.Measurement.count(1)));
+    void putWhenDimensionNamedServiceThenItNamesTheServiceOnceInsteadOfTheFunction() throws Exception {
+        metrics.put(Map.of("Service", "alerting"), Map.of("SiemForwardFailures", Metrics.Measurement.count(1)));
         JsonNode line = Json.mapper().readTree(bytes.toString(StandardCharsets.UTF_8));
-        assertEquals("LoginFunction", line.get("Service").asText());
+        assertEquals("alerting", line.get("Service").asText());
         assertEquals("[[\"Service\"]]", line.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions").toString());
     }
 

@@ -45,7 +45,33 @@ public final class ChainVerifier {
         this.digests = Objects.requireNonNull(digests, "digests");
     }
 
+    /** The range holds more chain positions than the caller would check at once; nothing but head and digests was read. */
+    public static final class RangeTooLargeException extends RuntimeException {
+        private final long positions;
+
+        RangeTooLargeException(long positions, long max) {
+            super("the range holds " + positions + " chain positions, more than " + max);
+            this.positions = positions;
+        }
+
+        public long positions() {
+            return positions;
+        }
+    }
+
+    /** Verifies the whole range, however long (the CLI, {@code ./tollgate audit verify}). */
     public VerificationReport verify(String tenantId, Optional<Instant> from, Optional<Instant> to) {
+        return verify(tenantId, from, to, Long.MAX_VALUE);
+    }
+
+    /**
+     * Verifies the range if it holds at most {@code maxPositions} chain positions, which keeps a synchronous
+     * caller (API Gateway answers within 30 s) within its time; consecutive ranges anchored on the signed
+     * digests cover a longer chain piece by piece.
+     *
+     * @throws RangeTooLargeException before any event is read, when the range is longer
+     */
+    public VerificationReport verify(String tenantId, Optional<Instant> from, Optional<Instant> to, long maxPositions) {
         ChainHead head = chains.readHead(tenantId);
         List<AuditDigests.Stored> stored = digests.all(tenantId);
         List<SignedDigest> valid = new ArrayList<>();
@@ -69,6 +95,9 @@ public final class ChainVerifier {
                     break;
                 }
             }
+        }
+        if (toSeq - fromSeq + 1 > maxPositions) {
+            throw new RangeTooLargeException(toSeq - fromSeq + 1, maxPositions);
         }
         Map<Long, SignedDigest> digestAt = new HashMap<>();
         for (SignedDigest digest : valid) {
