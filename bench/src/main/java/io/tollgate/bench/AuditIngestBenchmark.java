@@ -59,7 +59,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Audit ingest throughput on DynamoDB Local beside its baseline in the same run (issue 8): one
+ * Audit ingest throughput on DynamoDB Local beside its baseline in the same run: one
  * operation is one SQS batch of {@value #BATCH} events.
  *
  * <ul>

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The audit ingest ratio measured paired (issue 8, ADR 0047): the operations of
+ * The audit ingest ratio measured paired (ADR 0047): the operations of
  * {@link AuditIngestBenchmark} interleaved on one DynamoDB Local table in one JVM, so that the
  * load of a shared machine, the table's size and the engine's warm-up are the same for each of
  * them — JMH runs each benchmark method in its own forks one after the other, and on a machine

@@ -39,7 +39,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The caller's own account under {@code /v1/me} (SPEC.md §3): who am I, my sessions, my API keys,
+ * The caller's own account under {@code /v1/me} (docs/openapi.yaml): who am I, my sessions, my API keys,
  * my password (change, and the public {@code POST /v1/auth/password/expired} that a login with an
  * expired password leads to; ADR 0025) and my second factors (TOTP enrolment and activation, backup
  * codes, TOTP removal; a phone number for SMS codes and its verification, ADR 0032). The

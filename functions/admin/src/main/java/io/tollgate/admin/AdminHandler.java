@@ -35,7 +35,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Tenant, organisation and user administration (SPEC.md §3, issue 7): adapts API Gateway events to
+ * Tenant, organisation and user administration (docs/openapi.yaml): adapts API Gateway events to
  * {@link UserAdministration} and {@link TenantAdministration}, which hold every rule (ADR 0017).
  * The authorizer has already decided on the route (ADR 0013); the services decide again on the
  * loaded resource. The caller is always the authorizer's principal; no body field names a tenant.

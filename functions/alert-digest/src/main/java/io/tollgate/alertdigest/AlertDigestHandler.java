@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The daily EventBridge schedule of the MEDIUM alert digest (issue 9, ADR 0042): runs
+ * The daily EventBridge schedule of the MEDIUM alert digest (ADR 0042): runs
  * {@link AlertDigest} and answers its counts. The event's content is not used: the digest always
  * covers the unsent days before today (UTC).
  */

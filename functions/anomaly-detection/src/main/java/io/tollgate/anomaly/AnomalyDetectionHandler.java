@@ -22,7 +22,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The audit table's stream consumer (issue 9): every newly chained event ({@code SEQ#n} items;
+ * The audit table's stream consumer: every newly chained event ({@code SEQ#n} items;
  * heads, markers and digests are skipped) goes through {@link AnomalyDetection}. Records are
  * handled in stream order; the first that fails is answered as the batch item failure, so Lambda
  * (or the local runtime's poller) retries from it and nothing after it is skipped or reordered.

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The hourly EventBridge schedule (issue 8): signs a digest of every audit chain head that moved
+ * The hourly EventBridge schedule: signs a digest of every audit chain head that moved
  * since its last digest ({@link AuditDigests#signAll()}). The event's content is not used; a
  * failure fails the invocation so EventBridge's retry policy runs it again (digesting is
  * idempotent: an unchanged head is skipped).

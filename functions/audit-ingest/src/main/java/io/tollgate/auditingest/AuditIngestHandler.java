@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The consumer of the audit queue (SQS FIFO, message group = tenant; issue 8): hands the batch to
+ * The consumer of the audit queue (SQS FIFO, message group = tenant): hands the batch to
  * {@link AuditIngestion} and answers the messages to retry as an SQS partial batch response
  * ({@code ReportBatchItemFailures}), so one bad record never blocks or duplicates the rest.
  */

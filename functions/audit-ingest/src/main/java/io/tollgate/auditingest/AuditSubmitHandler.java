@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code POST /v1/audit/events} (SPEC.md §3): an external service (authenticated by a service API
+ * {@code POST /v1/audit/events} (docs/openapi.yaml): an external service (authenticated by a service API
  * key with {@code audit:create}, enforced by the authorizer) submits {@code {"events":[...]}}, 1 to
  * 100 events; the valid ones are queued for the chain of the key's tenant. Answers 202
  * {@code {"accepted":n,"rejected":[{"index","code","field"}]}}; 503 when the queue refused them.

@@ -31,7 +31,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (SPEC.md §3, permission
+ * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (docs/openapi.yaml, permission
  * {@code audit:read}, enforced by the authorizer). Both act on the caller's own tenant, taken from
  * the verified token, never from the request: no parameter can name another tenant.
  *

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The HTTP API Lambda authorizer (REQUEST, payload 2.0, simple responses) in front of every
- * non-public route (issue 6, ADR 0013). It adapts the event to {@link RequestAuthorizer} and maps
+ * non-public route (ADR 0013). It adapts the event to {@link RequestAuthorizer} and maps
  * the outcome: allowed requests carry the principal in the context ({@code sub}, {@code tenant},
  * {@code org}, {@code roles}, {@code sid}, {@code amr}, {@code auth_time}, {@code auth_method});
  * refusals are passed on as a {@code decision} the functions answer as 401 / 403 / 429 problems;

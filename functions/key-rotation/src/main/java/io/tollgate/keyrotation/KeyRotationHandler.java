@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Secrets Manager rotation function of the signing key set (SPEC.md §4): receives
+ * The Secrets Manager rotation function of the signing key set (docs/contract.md §Tokens and keys): receives
  * {@code {"SecretId","ClientRequestToken","Step"}} and runs that step of
  * {@link SigningKeyRotation}. Every step is idempotent; a failed step fails the invocation so
  * Secrets Manager retries it and never moves {@code AWSCURRENT} to an untested version.

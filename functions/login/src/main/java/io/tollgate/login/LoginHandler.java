@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code POST /v1/auth/login} (SPEC.md §3): adapts the API Gateway event to
+ * {@code POST /v1/auth/login} (docs/openapi.yaml): adapts the API Gateway event to
  * {@link LoginService#login} and maps the result. Holds no business rule.
  */
 public final class LoginHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -28,7 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The second step of a login (SPEC.md §3): {@code POST /v1/auth/mfa/verify},
+ * The second step of a login (docs/openapi.yaml): {@code POST /v1/auth/mfa/verify},
  * {@code POST /v1/auth/mfa/email}, {@code POST /v1/auth/mfa/sms} (ADR 0032),
  * {@code POST /v1/auth/mfa/webauthn} (assertion options for a
  * security key or passkey as second factor), and, for tenants that require MFA, enrolment with the

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /v1/privacy/requests} and {@code GET /v1/privacy/requests/{id}} (SPEC.md §3, issue 10):
+ * {@code POST /v1/privacy/requests} and {@code GET /v1/privacy/requests/{id}} (docs/openapi.yaml):
  * adapts API Gateway events to {@link PrivacyRequests}, which holds every rule (ADR 0028).
  */
 public final class PrivacyHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

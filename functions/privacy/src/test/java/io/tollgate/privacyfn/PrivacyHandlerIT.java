@@ -47,7 +47,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Data-subject requests through their sample events against DynamoDB Local (issue 10, Done when):
+ * Data-subject requests through their sample events against DynamoDB Local:
  * an export holds every personal field and no secret; an erasure removes the account, shreds the
  * subject's audit personal data and leaves the chain valid; a legal hold blocks it; bad input
  * writes nothing; deadlines follow the injected clock.

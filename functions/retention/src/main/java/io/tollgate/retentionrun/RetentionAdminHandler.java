@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code /v1/tenants/{t}/retention} and {@code /v1/tenants/{t}/legal-holds/{hold}} (issue 10):
+ * {@code /v1/tenants/{t}/retention} and {@code /v1/tenants/{t}/legal-holds/{hold}}:
  * adapts API Gateway events to {@link RetentionAdministration}, which holds every rule.
  */
 public final class RetentionAdminHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The daily EventBridge schedule (issue 10): runs retention as code ({@link RetentionRun}). The
+ * The daily EventBridge schedule: runs retention as code ({@link RetentionRun}). The
  * scheduled event's {@code detail} (or the event itself, for a manual invoke) may carry
  * {@code "dry_run": true}: then nothing is written and the answer reports what would be purged
  * per class and tenant. A real run that hits its budget answers {@code complete: false} and

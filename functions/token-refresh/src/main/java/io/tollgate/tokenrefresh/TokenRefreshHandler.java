@@ -27,7 +27,7 @@ import java.util.Optional;
 
 /**
  * {@code POST /v1/auth/token/refresh}, {@code POST /v1/auth/logout} and
- * {@code POST /v1/auth/logout/all} (SPEC.md §3): adapts the events to {@link SessionService}.
+ * {@code POST /v1/auth/logout/all} (docs/openapi.yaml): adapts the events to {@link SessionService}.
  * The refresh token comes from the JSON body, or in cookie mode from the
  * {@link RefreshCookies#REFRESH} cookie with the {@link RefreshCookies#CSRF_HEADER} header.
  */

@@ -34,7 +34,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * WebAuthn passkeys and security keys (SPEC.md §3, ADR 0040/0041): the caller's own credentials
+ * WebAuthn passkeys and security keys (docs/openapi.yaml, ADR 0040/0041): the caller's own credentials
  * under {@code /v1/me/webauthn/...} (behind the authorizer) and the passwordless login
  * {@code POST /v1/auth/passkey/options|verify} (public). Adapts the events to
  * {@link WebAuthnService}; holds no business rule.

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local runtime's stand-in for SES and for the SMS provider (SPEC.md §6, ADR 0032): every
+ * The local runtime's stand-in for SES and for the SMS provider (docs/contract.md §Encryption and storage, ADR 0032): every
  * mail ({@code .eml}) and every text message ({@code .sms}) is written to a file in the outbox
  * folder (owner read/write only; they hold one-time codes) and kept in memory for
  * {@code GET /_local/outbox} — mails by default, {@code ?channel=sms} for text messages,

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Administration over the local runtime (issue 7): every admin route for every role as the RBAC
+ * Administration over the local runtime: every admin route for every role as the RBAC
  * matrix says, cross-tenant attempts (404/403, nothing changed), organisation scope, privilege
  * escalation (403 + CRITICAL audit), disabling (tokens and API keys stop within 30 s), deletion
  * (refresh fails, identity purged), role change (old tokens stop, refresh carries the new roles),

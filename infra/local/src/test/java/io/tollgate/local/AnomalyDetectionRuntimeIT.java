@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
- * Anomaly detection end to end in the local runtime (issue 9): failed logins on ten accounts from
+ * Anomaly detection end to end in the local runtime: failed logins on ten accounts from
  * one address travel login → audit queue → ingest → audit table → stream poller → detection,
  * which blocks the address in the store login reads, chains a {@code security_alert} and mails the
  * tenant's administrator exactly once (outbox).

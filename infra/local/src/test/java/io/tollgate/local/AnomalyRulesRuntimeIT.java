@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
- * The detection rules end to end in the local runtime (issue 9, ADR 0021/0022): audit events go
+ * The detection rules end to end in the local runtime (ADR 0021/0022): audit events go
  * publisher → audit queue → ingest → audit table → real stream polling → detection, which stores
  * the decision, blocks or locks in the stores login and the authorizer read, and chains a
  * {@code security_alert}; {@code ./tollgate explain} and {@code replay} read the same runtime.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The audit trail end to end over the local runtime (issue 8): logins record events through the
+ * The audit trail end to end over the local runtime: logins record events through the
  * one audit publisher, the in-process FIFO queue delivers them to the ingest function, they form
  * the tenant's chain; a super_admin (the seed 000 role holding {@code audit:read}) searches and
  * verifies it over HTTP; the hourly digest can be run on demand.

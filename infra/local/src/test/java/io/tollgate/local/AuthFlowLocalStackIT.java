@@ -8,7 +8,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
 
 /**
- * {@link AuthFlowScenario} on LocalStack (issue 11): DynamoDB, KMS, Secrets Manager and SQS as
+ * {@link AuthFlowScenario} on LocalStack: DynamoDB, KMS, Secrets Manager and SQS as
  * LocalStack emulates them, so the flow meets another implementation of each service than the
  * moto's ({@link AuthFlowMotoIT}) — in particular LocalStack's own SQS FIFO semantics,
  * KMS ciphertext format and Secrets Manager version stages.

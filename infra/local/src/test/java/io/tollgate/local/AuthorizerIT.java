@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The authorizer in front of the API over the local runtime (issue 6): a login token reaches
+ * The authorizer in front of the API over the local runtime: a login token reaches
  * {@code GET /v1/me}; forged, expired and misused tokens get 401; API keys work until deleted;
  * revocation reaches access tokens within its bound; the 1001st request of a minute gets 429.
  */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Invitation / first login over the local runtime (issue 7, ADR 0045): an administrator creates a
+ * Invitation / first login over the local runtime (ADR 0045): an administrator creates a
  * user without a password; a one-time set-password link, valid 24 hours, arrives in the outbox;
  * nothing logs in before it is used; it works once, under the tenant's password policy.
  */

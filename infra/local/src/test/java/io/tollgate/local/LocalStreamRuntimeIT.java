@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local runtime delivers the audit table's DynamoDB stream to a function declared with a
- * {@code DynamoDB} event in the template (issue 8, "needed next" by anomaly detection): a login's
+ * {@code DynamoDB} event in the template ("needed next" by anomaly detection): a login's
  * audit event travels queue → ingest → audit table → stream → the function.
  */
 class LocalStreamRuntimeIT {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * MFA end to end over the local runtime (issue 4): TOTP enrolment and activation, login with a
+ * MFA end to end over the local runtime: TOTP enrolment and activation, login with a
  * TOTP code computed here from the secret, replay refused, a backup code used once, an e-mail
  * code read from the outbox, the attempt limit, the lockout, concurrency, the tenant that
  * requires MFA, and no secret in any log line or audit event.

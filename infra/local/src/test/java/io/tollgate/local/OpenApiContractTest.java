@@ -14,7 +14,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/openapi.yaml documents exactly the routes template.yaml serves (issue 11), and says which
+ * docs/openapi.yaml documents exactly the routes template.yaml serves, and says which
  * ones need no credential exactly as the route catalog does.
  */
 class OpenApiContractTest {

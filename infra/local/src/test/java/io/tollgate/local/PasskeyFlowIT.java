@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Passkeys end to end over the local runtime (issue 12): a security key registered over HTTP
+ * Passkeys end to end over the local runtime: a security key registered over HTTP
  * with a bearer token (through the authorizer), a passwordless login with it, the same key as the
  * second factor of a password login, a cloned key refused, and the key deleted — with a
  * software authenticator answering exactly what a browser would post.

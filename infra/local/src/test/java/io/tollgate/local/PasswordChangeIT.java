@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code POST /v1/me/password} over the local runtime (issue 7, ADR 0025): the change itself with
+ * {@code POST /v1/me/password} over the local runtime (ADR 0025): the change itself with
  * every session revoked and a notice in the outbox, the password history, the lockout counting of
  * a wrong current password, every broken rule at once, bad input naming the field, and two
  * concurrent changes of which exactly one wins.

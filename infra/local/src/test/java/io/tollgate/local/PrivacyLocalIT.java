@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Data-subject requests over the local runtime (issue 10): the subject exports their data through
+ * Data-subject requests over the local runtime: the subject exports their data through
  * the authorizer and the privacy function; an administrator erases them; their sign-in stops, the
  * request reads back as completed, and {@code GET /v1/audit/verify} still says valid.
  */

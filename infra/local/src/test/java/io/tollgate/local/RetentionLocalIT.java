@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Retention over the local runtime (issue 10): {@code ./tollgate retention --dry-run} reports an
+ * Retention over the local runtime: {@code ./tollgate retention --dry-run} reports an
  * idle session without touching it; the scheduled run on demand purges it and the chain still verifies.
  */
 class RetentionLocalIT {

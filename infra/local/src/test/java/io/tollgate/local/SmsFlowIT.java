@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * SMS codes end to end over the local runtime (issue 12, ADR 0032): a tenant administrator opts
+ * SMS codes end to end over the local runtime (ADR 0032): a tenant administrator opts
  * the tenant in through the settings API, a user registers and verifies a phone number, signs in
  * and completes MFA with a code read from the local outbox ({@code /_local/outbox?channel=sms});
  * and every refusal — wrong, reused and expired code, the 4th send of a challenge, the per-number

@@ -18,7 +18,7 @@ public final class Invitations {
     private final String issuer;
 
     /**
-     * @param issuer the token issuer URL (SPEC.md §4), where the set-password page is served
+     * @param issuer the token issuer URL (docs/contract.md §Tokens and keys), where the set-password page is served
      */
     public Invitations(PasswordChangeTickets tickets, MailSender mail, String issuer) {
         this.tickets = Objects.requireNonNull(tickets, "tickets");

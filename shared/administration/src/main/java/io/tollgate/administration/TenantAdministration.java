@@ -28,7 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Tenants, organisations and per-tenant security settings (SPEC.md §3 and §5, issue 7, ADR 0017).
+ * Tenants, organisations and per-tenant security settings (docs/openapi.yaml and docs/contract.md §Security defaults, ADR 0017).
  *
  * <ul>
  * <li>{@code POST /v1/tenants} (global {@code tenant:create}, i.e. super_admin): the tenant and,

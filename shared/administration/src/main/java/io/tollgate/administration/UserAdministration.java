@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * User administration under the RBAC matrix of seed 000 (SPEC.md §3 {@code /v1/users}, issue 7,
+ * User administration under the RBAC matrix of seed 000 (docs/openapi.yaml {@code /v1/users},
  * ADR 0017): create, list, read, change email or status, delete, replace roles, unlock.
  *
  * <p>Rules, in the order they are applied:

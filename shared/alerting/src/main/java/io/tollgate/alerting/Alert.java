@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One security alert (issue 9, ADR 0042): what happened to which tenant, how severe, the figures
+ * One security alert (ADR 0042): what happened to which tenant, how severe, the figures
  * that show it, what Tollgate did about it and where to read more. {@code kind} and
  * {@code subject} together are what deduplication counts as "the same alert": a detection rule id
  * and its subject ({@code ip:203.0.113.7}), or {@code audit:<event type>} for a HIGH or CRITICAL

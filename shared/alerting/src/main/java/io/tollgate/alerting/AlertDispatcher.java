@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries an alert from detection to people (issue 9, ADR 0042): the tenant's window decides
+ * Carries an alert from detection to people (ADR 0042): the tenant's window decides
  * whether it is new ({@link AlertDeduplicator}); a new CRITICAL alert mails every administrator,
  * a HIGH one the security contacts (or the administrators), a MEDIUM one waits for the daily
  * digest; then, when the tenant has a SIEM webhook, the alert is forwarded signed. A mail that

@@ -91,7 +91,7 @@ public final class AccessTokenValidator {
             }
         }
 
-        /** SPEC.md §4 defaults: 60 s skew, 8 KiB maximum token size. */
+        /** docs/contract.md §Tokens and keys defaults: 60 s skew, 8 KiB maximum token size. */
         public static Settings defaults(String issuer, Set<String> audiences) {
             return new Settings(issuer, audiences, Duration.ofSeconds(60), 8 * 1024);
         }

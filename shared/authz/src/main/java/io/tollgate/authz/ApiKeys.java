@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * API keys for services ({@code X-Api-Key}, SPEC.md §3): {@code tg_<prefix>_<secret>} where the
+ * API keys for services ({@code X-Api-Key}, docs/openapi.yaml): {@code tg_<prefix>_<secret>} where the
  * prefix is 8 characters of {@code [a-z0-9]} (public, used to look the key up) and the secret is
  * 256 random bits in unpadded base64url (43 characters). The key is shown once; only the prefix
  * and the SHA-256 of the whole key are stored (a fast hash is right for 256-bit random secrets:

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Who is asking, as far as authorization is concerned. Built only from a
  * {@link VerifiedAccessToken} (or a verified API key), so tenant and organization scope always come
- * from signed claims, never from a request body or header (SPEC.md §3).
+ * from signed claims, never from a request body or header (docs/openapi.yaml).
  */
 public record Principal(String userId, String tenant, Optional<String> org, List<String> roles) {
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.ToIntFunction;
 
 /**
- * Per-principal request limit (SPEC.md §5: 1000 requests per minute by default, per tenant
+ * Per-principal request limit (docs/contract.md §Security defaults: 1000 requests per minute by default, per tenant
  * configurable) over fixed one-minute windows, shared by all authorizer containers at a low cost:
  * each container keeps a local bucket of tokens per principal and <em>leases</em> them from the
  * {@link SharedWindowCounter} in batches of {@link Settings#leaseSize()} (50 by default), so only

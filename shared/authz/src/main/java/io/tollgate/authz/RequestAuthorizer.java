@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The decision of the HTTP API Lambda authorizer for one request (issue 6, ADR 0013): route
+ * The decision of the HTTP API Lambda authorizer for one request (ADR 0013): route
  * declared in the {@link RouteCatalog} (undeclared → denied), credential verified (RFC 8725
  * access token or API key), session and user not revoked ({@link SessionRevocations}, ≤ 30 s
  * stale), the token's audience one the route accepts ({@link Route#accepts}, ADR 0052),

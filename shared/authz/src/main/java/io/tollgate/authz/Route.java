@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * One declared HTTP route of SPEC.md §3: method, API Gateway style path template
+ * One declared HTTP route of docs/openapi.yaml: method, API Gateway style path template
  * ({@code /v1/users/{id}}), who may call it and where its target resource is.
  *
  * @param access     public, self-service (any valid principal, acting on itself) or permission

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Every HTTP route of SPEC.md §3, declared once in {@code io/tollgate/authz/routes.json}, and the
+ * Every HTTP route of docs/openapi.yaml, declared once in {@code io/tollgate/authz/routes.json}, and the
  * matcher that maps a request to its route. The authorizer, the local runtime and the template
  * checks all read this one catalog; a route that is not declared is denied.
  *

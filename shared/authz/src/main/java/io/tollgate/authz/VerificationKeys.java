@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * The public keys an access token may be verified with, looked up by the {@code kid} of its JOSE
  * header (RFC 7515 §4.1.4). Only published (next, current, previous) keys are returned; the key,
  * not the token, fixes the algorithm (RFC 8725 §3.1). Implementations hold public keys only
- * (SPEC.md §4: the authorizer never sees a private key); the DynamoDB-published implementation
+ * (docs/contract.md §Tokens and keys: the authorizer never sees a private key); the DynamoDB-published implementation
  * with a cache comes with the authorizer function.
  */
 @FunctionalInterface

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The claims of an access token that passed every check of {@link AccessTokenValidator}
- * (RFC 9068 §2.2 plus the Tollgate claims of SPEC.md §4). Only this type, never a raw claims map,
+ * (RFC 9068 §2.2 plus the Tollgate claims of docs/contract.md §Tokens and keys). Only this type, never a raw claims map,
  * reaches authorization, so nothing downstream can read an unverified claim.
  *
  * @param sub      the user id ({@code sub})

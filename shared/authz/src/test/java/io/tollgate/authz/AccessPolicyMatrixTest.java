@@ -82,7 +82,7 @@ class AccessPolicyMatrixTest {
         cell("default", "org_member", "prediction", "create,read", ORG);
         // user: prediction:create/read:assigned_companies.
         cell("default", "user", "prediction", "create,read", "ASSIGNED");
-        // audit_writer (issue 8, ADR 0035): a service role; submits audit events to its own tenant only.
+        // audit_writer (ADR 0035): a service role; submits audit events to its own tenant only.
         cell("default", "audit_writer", "audit", "create", TENANT);
 
         // seed 001 translated (see role-profiles.json "source").

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One audit record with the fields of seed 000 (§Audit Logging) and SPEC.md §7.
+ * One audit record with the fields of seed 000 (§Audit Logging) and docs/contract.md §Audit, detection, retention.
  *
  * <p>{@code additionalData} must never hold a secret (password, token, code, key); personal
  * data in it is envelope-encrypted by the ingest side before it is stored.

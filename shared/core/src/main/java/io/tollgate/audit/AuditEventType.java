@@ -79,19 +79,19 @@ public enum AuditEventType {
     /** A re-authentication failed; it counts toward the account lockout like a failed login (ADR 0053). */
     STEP_UP_FAILED("step_up_failed", AuditSeverity.CRITICAL, List.of("sox", "pci", "iso27001", "soc2")),
     SIGNING_KEY_ROTATED("key_rotation", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2")),
-    /** Issue 10: a retention run purged data of one class for one tenant; carries counts, never content. */
+    /** A retention run purged data of one class for one tenant; carries counts, never content. */
     RETENTION_PURGE("retention_purge", AuditSeverity.HIGH, List.of("sox", "gdpr", "pci", "iso27001", "soc2")),
-    /** Issue 10: a tenant's retention overrides changed. */
+    /** A tenant's retention overrides changed. */
     RETENTION_CHANGED("retention_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2")),
-    /** Issue 10: a legal hold was placed or released on a tenant or a user. */
+    /** A legal hold was placed or released on a tenant or a user. */
     LEGAL_HOLD_CHANGED("legal_hold_changed", AuditSeverity.HIGH, List.of("sox", "gdpr", "iso27001", "soc2")),
-    /** Issue 10: a data-subject request (access, export, erasure, rectification) was filed; ADR 0028. */
+    /** A data-subject request (access, export, erasure, rectification) was filed; ADR 0028. */
     PRIVACY_REQUEST_RECEIVED("privacy_request_received", AuditSeverity.MEDIUM, List.of("gdpr", "soc2")),
-    /** Issue 10: a data-subject request was completed or refused (legal hold); the result says which. */
+    /** A data-subject request was completed or refused (legal hold); the result says which. */
     PRIVACY_REQUEST_COMPLETED("privacy_request_completed", AuditSeverity.HIGH, List.of("gdpr", "soc2")),
     /** Seed 000: HIGH. A copy of a data subject's personal data left Tollgate (access or export request). */
     DATA_EXPORT("data_export", AuditSeverity.HIGH, List.of("gdpr", "soc2")),
-    /** Issue 10: a data subject's key was destroyed, their audit personal data is unreadable (ADR 0027). */
+    /** A data subject's key was destroyed, their audit personal data is unreadable (ADR 0027). */
     SUBJECT_KEY_DESTROYED("subject_key_destroyed", AuditSeverity.HIGH, List.of("gdpr", "soc2")),
     /** A detection rule decided to act (anomaly detection, ADR 0020); the decision id is in the data. */
     SECURITY_ALERT("security_alert", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));

@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
- * Sends audit events to the audit ingest queue, an SQS FIFO queue (SPEC.md §7, issue 8):
+ * Sends audit events to the audit ingest queue, an SQS FIFO queue (docs/contract.md §Audit, detection, retention):
  * {@code MessageGroupId} = tenant id, so each tenant's events reach the chain in order and one
  * tenant never waits for another; {@code MessageDeduplicationId} = event id, so a producer retry
  * within SQS's 5-minute window is dropped by SQS (the chain is idempotent by event id anyway).

@@ -19,7 +19,7 @@ public enum ErrorCode {
     CSRF_FAILED(403, "csrf_failed", "CSRF check failed"),
     NOT_FOUND(404, "not_found", "Not found"),
     CONFLICT(409, "conflict", "Conflict"),
-    /** A legal hold covers the data an erasure would remove (issue 10, ADR 0028). */
+    /** A legal hold covers the data an erasure would remove (ADR 0028). */
     LEGAL_HOLD(409, "legal_hold", "Under legal hold"),
     PASSWORD_POLICY_VIOLATED(422, "password_policy_violated", "Password policy violated"),
     RATE_LIMITED(429, "rate_limited", "Too many requests"),

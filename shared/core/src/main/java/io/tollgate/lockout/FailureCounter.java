@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Counts failures on a DynamoDB item with atomic conditional updates, never read-then-write,
- * so N concurrent failures count exactly N (SPEC.md §6).
+ * so N concurrent failures count exactly N (docs/contract.md §Encryption and storage).
  *
  * <p>One round trip per failure in the common case: the caller passes the state it already
  * read, which picks the branch ("add to the open window" or "start a new window"); a concurrent

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The password step of authentication (SPEC.md §3, seed 000 §Authentication).
+ * The password step of authentication (docs/openapi.yaml, seed 000 §Authentication).
  *
  * <ul>
  *   <li>A blocked client IP is refused with 429 and {@code Retry-After} before any other work.</li>

@@ -1,7 +1,7 @@
 package io.tollgate.mail;
 
 /**
- * Sends Tollgate's mail (SPEC.md §6): SES v2 in AWS ({@link SesMailSender}); in the local
+ * Sends Tollgate's mail (docs/contract.md §Encryption and storage): SES v2 in AWS ({@link SesMailSender}); in the local
  * runtime an outbox folder that {@code GET /_local/outbox} shows. Implementations are
  * thread-safe and never log the body or the recipient.
  */

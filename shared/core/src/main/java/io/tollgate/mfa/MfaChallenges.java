@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The second-step challenges opened after a correct password (SPEC.md §3): an opaque
+ * The second-step challenges opened after a correct password (docs/openapi.yaml): an opaque
  * {@code mfa_token}, stored only as its SHA-256, single use, alive 5 minutes (10 for an enrolment),
  * 5 attempts. Every change that can race is conditional: an attempt is counted only while
  * {@code attempts < max_attempts}; an e-mail code is recorded only while {@code email_sends < 3};

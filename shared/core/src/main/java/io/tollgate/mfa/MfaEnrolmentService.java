@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * TOTP enrolment and backup codes of the caller's own account (SPEC.md §3 {@code /v1/me/mfa/...},
+ * TOTP enrolment and backup codes of the caller's own account (docs/openapi.yaml {@code /v1/me/mfa/...},
  * seed 000 MFA; ADR 0011).
  *
  * <ul>

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The second step of a login (SPEC.md §3 {@code /v1/auth/mfa/...}; ADR 0011).
+ * The second step of a login (docs/openapi.yaml {@code /v1/auth/mfa/...}; ADR 0011).
  *
  * <ul>
  *   <li>{@link #verify}: the code may be a TOTP code (RFC 6238, each time step once per user), a

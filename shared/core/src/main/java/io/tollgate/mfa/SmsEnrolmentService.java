@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The caller's own phone number for SMS codes (issue 12, ADR 0032): {@code POST /v1/me/phone}
+ * The caller's own phone number for SMS codes (ADR 0032): {@code POST /v1/me/phone}
  * registers an E.164 number (envelope-encrypted, pending) and texts it a 6-digit code, valid
  * {@value #CODE_MINUTES} minutes, {@value #MAX_ATTEMPTS} attempts; {@code POST /v1/me/phone/verify}
  * with that code makes it the verified number and adds {@code "sms"} to the user's MFA methods.

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * {@code POST /v1/me/password} (SPEC.md §3, seed 000 password policy; ADR 0025).
+ * {@code POST /v1/me/password} (docs/openapi.yaml, seed 000 password policy; ADR 0025).
  *
  * <ul>
  *   <li>The current password is required. A wrong one (or a locked, disabled or vanished account)

@@ -235,7 +235,7 @@ public final class TollgateServices {
         return hasher;
     }
 
-    /** Envelope encryption (SPEC.md §6, ADR 0010): KMS data keys in AWS, the local key ring locally. */
+    /** Envelope encryption (docs/contract.md §Encryption and storage, ADR 0010): KMS data keys in AWS, the local key ring locally. */
     public EnvelopeEncryptor encryptor() {
         if (encryptor == null) {
             throw new IllegalStateException("This container has no envelope encryption (set "
@@ -326,7 +326,7 @@ public final class TollgateServices {
         return backupCodes;
     }
 
-    /** Builder with secure defaults (system UTC clock, strong SecureRandom, SPEC §5 settings). */
+    /** Builder with secure defaults (system UTC clock, strong SecureRandom, docs/contract.md §Security defaults settings). */
     public static final class Builder {
         private TollgateConfig config;
         private DynamoDbClient dynamoDb;

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refresh-token rotation with reuse detection, logout, logout-all and session listing
- * (SPEC.md §4, seed 000 §Session security, ADR 0006).
+ * (docs/contract.md §Tokens and keys, seed 000 §Session security, ADR 0006).
  *
  * <p>Race safety by construction: a refresh is one read of the presented token's item and one
  * transaction that flips that item from {@code ACTIVE} to {@code ROTATED}, creates its successor

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The token answer of SPEC.md §3: an access JWT and an opaque refresh token. In cookie mode
+ * The token answer of docs/openapi.yaml: an access JWT and an opaque refresh token. In cookie mode
  * (ADR 0007) the refresh token travels in a {@code __Host-} cookie instead of the body, and the
  * body carries the CSRF token the browser must echo in {@code X-CSRF-Token}.
  */

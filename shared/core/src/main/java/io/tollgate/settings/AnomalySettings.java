@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Thresholds of the anomaly-detection rules of a tenant (issue 9, ADR 0021): the {@code anomaly}
+ * Thresholds of the anomaly-detection rules of a tenant (ADR 0021): the {@code anomaly}
  * section of {@link SecuritySettings}. A stored tenant without the section gets {@link #defaults()};
  * a section that is present must be complete, and every value is checked against bounds so a tenant
  * can tune a rule but not switch it off by an absurd value.

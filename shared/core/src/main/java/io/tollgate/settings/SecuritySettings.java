@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every security knob of a tenant, in one immutable, validated value (SPEC.md §5).
+ * Every security knob of a tenant, in one immutable, validated value (docs/contract.md §Security defaults).
  *
  * <p>{@link #defaults()} is the secure baseline from seed 000 and OWASP ASVS; a tenant may
  * override any field, but every value is validated against a floor so an override can make
@@ -104,7 +104,7 @@ public record SecuritySettings(
                 webauthn, alerting, anomaly);
     }
 
-    /** Seed 000 defaults: see the table in SPEC.md §5. */
+    /** Seed 000 defaults: see docs/contract.md §Security defaults. */
     public static SecuritySettings defaults() {
         return new SecuritySettings(
                 PasswordSettings.defaults(),
@@ -169,7 +169,7 @@ public record SecuritySettings(
         }
     }
 
-    /** Token lifetimes and identity (SPEC.md §4). */
+    /** Token lifetimes and identity (docs/contract.md §Tokens and keys). */
     public record TokenSettings(Duration accessTokenTtl, Duration clockSkew, List<String> audiences,
             String defaultAudience) {
         public TokenSettings {
@@ -222,7 +222,7 @@ public record SecuritySettings(
     /**
      * Second-factor policy (seed 000 §Authentication, ADR 0011). With {@code required}, a user
      * who has no second factor enrolled gets no tokens after the password step, only an
-     * enrolment challenge; TOTP parameters are fixed by SPEC.md §5 (SHA-1, 6 digits, 30 s, ±1).
+     * enrolment challenge; TOTP parameters are fixed by docs/contract.md §Security defaults (SHA-1, 6 digits, 30 s, ±1).
      *
      * <p>{@code smsAllowed} opts the tenant in to SMS codes (ADR 0032). Off by default: SMS is the
      * weakest factor (SIM swap, SS7 interception, SMS pumping), so a tenant turns it on knowingly.
@@ -275,7 +275,7 @@ public record SecuritySettings(
     }
 
     /**
-     * Where and how often a tenant's security alerts are mailed (issue 9, seed 001 §Incident
+     * Where and how often a tenant's security alerts are mailed (seed 001 §Incident
      * Response, ADR 0042). HIGH alerts and the daily MEDIUM digest go to {@code securityContacts}
      * (falling back to the tenant's administrators when the list is empty); CRITICAL alerts go to
      * every administrator. The same rule on the same subject mails at most once per

@@ -1,7 +1,7 @@
 package io.tollgate.sms;
 
 /**
- * Sends Tollgate's text messages (SMS one-time codes, issue 12; ADR 0032): a Twilio-compatible
+ * Sends Tollgate's text messages (SMS one-time codes; ADR 0032): a Twilio-compatible
  * REST API in AWS ({@link TwilioSmsSender}); in the local runtime the outbox that
  * {@code GET /_local/outbox?channel=sms} shows. Sits next to {@link io.tollgate.mail.MailSender}
  * and follows its rules: implementations are thread-safe and never log the recipient or the body.

@@ -6,7 +6,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Every DynamoDB key Tollgate writes, in one place. The tenant id is the first part of every
  * partition key that a caller can name, so no key built here can reach another tenant's items
- * (SPEC.md §6). The only exceptions are keys derived from a 256-bit secret (refresh and MFA
+ * (docs/contract.md §Encryption and storage). The only exceptions are keys derived from a 256-bit secret (refresh and MFA
  * tokens), whose items carry and are checked against their tenant (ADR 0003).
  */
 public final class Keys {
@@ -161,7 +161,7 @@ public final class Keys {
         return tenantPk(tenantId) + "#USER#" + userId;
     }
 
-    /** The look-up item of an API key, by its public prefix (SPEC.md §3; the item names its tenant). */
+    /** The look-up item of an API key, by its public prefix (docs/openapi.yaml; the item names its tenant). */
     public static Map<String, AttributeValue> apiKey(String prefix) {
         return key("APIKEY#" + prefix, "APIKEY");
     }

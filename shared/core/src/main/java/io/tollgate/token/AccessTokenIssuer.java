@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * Signs access tokens: RS256 JWTs with {@code typ: at+jwt} (RFC 9068) and the {@code kid} of the
- * current signing key, carrying the claims of SPEC.md §4.
+ * current signing key, carrying the claims of docs/contract.md §Tokens and keys.
  */
 public final class AccessTokenIssuer {
 

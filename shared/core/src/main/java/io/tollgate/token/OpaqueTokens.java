@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 /**
  * Opaque bearer secrets (refresh tokens, MFA challenge tokens): 256 random bits, base64url,
- * stored only as their SHA-256 so a leaked table does not leak usable tokens (SPEC.md §4).
+ * stored only as their SHA-256 so a leaked table does not leak usable tokens (docs/contract.md §Tokens and keys).
  */
 public final class OpaqueTokens {
 

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
  * The public half of the signing key set, published in one DynamoDB item of the security table
- * by the rotation's {@code setSecret} step (SPEC.md §4). The authorizer and the jwks function
+ * by the rotation's {@code setSecret} step (docs/contract.md §Tokens and keys). The authorizer and the jwks function
  * read only this item, so they never need access to the Secrets Manager secret that holds the
  * private keys (least privilege).
  */

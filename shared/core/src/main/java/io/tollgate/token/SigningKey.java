@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * One key of the signing key set: its {@code kid}, its state in the rotation life cycle
- * (next → current → previous → retired, SPEC.md §4) and the key material. The algorithm is
+ * (next → current → previous → retired, docs/contract.md §Tokens and keys) and the key material. The algorithm is
  * fixed by the key (RFC 8725 §3.1), never chosen by a token header.
  *
  * <p>{@code privateKey} is empty where only public keys are loaded (authorizer, jwks).

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 import software.amazon.awssdk.services.secretsmanager.model.UpdateSecretVersionStageRequest;
 
 /**
- * Rotates the signing key set with Secrets Manager's four rotation steps (SPEC.md §4), each
+ * Rotates the signing key set with Secrets Manager's four rotation steps (docs/contract.md §Tokens and keys), each
  * idempotent because Secrets Manager may retry any of them:
  *
  * <ol>

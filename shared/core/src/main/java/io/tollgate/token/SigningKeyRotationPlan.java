@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The life cycle of signing keys (SPEC.md §4): next → current → previous → retired, as a pure
+ * The life cycle of signing keys (docs/contract.md §Tokens and keys): next → current → previous → retired, as a pure
  * function from the key set in force to the next one. The rules that keep every issued token
  * verifiable:
  *

@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * How a user's e-mail address is stored (SPEC.md §6, ADR 0046): envelope-encrypted
+ * How a user's e-mail address is stored (docs/contract.md §Encryption and storage, ADR 0046): envelope-encrypted
  * ({@link EnvelopeEncryptor}, context {@code {tenant, user, purpose: user-email}}, ADR 0058: a
  * ciphertext copied onto another user's item does not decrypt; addresses written before the user
  * part still read and are written again with the next write of their item) in {@code email_enc},

@@ -8,7 +8,7 @@ public final class TestSettings {
     private TestSettings() {
     }
 
-    /** SPEC §5 defaults except Argon2id at its 8 MiB / t=1 floor (hashing is tested at full cost separately). */
+    /** docs/contract.md §Security defaults defaults except Argon2id at its 8 MiB / t=1 floor (hashing is tested at full cost separately). */
     public static SecuritySettings fastHashing() {
         SecuritySettings d = SecuritySettings.defaults();
         return new SecuritySettings(d.password(), new SecuritySettings.Argon2Settings(8 * 1024, 1, 1), d.lockout(),

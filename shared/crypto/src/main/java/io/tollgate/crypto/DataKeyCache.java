@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * A {@link DataKeyProvider} decorator that bounds calls to KMS (cost, latency, the per-account
- * request quota) by reusing data keys, within {@link DataKeyCachePolicy} bounds (SPEC.md §6).
+ * request quota) by reusing data keys, within {@link DataKeyCachePolicy} bounds (docs/contract.md §Encryption and storage).
  *
  * <ul>
  *   <li><b>Encryption:</b> one current data key per {@link EncryptionContext}, handed out by

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * What a ciphertext belongs to: the tenant and the purpose (for example {@code totp-secret},
- * {@code user-email}, {@code audit-data}). SPEC.md §6.
+ * {@code user-email}, {@code audit-data}). docs/contract.md §Encryption and storage.
  *
  * <p>The context is not secret, but it is bound to every ciphertext twice: KMS receives it as
  * the {@code EncryptionContext} of {@code GenerateDataKey} / {@code Decrypt} (so a wrapped data

@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * Envelope encryption of small values (TOTP secrets, e-mail addresses, phone numbers, audit
  * {@code additional_data}): AES-256-GCM under a data key from a {@link DataKeyProvider}, the
- * wrapped data key stored in the ciphertext itself. SPEC.md §6; format decision in
+ * wrapped data key stored in the ciphertext itself. docs/contract.md §Encryption and storage; format decision in
  * docs/adr/0010-envelope-encryption-format.md.
  *
  * <p>Ciphertext format, version 1 (all lengths big-endian):

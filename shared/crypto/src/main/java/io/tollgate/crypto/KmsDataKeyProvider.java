@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.KmsException;
 
 /**
- * Data keys from AWS KMS (SPEC.md §6): {@code GenerateDataKey} with {@code KeySpec=AES_256} and
+ * Data keys from AWS KMS (docs/contract.md §Encryption and storage): {@code GenerateDataKey} with {@code KeySpec=AES_256} and
  * {@code Decrypt}, both with the {@link EncryptionContext} as KMS encryption context and with the
  * configured key id, so a wrapped key from another KMS key is refused rather than silently
  * decrypted with it.

@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The local runtime's stand-in for KMS (SPEC.md §6): a 256-bit master key, in memory or in the
+ * The local runtime's stand-in for KMS (docs/contract.md §Encryption and storage): a 256-bit master key, in memory or in the
  * file {@value #KEY_FILE_NAME} of a data folder, that wraps data keys with AES-256-GCM.
  *
  * <p>Wrapped key format: {@code version(1)=1 | nonce(12) | AES-256-GCM(dataKey) + tag(16)}, 61

@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
  * Key URI Format ({@code otpauth://totp/...}) and that URI as a QR code PNG.
  *
  * <p>Secrets are 160 random bits, the HMAC-SHA-1 block-appropriate length recommended by
- * RFC 4226 §4 (R6). They are stored only envelope-encrypted (SPEC.md §6). {@link #toString()}
+ * RFC 4226 §4 (R6). They are stored only envelope-encrypted (docs/contract.md §Encryption and storage). {@link #toString()}
  * never shows the secret.
  */
 public final class TotpSecret {

@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Runs the detection rules over one audit event and carries out what they decide (issue 9):
+ * Runs the detection rules over one audit event and carries out what they decide:
  * the decision record first (conditional, so one decision per rule, subject and window), then
  * the action in the store login and the authorizer read (an IP block is the login IP counter's
  * lock, an account lock the user's lockout plus revoked sessions), then the {@code security_alert}

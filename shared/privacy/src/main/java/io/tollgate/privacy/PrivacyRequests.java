@@ -26,7 +26,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Data-subject requests (SPEC.md §3 {@code /v1/privacy/requests}, issue 10, ADR 0028): access,
+ * Data-subject requests (docs/openapi.yaml {@code /v1/privacy/requests}, ADR 0028): access,
  * export, erasure and rectification, filed by the subject themself or by an administrator of the
  * subject's tenant, answered at once and tracked with their 30-day deadline.
  *

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One entry of the retention policy (issue 10): what the data is, where it lives, how long it is
+ * One entry of the retention policy: what the data is, where it lives, how long it is
  * kept by default, the legal minimum no tenant override may go below, and what happens after.
  *
  * @param store        {@code audit} (the tenant's audit chain), {@code sessions} or {@code identity}

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A tenant's retention, administered over HTTP (issue 10, ADR 0030): the effective policy with
+ * A tenant's retention, administered over HTTP (ADR 0030): the effective policy with
  * its overrides, override changes (validated against the legal minimums) and legal holds on the
  * tenant or one of its users. The authorizer has decided on the route; this decides again on the
  * stored caller ({@code tenant:read} / {@code tenant:update} on tenant {@code t}). Every change

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The retention policy as code (issue 10): the versioned document
+ * The retention policy as code: the versioned document
  * {@code io/tollgate/retention/retention-policy.json} shipped with every function that enforces
  * it. Loading validates it: unique class ids, no event type in two classes, exactly one default
  * audit class, every default at or above its legal minimum.

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * The daily retention run (issue 10, ADR 0030): applies the {@link RetentionPolicy} with each
+ * The daily retention run (ADR 0030): applies the {@link RetentionPolicy} with each
  * tenant's overrides and legal holds.
  *
  * <p>Phases, in order: <b>audit</b> (per tenant with a chain, the events past the shortest

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The bundled policy document and the override rules (issue 10). */
+/** The bundled policy document and the override rules. */
 class RetentionPolicyTest {
 
     private final RetentionPolicy policy = RetentionPolicy.bundled();

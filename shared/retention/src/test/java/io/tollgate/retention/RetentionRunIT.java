@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The retention run on DynamoDB Local with an injected clock (issue 10, Done when): data aged
+ * The retention run on DynamoDB Local with an injected clock: data aged
  * past each class's limit is purged exactly, kept under legal hold, and reported by a dry run;
  * the chain still verifies; every purge is audited with counts only.
  */

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The hash chain of one tenant's audit events (SPEC.md §7, ADR 0014), as pure functions: no I/O,
+ * The hash chain of one tenant's audit events (docs/contract.md §Audit, detection, retention, ADR 0014), as pure functions: no I/O,
  * so the same code links events at ingest and recomputes them at verification.
  *
  * <p>{@code hash(n) = hex(SHA-256(canonical({"event": e(n), "prev_hash": hash(n-1), "seq": n})))},

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * The hourly signed digests of every chain head (SPEC.md §7, ADR 0015). {@link #signAll()} is what
+ * The hourly signed digests of every chain head (docs/contract.md §Audit, detection, retention; ADR 0015). {@link #signAll()} is what
  * the scheduled function runs: for each tenant in the registry whose head moved since its last
  * digest, it signs the head with the {@link DigestSigner} and stores digest {@code n + 1} under the
  * condition that it does not exist yet, so two concurrent runs cannot fork the digest chain (the

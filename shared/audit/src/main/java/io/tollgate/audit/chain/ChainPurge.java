@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Purges chained events past their retention without breaking verification (issue 10, ADR 0030).
+ * Purges chained events past their retention without breaking verification (ADR 0030).
  *
  * <p>A purged event keeps a <em>hash stub</em> at its position: {@code seq}, {@code prev_hash},
  * {@code hash} and the purge marker ({@code purged_at}, {@code purge_run}, {@code purge_class});

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Recomputes a tenant's chain and checks its signed digests (SPEC.md §7, issue 8), reporting the
+ * Recomputes a tenant's chain and checks its signed digests (docs/contract.md §Audit, detection, retention), reporting the
  * first broken sequence number and why.
  *
  * <p>Per position {@code p} of the range, in order: an item must exist at {@code p}

@@ -1,7 +1,7 @@
 package io.tollgate.audit.chain;
 
 /**
- * Signs and verifies the periodic digests of the audit chains (SPEC.md §7, ADR 0015): in AWS a KMS
+ * Signs and verifies the periodic digests of the audit chains (docs/contract.md §Audit, detection, retention, ADR 0015): in AWS a KMS
  * asymmetric key ({@link KmsDigestSigner}, ECC_NIST_P256, the private key never leaves KMS), locally
  * an EC P-256 key pair ({@link LocalDigestSigner}). Signatures are ECDSA with SHA-256, DER-encoded
  * (the form KMS returns and {@code SHA256withECDSA} reads). Thread-safe.

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks a submitted audit event against the seed 000 record schema (SPEC.md §7) and normalises it.
+ * Checks a submitted audit event against the seed 000 record schema (docs/contract.md §Audit, detection, retention) and normalises it.
  *
  * <p>Rules, each with its rejection code:
  * <ul>

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer side of the audit queue (issue 8): validates each message's event (one of
+ * The consumer side of the audit queue: validates each message's event (one of
  * Tollgate's own that fails is validated again with its request facts normalised, ADR 0059),
  * dead-letters the invalid ones with their reason, protects personal data, and appends each tenant's valid events to
  * its chain in message order. Returns the ids of the messages to retry (SQS partial batch failure):

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@code POST /v1/audit/events} (SPEC.md §3): an external service submits up to
+ * {@code POST /v1/audit/events} (docs/openapi.yaml): an external service submits up to
  * {@value #MAX_BATCH} events with its API key. Each is validated (bound to the key's tenant); the
  * valid ones go, in order, to the audit queue, where the consumer chains them like Tollgate's own
  * events; the answer counts them and names each rejected index with its code.

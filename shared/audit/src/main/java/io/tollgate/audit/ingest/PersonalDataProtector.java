@@ -23,7 +23,7 @@ import java.util.Set;
 
 /**
  * Encrypts the personal data inside an audit event's {@code additional_data} before it is chained
- * (SPEC.md §6, ADR 0014, ADR 0027): the chain hashes the ciphertext, so erasing a data subject
+ * (docs/contract.md §Encryption and storage, ADR 0014, ADR 0027): the chain hashes the ciphertext, so erasing a data subject
  * (destroying their key: crypto-shredding) leaves every hash verifiable.
  *
  * <p>A value is personal when its member name, at any depth, is one of {@link #PERSONAL_NAMES} or

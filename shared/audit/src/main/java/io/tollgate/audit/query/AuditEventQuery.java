@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * {@code GET /v1/audit/events} (SPEC.md §3): one tenant's events in time order, filtered by time
+ * {@code GET /v1/audit/events} (docs/openapi.yaml): one tenant's events in time order, filtered by time
  * range, type, severity, user and result, paged by an opaque cursor.
  *
  * <p>Reads the {@code ByTime} index of the tenant's own partition only; the cursor is the

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * {@code GET /v1/compliance/report} (SPEC.md §3, issue 10): one tenant's evidence over a time
+ * {@code GET /v1/compliance/report} (docs/openapi.yaml): one tenant's evidence over a time
  * range for one standard, computed from its audit chain and its user items — authentication
  * statistics, failed and locked logins, MFA coverage, privileged actions, role changes, signing-key
  * rotations (platform chain), retention runs, data-subject requests and their timeliness, open

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The alerting path of issue 8 ("HIGH and CRITICAL events are also forwarded"), seen from a stream
+ * The alerting path of ADR 0036 ("HIGH and CRITICAL events are also forwarded"), seen from a stream
  * consumer: every chained event reaches the audit table's stream (NEW_IMAGE, as template.yaml
  * declares it) with its {@code severity}, and HIGH/CRITICAL ones carry {@code alert}, the attribute
  * the anomaly function's {@code FilterCriteria} matches (ADR 0014, ADR 0036). Read from DynamoDB

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The per-tenant hash chain on DynamoDB Local (issue 8, Done when): concurrent producers, redelivery,
+ * The per-tenant hash chain on DynamoDB Local: concurrent producers, redelivery,
  * a malformed event in a batch, and each kind of tampering detected at the right sequence number.
  */
 class AuditChainIT {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Retention purges on DynamoDB Local (issue 10): hash stubs keep the chain verifiable. */
+/** Retention purges on DynamoDB Local: hash stubs keep the chain verifiable. */
 class ChainPurgeIT {
 
     private final AuditTestbed bed = new AuditTestbed();
