@@ -17,7 +17,7 @@ public record RuntimeOptions(int port, Optional<Path> data, Optional<Path> seed,
             usage: ./tollgate local [--port N] [--data DIR] [--seed FILE] [--template FILE]
               --port N        port on 127.0.0.1 (default 3000, 0 = any free port)
               --data DIR      keep DynamoDB data and local keys in DIR (default: in memory)
-              --seed FILE     create the tenants, organisations and users in FILE (see README)
+              --seed FILE     create the tenants, organisations and users in FILE (see docs/guide.md)
               --template FILE serve this SAM template (default: ./template.yaml)""";
 
     public static RuntimeOptions parse(String... args) {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The {@code --seed} file of the local runtime (documented in README.md). Passwords are in
+ * The {@code --seed} file of the local runtime (documented in docs/guide.md). Passwords are in
  * clear text here, which only the local runtime accepts; they are checked against the tenant's
  * password policy and stored as Argon2id hashes like any other.
  */

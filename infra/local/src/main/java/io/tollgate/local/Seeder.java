@@ -62,7 +62,7 @@ final class Seeder {
             for (SeedFile.SeedUser user : seedTenant.users()) {
                 if (user.totpSecret() != null) {
                     throw new IllegalArgumentException("Seed user " + user.username()
-                            + ": totp_secret is not supported; enrol TOTP with POST /v1/me/mfa/totp (see README)");
+                            + ": totp_secret is not supported; enrol TOTP with POST /v1/me/mfa/totp (see docs/guide.md)");
                 }
                 if (user.password() == null) {
                     throw new IllegalArgumentException("Seed user " + user.username() + " needs a password");
