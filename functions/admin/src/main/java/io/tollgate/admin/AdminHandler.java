@@ -1,5 +1,8 @@
 package io.tollgate.admin;
 
+import io.tollgate.administration.ManagedUser;
+import io.tollgate.authz.Permission;
+import io.tollgate.consent.ConsentService;
 import java.util.List;
 import io.tollgate.platform.SnapStartPriming.HttpPrimer;
 import io.tollgate.platform.SnapStartPriming;
@@ -48,6 +51,10 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     private final UserAdministration users;
     private final TenantAdministration tenants;
     private final Clock clock;
+    private final ConsentService consents;
+
+    /** Read a user's consent state (ADR 0068): administrators only. */
+    private static final Permission CONSENT_READ = Permission.required("consent:read");
 
     /** Used by AWS Lambda. */
     public AdminHandler() {
@@ -56,10 +63,11 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     /** Used by the local runtime and tests. */
     public AdminHandler(TollgateServices services) {
-        this(AdministrationServices.create(services), services.clock());
+        this(AdministrationServices.create(services), services.clock(), ConsentService.create(services));
     }
 
-    public AdminHandler(AdministrationServices administration, Clock clock) {
+    public AdminHandler(AdministrationServices administration, Clock clock, ConsentService consents) {
+        this.consents = Objects.requireNonNull(consents, "consents");
         this.users = Objects.requireNonNull(administration, "administration").users();
         this.tenants = administration.tenants();
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -121,6 +129,12 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 }
                 case "PUT /v1/users/{id}/roles" -> ApiResponses.json(200, users.replaceRoles(caller, userId(event),
                         request.body(UserAdministration.RoleAssignment.class)).view(clock.instant()));
+                case "GET /v1/users/{id}/consents" -> {
+                    // The rules of an administrator reading a data subject (scope, rank), then the state.
+                    ManagedUser subject = users.subject(caller, userId(event), CONSENT_READ);
+                    yield ApiResponses.json(200, Map.of("user_id", subject.userId(), "consents",
+                            consents.list(subject.tenantId(), subject.userId())));
+                }
                 case "POST /v1/users/{id}/unlock" -> {
                     users.unlock(caller, userId(event));
                     yield ApiResponses.empty(204);
