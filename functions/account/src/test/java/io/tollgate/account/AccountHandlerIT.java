@@ -326,4 +326,36 @@ class AccountHandlerIT {
         event.getRequestContext().getAuthorizer().setLambda(context);
         return event;
     }
+
+    @Test
+    void consentsWhenSampleEventsThenGrantedListedWithdrawnAndApiKeyRefusedWithoutWriting() throws Exception {
+        io.tollgate.settings.SecuritySettings settings = io.tollgate.settings.SecuritySettings.defaults().withConsent(
+                new io.tollgate.settings.ConsentSettings(List.of(new io.tollgate.settings.ConsentSettings.Purpose(
+                        "analytics", "Product analytics", 1))));
+        Testbed.dynamoDb().updateItem(r -> r.tableName(Testbed.TABLES.identity())
+                .key(io.tollgate.storage.Keys.tenant(alice.tenantId())).updateExpression("SET settings = :s")
+                .expressionAttributeValues(Map.of(":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                        .fromS(Json.mapper().writeValueAsString(settings)))));
+
+        APIGatewayV2HTTPEvent byKey = sample("me-consent-grant.json", alice.userId());
+        Map<String, Object> keyContext = new HashMap<>(byKey.getRequestContext().getAuthorizer().getLambda());
+        keyContext.put("auth_method", "api_key");
+        keyContext.remove("sid");
+        byKey.getRequestContext().getAuthorizer().setLambda(keyContext);
+        assertEquals(403, handler.handleRequest(byKey, null).getStatusCode(), "an API key never gives consent");
+        assertTrue(bed.audit.ofType("consent_granted").isEmpty());
+
+        APIGatewayV2HTTPResponse granted = handler.handleRequest(sample("me-consent-grant.json", alice.userId()), null);
+        assertEquals(200, granted.getStatusCode(), granted.getBody());
+        JsonNode listed = Json.mapper().readTree(handler.handleRequest(sample("me-consents.json", alice.userId()), null)
+                .getBody()).get("consents");
+        assertEquals("granted", listed.get(0).get("status").asText());
+        assertEquals(Map.of("purpose", "analytics", "version", 1),
+                Map.copyOf(bed.audit.ofType("consent_granted").getFirst().additionalData()));
+
+        assertEquals(204, handler.handleRequest(sample("me-consent-withdraw.json", alice.userId()), null).getStatusCode());
+        assertEquals(1, bed.audit.ofType("consent_withdrawn").size());
+        assertEquals("withdrawn", Json.mapper().readTree(handler.handleRequest(sample("me-consents.json",
+                alice.userId()), null).getBody()).get("consents").get(0).get("status").asText());
+    }
 }
