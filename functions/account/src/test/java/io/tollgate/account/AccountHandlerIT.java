@@ -332,10 +332,11 @@ class AccountHandlerIT {
         io.tollgate.settings.SecuritySettings settings = io.tollgate.settings.SecuritySettings.defaults().withConsent(
                 new io.tollgate.settings.ConsentSettings(List.of(new io.tollgate.settings.ConsentSettings.Purpose(
                         "analytics", "Product analytics", 1))));
+        String stored = Json.mapper().writeValueAsString(settings);
         Testbed.dynamoDb().updateItem(r -> r.tableName(Testbed.TABLES.identity())
                 .key(io.tollgate.storage.Keys.tenant(alice.tenantId())).updateExpression("SET settings = :s")
                 .expressionAttributeValues(Map.of(":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                        .fromS(Json.mapper().writeValueAsString(settings)))));
+                        .fromS(stored))));
 
         APIGatewayV2HTTPEvent byKey = sample("me-consent-grant.json", alice.userId());
         Map<String, Object> keyContext = new HashMap<>(byKey.getRequestContext().getAuthorizer().getLambda());
