@@ -7,6 +7,7 @@ import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
 import io.tollgate.settings.ConsentSettings;
 import io.tollgate.settings.ConsentSettings.Purpose;
+import io.tollgate.settings.SecuritySettings;
 import io.tollgate.tenant.Tenant;
 import io.tollgate.user.UserDirectory;
 import java.time.Clock;
@@ -99,7 +100,8 @@ public final class ConsentService {
     }
 
     private ConsentSettings purposes(String tenantId) {
-        return directory.tenant(tenantId).map(Tenant::settings).map(s -> s.consent()).orElse(ConsentSettings.defaults());
+        return directory.tenant(tenantId).map(Tenant::settings).map(SecuritySettings::consent)
+                .orElse(ConsentSettings.defaults());
     }
 
     /**
