@@ -11,6 +11,7 @@ import io.tollgate.audit.AuditRecorder.Actor;
 import io.tollgate.authz.ApiKeyRepository;
 import io.tollgate.authz.ApiKeyService;
 import io.tollgate.authz.ApiKeys;
+import io.tollgate.consent.ConsentService;
 import io.tollgate.http.ProblemException.FieldError;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
@@ -60,6 +61,7 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
     private final SmsEnrolmentService phones;
     private final StepUpGuard stepUpGuard;
     private final StepUpService stepUp;
+    private final ConsentService consents;
 
     /** The longest phone field accepted before E.164 validation (E.164 has at most 16 characters). */
     private static final int MAX_PHONE_CHARS = 32;
@@ -139,15 +141,16 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                 PasswordChangeService.create(services), MfaServices.smsEnrolment(services),
                 new StepUpGuard(new UserDirectory(services.dynamoDb(), services.config().tables()), services.clock(),
                         services.defaultSettings()),
-                StepUpService.create(services));
+                StepUpService.create(services), ConsentService.create(services));
     }
 
     /** Used by tests. */
     public AccountHandler(SessionService sessions, MfaEnrolmentService mfa, ApiKeyService apiKeys,
             PasswordChangeService passwords, SmsEnrolmentService phones, StepUpGuard stepUpGuard,
-            StepUpService stepUp) {
+            StepUpService stepUp, ConsentService consents) {
         this.stepUpGuard = Objects.requireNonNull(stepUpGuard, "stepUpGuard");
         this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
+        this.consents = Objects.requireNonNull(consents, "consents");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.phones = Objects.requireNonNull(phones, "phones");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -240,6 +243,21 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
                         phoneField(request)));
                 case "POST /v1/me/phone/verify" -> ApiResponses.json(200, phones.verify(actor(request, me),
                         activationCode(request)));
+                case "GET /v1/me/consents" -> ApiResponses.json(200, Map.of("consents",
+                        consents.list(me.tenantId(), me.userId())));
+                case "PUT /v1/me/consents/{purpose}" -> {
+                    ConsentChange body = request.body(ConsentChange.class);
+                    if (!Boolean.TRUE.equals(body.granted())) {
+                        throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                                List.of(new FieldError("granted", "must_be_true",
+                                        "Send {\"granted\": true} to grant; withdraw with DELETE.")));
+                    }
+                    yield ApiResponses.json(200, consents.grant(consentSubject(request, me), purpose(event)));
+                }
+                case "DELETE /v1/me/consents/{purpose}" -> {
+                    consents.withdraw(consentSubject(request, me), purpose(event));
+                    yield ApiResponses.empty(204);
+                }
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -256,6 +274,18 @@ public final class AccountHandler implements RequestHandler<APIGatewayV2HTTPEven
         out.put("roles", issued.roles());
         out.put("expires_at", issued.expiresAt().toString());
         return ApiResponses.json(201, out);
+    }
+
+    /** {@code {"granted": true}} of {@code PUT /v1/me/consents/{purpose}} (ADR 0068). */
+    record ConsentChange(Boolean granted) {
+    }
+
+    private static ConsentService.Subject consentSubject(ApiRequest request, ApiRequest.Principal me) {
+        return new ConsentService.Subject(actor(request, me), me.authMethod(), me.sessionId());
+    }
+
+    private static String purpose(APIGatewayV2HTTPEvent event) {
+        return Optional.ofNullable(event.getPathParameters()).map(p -> p.get("purpose")).orElse("");
     }
 
     private static Actor actor(ApiRequest request, ApiRequest.Principal me) {

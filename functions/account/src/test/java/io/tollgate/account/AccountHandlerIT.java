@@ -356,4 +356,37 @@ class AccountHandlerIT {
     private APIGatewayV2HTTPEvent sampleFor(String file, UserAccount user) {
         return sample(file, user.userId(), user.tenantId());
     }
+
+    @Test
+    void consentsWhenSampleEventsThenGrantedListedWithdrawnAndApiKeyRefusedWithoutWriting() throws Exception {
+        io.tollgate.settings.SecuritySettings settings = io.tollgate.settings.SecuritySettings.defaults().withConsent(
+                new io.tollgate.settings.ConsentSettings(List.of(new io.tollgate.settings.ConsentSettings.Purpose(
+                        "analytics", "Product analytics", 1))));
+        String stored = Json.mapper().writeValueAsString(settings);
+        Testbed.dynamoDb().updateItem(r -> r.tableName(Testbed.TABLES.identity())
+                .key(io.tollgate.storage.Keys.tenant(alice.tenantId())).updateExpression("SET settings = :s")
+                .expressionAttributeValues(Map.of(":s", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                        .fromS(stored))));
+
+        APIGatewayV2HTTPEvent byKey = sample("me-consent-grant.json", alice.userId());
+        Map<String, Object> keyContext = new HashMap<>(byKey.getRequestContext().getAuthorizer().getLambda());
+        keyContext.put("auth_method", "api_key");
+        keyContext.remove("sid");
+        byKey.getRequestContext().getAuthorizer().setLambda(keyContext);
+        assertEquals(403, handler.handleRequest(byKey, null).getStatusCode(), "an API key never gives consent");
+        assertTrue(bed.audit.ofType("consent_granted").isEmpty());
+
+        APIGatewayV2HTTPResponse granted = handler.handleRequest(sample("me-consent-grant.json", alice.userId()), null);
+        assertEquals(200, granted.getStatusCode(), granted.getBody());
+        JsonNode listed = Json.mapper().readTree(handler.handleRequest(sample("me-consents.json", alice.userId()), null)
+                .getBody()).get("consents");
+        assertEquals("granted", listed.get(0).get("status").asText());
+        assertEquals(Map.of("purpose", "analytics", "version", 1),
+                Map.copyOf(bed.audit.ofType("consent_granted").getFirst().additionalData()));
+
+        assertEquals(204, handler.handleRequest(sample("me-consent-withdraw.json", alice.userId()), null).getStatusCode());
+        assertEquals(1, bed.audit.ofType("consent_withdrawn").size());
+        assertEquals("withdrawn", Json.mapper().readTree(handler.handleRequest(sample("me-consents.json",
+                alice.userId()), null).getBody()).get("consents").get(0).get("status").asText());
+    }
 }

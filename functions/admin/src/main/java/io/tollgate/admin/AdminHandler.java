@@ -1,5 +1,8 @@
 package io.tollgate.admin;
 
+import io.tollgate.administration.ManagedUser;
+import io.tollgate.authz.Permission;
+import io.tollgate.consent.ConsentService;
 import java.util.List;
 import io.tollgate.platform.SnapStartPriming.HttpPrimer;
 import io.tollgate.platform.SnapStartPriming;
@@ -51,6 +54,10 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     private final TenantAdministration tenants;
     private final Clock clock;
     private final StepUpGuard stepUp;
+    private final ConsentService consents;
+
+    /** Read a user's consent state (ADR 0068): administrators only. */
+    private static final Permission CONSENT_READ = Permission.required("consent:read");
 
     /** Used by AWS Lambda. */
     public AdminHandler() {
@@ -60,11 +67,13 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
     /** Used by the local runtime and tests. */
     public AdminHandler(TollgateServices services) {
         this(AdministrationServices.create(services), services.clock(), new StepUpGuard(new UserDirectory(
-                services.dynamoDb(), services.config().tables()), services.clock(), services.defaultSettings()));
+                services.dynamoDb(), services.config().tables()), services.clock(), services.defaultSettings()),
+                ConsentService.create(services));
     }
 
-    public AdminHandler(AdministrationServices administration, Clock clock, StepUpGuard stepUp) {
+    public AdminHandler(AdministrationServices administration, Clock clock, StepUpGuard stepUp, ConsentService consents) {
         this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
+        this.consents = Objects.requireNonNull(consents, "consents");
         this.users = Objects.requireNonNull(administration, "administration").users();
         this.tenants = administration.tenants();
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -136,6 +145,12 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                         Map.of("revoked", users.revokeApiKeys(caller, userId(event))));
                 case "POST /v1/tenants/{t}/api-keys/revoke-all" -> ApiResponses.json(200,
                         Map.of("revoked", users.revokeTenantApiKeys(caller, AdminPaths.tenant(event))));
+                case "GET /v1/users/{id}/consents" -> {
+                    // The rules of an administrator reading a data subject (scope, rank), then the state.
+                    ManagedUser subject = users.subject(caller, userId(event), CONSENT_READ);
+                    yield ApiResponses.json(200, Map.of("user_id", subject.userId(), "consents",
+                            consents.list(subject.tenantId(), subject.userId())));
+                }
                 case "POST /v1/users/{id}/unlock" -> {
                     users.unlock(caller, userId(event));
                     yield ApiResponses.empty(204);

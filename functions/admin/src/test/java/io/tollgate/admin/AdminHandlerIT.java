@@ -315,4 +315,17 @@ class AdminHandlerIT {
         assertEquals(List.of("user"), directory.findByUsername(alice.tenantId(), "alice@acme.test").orElseThrow().roles());
         assertTrue(bed.audit.events().isEmpty());
     }
+
+    @Test
+    void readUserConsentsWhenTenantAdminThenStateAndWhenOrgAdminOfAnotherOrgThenRefused() throws Exception {
+        APIGatewayV2HTTPResponse read = call(sample("admin-user-consents.json", tenantAdmin, Map.of("id", alice.userId())));
+        assertEquals(200, read.getStatusCode(), read.getBody());
+        assertEquals(alice.userId(), Json.mapper().readTree(read.getBody()).get("user_id").asText());
+        assertEquals(0, Json.mapper().readTree(read.getBody()).get("consents").size(), "the tenant declares no purpose");
+        assertEquals("data_query", bed.audit.events().getLast().eventType());
+
+        UserAccount auditor = user("otto@acme.test", "org_admin", "audit");
+        APIGatewayV2HTTPResponse refused = call(sample("admin-user-consents.json", auditor, Map.of("id", alice.userId())));
+        assertTrue(refused.getStatusCode() == 403 || refused.getStatusCode() == 404, refused.getBody());
+    }
 }

@@ -159,6 +159,28 @@ class ComplianceReportIT {
     }
 
     @Test
+    void reportWhenConsentChangedInTheRangeThenGdprAndSoc2CountGrantsAndWithdrawals() throws Exception {
+        bed.audit.ingestion().ingest(List.of(
+                event("consent_granted", AuditSeverity.MEDIUM, "u-1", "success", Map.of("purpose", "analytics", "version", 1),
+                        Duration.ofHours(3)),
+                event("consent_granted", AuditSeverity.MEDIUM, "u-2", "success", Map.of("purpose", "analytics", "version", 1),
+                        Duration.ofHours(2)),
+                event("consent_withdrawn", AuditSeverity.MEDIUM, "u-1", "success", Map.of("purpose", "analytics", "version", 1),
+                        Duration.ofHours(1)),
+                event("consent_granted", AuditSeverity.MEDIUM, "u-3", "success", Map.of("purpose", "analytics", "version", 1),
+                        Duration.ofDays(60))).stream().map(AuditTestbed::message).toList());
+        for (String standard : List.of("gdpr", "soc2")) {
+            JsonNode report = Json.mapper().readTree(handler.handleRequest(sample(standard, "application/json"), null)
+                    .getBody());
+            JsonNode consent = figures(report, "consent");
+            assertEquals(2, consent.get("granted").asLong(), standard + ": the 60-day-old grant is outside the range");
+            assertEquals(1, consent.get("withdrawn").asLong(), standard);
+        }
+        JsonNode sox = Json.mapper().readTree(handler.handleRequest(sample("sox", "application/json"), null).getBody());
+        assertFalse(sox.get("sections").has("consent"));
+    }
+
+    @Test
     void reportWhenGdprThenOnlyItsSections() throws Exception {
         JsonNode report = Json.mapper().readTree(handler.handleRequest(sample("gdpr", "application/json"), null).getBody());
         assertTrue(report.get("sections").has("retention"));

@@ -345,7 +345,7 @@ public final class AdministrationRepository {
     /**
      * {@link #deleteIdentity(ManagedUser, Instant, Instant)} with the marker's {@code reason}
      * ({@code user_deleted}, or {@code erasure} for a data-subject request, ADR 0028). The user's
-     * WebAuthn credentials and their owner pointers go in the same transaction.
+     * WebAuthn credentials and their owner pointers, and its consent records, go in the same transaction.
      */
     public boolean deleteIdentity(ManagedUser user, String reason, Instant revocationExpiry, Instant now) {
         Map<String, AttributeValue> pointer = Keys.userId(user.tenantId(), user.userId());
@@ -361,6 +361,13 @@ public final class AdministrationRepository {
                     .key(Keys.webauthnCredential(user.tenantId(), user.userId(), credentialId)).build()).build());
             writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
                     .key(Keys.webauthnCredentialOwner(user.tenantId(), credentialId)).build()).build());
+        }
+        // The user's consent records go with the account (ADR 0068); the audit events prove what was consented.
+        for (String sortKey : PartitionQueries.sortKeysWithPrefix(dynamoDb, tables.identity(),
+                Keys.userSessionsPartition(user.tenantId(), user.userId()), Keys.CONSENT_PREFIX)) {
+            writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())
+                    .key(Keys.consent(user.tenantId(), user.userId(), sortKey.substring(Keys.CONSENT_PREFIX.length())))
+                    .build()).build());
         }
         writes.addAll(List.of(
                 TransactWriteItem.builder().delete(Delete.builder().tableName(tables.identity())

@@ -227,6 +227,8 @@ public final class TenantAdministration {
         }
         Tenant before = requireTenant(caller, tenantId, AuditEventType.TENANT_SETTINGS_CHANGED, "tenant_settings",
                 "update");
+        // A purpose whose text changed gets a new version, so earlier consent is to the older text (ADR 0068).
+        settings = settings.withConsent(settings.consent().versionedAfter(before.settings().consent()));
         if (!repository.replaceSettings(tenantId, settings, clock.instant())) {
             throw refused(AuditEventType.TENANT_SETTINGS_CHANGED, caller, "tenant_settings", "update", tenantId,
                     "not_found", new ProblemException(ErrorCode.NOT_FOUND, "No such tenant."));

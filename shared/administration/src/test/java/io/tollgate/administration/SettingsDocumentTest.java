@@ -172,4 +172,30 @@ class SettingsDocumentTest {
         assertEquals(AnomalySettings.defaults(), Json.mapper().treeToValue(document, SecuritySettings.class).anomaly(),
                 "a tenant stored before the section reads with the defaults");
     }
+
+    @Test
+    void readWhenConsentPurposesThenReadAndInvalidOnesRefusedNamingTheSection() throws Exception {
+        ObjectNode document = defaults();
+        assertEquals(0, document.get("consent").get("purposes").size(), "no purposes by default");
+        com.fasterxml.jackson.databind.node.ArrayNode purposes = (com.fasterxml.jackson.databind.node.ArrayNode)
+                document.get("consent").get("purposes");
+        purposes.addObject().put("id", "analytics").put("description", "Product analytics").put("version", 1);
+        assertEquals("analytics", SettingsDocument.read(document).consent().purposes().getFirst().id());
+
+        purposes.addObject().put("id", "analytics").put("description", "Again").put("version", 1);
+        ProblemException.FieldError repeated = refusal(document);
+        assertEquals("consent", repeated.field());
+        assertEquals("consent.purposes must not repeat an id", repeated.message());
+
+        ObjectNode badId = defaults();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) badId.get("consent").get("purposes")).addObject()
+                .put("id", "../x").put("description", "d").put("version", 1);
+        assertEquals("out_of_range", refusal(badId).code());
+
+        ObjectNode missing = defaults();
+        missing.remove("consent");
+        assertEquals("consent", refusal(missing).field(), "a PUT replaces the whole document");
+        assertEquals(0, Json.mapper().treeToValue(missing, SecuritySettings.class).consent().purposes().size(),
+                "a tenant stored before the section has no purposes");
+    }
 }

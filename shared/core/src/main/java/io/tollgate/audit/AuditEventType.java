@@ -93,6 +93,10 @@ public enum AuditEventType {
     DATA_EXPORT("data_export", AuditSeverity.HIGH, List.of("gdpr", "soc2")),
     /** A data subject's key was destroyed, their audit personal data is unreadable (ADR 0027). */
     SUBJECT_KEY_DESTROYED("subject_key_destroyed", AuditSeverity.HIGH, List.of("gdpr", "soc2")),
+    /** A data subject gave consent to a purpose of their tenant (GDPR Art. 7, ADR 0068); purpose id and version only. */
+    CONSENT_GRANTED("consent_granted", AuditSeverity.MEDIUM, List.of("gdpr", "soc2")),
+    /** A data subject withdrew consent to a purpose (GDPR Art. 7(3), ADR 0068); purpose id and version only. */
+    CONSENT_WITHDRAWN("consent_withdrawn", AuditSeverity.MEDIUM, List.of("gdpr", "soc2")),
     /** A detection rule decided to act (anomaly detection, ADR 0020); the decision id is in the data. */
     SECURITY_ALERT("security_alert", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
 

@@ -22,7 +22,8 @@ public record SecuritySettings(
         MfaSettings mfa,
         WebAuthnSettings webauthn,
         AlertingSettings alerting,
-        AnomalySettings anomaly) {
+        AnomalySettings anomaly,
+        ConsentSettings consent) {
 
     public SecuritySettings {
         Objects.requireNonNull(password, "password");
@@ -40,6 +41,16 @@ public record SecuritySettings(
         alerting = alerting == null ? AlertingSettings.defaults() : alerting;
         // Tenants stored before anomaly detection have no "anomaly" member: they get the defaults.
         anomaly = anomaly == null ? AnomalySettings.defaults() : anomaly;
+        // Tenants stored before consent purposes have no "consent" member: no purposes (ADR 0068).
+        consent = consent == null ? ConsentSettings.defaults() : consent;
+    }
+
+    /** Settings without consent purposes. */
+    public SecuritySettings(PasswordSettings password, Argon2Settings passwordHash, LockoutSettings lockout,
+            LockoutSettings ipBlock, TokenSettings tokens, SessionSettings sessions, int rateLimitPerMinute,
+            MfaSettings mfa, WebAuthnSettings webauthn, AlertingSettings alerting, AnomalySettings anomaly) {
+        this(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa, webauthn, alerting,
+                anomaly, ConsentSettings.defaults());
     }
 
     /** Settings with default anomaly thresholds. */
@@ -83,25 +94,31 @@ public record SecuritySettings(
     /** A copy with {@code mfa} replaced. */
     public SecuritySettings withMfa(MfaSettings mfa) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting, anomaly);
+                webauthn, alerting, anomaly, consent);
     }
 
     /** A copy with {@code anomaly} replaced. */
     public SecuritySettings withAnomaly(AnomalySettings anomaly) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting, anomaly);
+                webauthn, alerting, anomaly, consent);
     }
 
     /** A copy with {@code webauthn} replaced. */
     public SecuritySettings withWebAuthn(WebAuthnSettings webauthn) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting, anomaly);
+                webauthn, alerting, anomaly, consent);
     }
 
     /** A copy with {@code alerting} replaced. */
     public SecuritySettings withAlerting(AlertingSettings alerting) {
         return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
-                webauthn, alerting, anomaly);
+                webauthn, alerting, anomaly, consent);
+    }
+
+    /** A copy with {@code consent} replaced. */
+    public SecuritySettings withConsent(ConsentSettings consent) {
+        return new SecuritySettings(password, passwordHash, lockout, ipBlock, tokens, sessions, rateLimitPerMinute, mfa,
+                webauthn, alerting, anomaly, consent);
     }
 
     /** Seed 000 defaults: see docs/contract.md §Security defaults. */

@@ -122,6 +122,14 @@ public final class Keys {
         return key(userSessionsPartition(tenantId, userId), WEBAUTHN_PREFIX + credentialId);
     }
 
+    /** Sort-key prefix of a user's consent records (ADR 0068). */
+    public static final String CONSENT_PREFIX = "CONSENT#";
+
+    /** A user's consent for one purpose (identity table, ADR 0068), in the user's partition. */
+    public static Map<String, AttributeValue> consent(String tenantId, String userId, String purpose) {
+        return key(userSessionsPartition(tenantId, userId), CONSENT_PREFIX + purpose);
+    }
+
     /** Sort-key prefix of a user's WebAuthn credentials. */
     public static final String WEBAUTHN_PREFIX = "WEBAUTHN#";
 

@@ -26,7 +26,8 @@ public final class PrivacyServices {
                 new ApiKeyRepository(platform.dynamoDb(), platform.config().tables(), platform.clock()),
                 new MfaCredentialRepository(platform.dynamoDb(), platform.config().tables(), platform.encryptor()),
                 new WebAuthnCredentialRepository(platform.dynamoDb(), platform.config().tables()), audit.query(),
-                audit.protector(), platform.clock(), platform.encryptor());
+                audit.protector(), platform.clock(), platform.encryptor(),
+                new io.tollgate.consent.ConsentRepository(platform.dynamoDb(), platform.config().tables()));
         this.requests = new PrivacyRequests(AdministrationServices.create(platform).users(),
                 AdminAuthority.bundled(repository),
                 new PrivacyRequestRepository(platform.dynamoDb(), platform.config().tables().identity()), export,

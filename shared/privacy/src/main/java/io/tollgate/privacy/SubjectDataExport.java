@@ -4,6 +4,8 @@ import io.tollgate.administration.ManagedUser;
 import io.tollgate.audit.ingest.PersonalDataProtector;
 import io.tollgate.audit.query.AuditEventQuery;
 import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.consent.ConsentRepository;
+import io.tollgate.consent.ConsentService;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.mfa.MfaCredentialRepository;
 import io.tollgate.mfa.SmsCredential;
@@ -20,7 +22,7 @@ import java.util.Objects;
 /**
  * The machine-readable copy of everything Tollgate holds on a data subject (GDPR Art. 15 access,
  * Art. 20 portability; ADR 0028): profile, live sessions, MFA methods, API key metadata, WebAuthn
- * credential metadata and the audit events about them with their own personal values decrypted.
+ * credential metadata, consent records (purpose, version, granted, when; ADR 0068) and the audit events about them with their own personal values decrypted.
  *
  * <p>Never in it: the password hash, the TOTP secret, backup-code hashes, API key hashes, WebAuthn
  * public keys, refresh tokens — secrets are not personal data to hand out, and each would weaken
@@ -42,6 +44,7 @@ public final class SubjectDataExport {
     private final PersonalDataProtector protector;
     private final Clock clock;
     private final EnvelopeEncryptor encryptor;
+    private final ConsentRepository consents;
 
     /**
      * @param encryptor reads the SMS factor's phone number, which is the subject's personal data
@@ -49,7 +52,8 @@ public final class SubjectDataExport {
      */
     public SubjectDataExport(SessionService sessions, ApiKeyRepository apiKeys, MfaCredentialRepository mfa,
             WebAuthnCredentialRepository webauthn, AuditEventQuery auditEvents, PersonalDataProtector protector,
-            Clock clock, EnvelopeEncryptor encryptor) {
+            Clock clock, EnvelopeEncryptor encryptor, ConsentRepository consents) {
+        this.consents = Objects.requireNonNull(consents, "consents");
         this.encryptor = Objects.requireNonNull(encryptor, "encryptor");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
@@ -74,6 +78,7 @@ public final class SubjectDataExport {
         out.put("mfa", mfa(user));
         out.put("api_keys", apiKeys.list(tenant, subject).stream().map(SubjectDataExport::apiKey).toList());
         out.put("webauthn_credentials", webauthn.list(tenant, subject).stream().map(WebAuthnCredential::view).toList());
+        out.put("consents", ConsentService.export(consents.list(tenant, subject)));
         AuditEventQuery.About about = auditEvents.about(tenant, subject, MAX_AUDIT_EVENTS,
                 event -> protector.reveal(tenant, event.userId(), subject, event.additionalData()));
         out.put("audit_events", about.events().stream().map(SubjectDataExport::withoutChainFields).toList());

@@ -34,6 +34,18 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void classifyWhenConsentEventThenConsentEvidenceKeptBeyondTheLimitationPeriod() {
+        DataClass evidence = policy.classify("consent_granted");
+        assertEquals("consent_events", evidence.id());
+        assertEquals(evidence, policy.classify("consent_withdrawn"));
+        assertTrue(evidence.legalMinimumDays() >= 6 * 365, "at least the 6-year limitation period");
+        assertTrue(evidence.retentionDays() >= evidence.legalMinimumDays());
+        DataClass records = policy.dataClass("consent_records").orElseThrow();
+        assertEquals("on_delete", records.enforcement(), "current consent goes with the account");
+        assertEquals("identity", records.store());
+    }
+
+    @Test
     void validateOverridesWhenBelowLegalMinimumThenRefusedNamingTheField() {
         ProblemException e = assertThrows(ProblemException.class,
                 () -> TenantRetention.validateOverrides(policy, Map.of("security_events", 2000, "api_logs", 180)));

@@ -52,7 +52,7 @@ public final class ComplianceReporter {
         GDPR(Map.of("authentication", "Art. 32(1)(b)", "mfa_coverage", "Art. 32(1)(b)",
                 "privileged_actions", "Art. 30, Art. 32(4)", "retention", "Art. 5(1)(e), Art. 17",
                 "data_subject_requests", "Art. 12(3), Art. 15-17, Art. 20", "open_alerts", "Art. 33, Art. 32(1)(d)",
-                "audit_chain", "Art. 5(2), Art. 30")),
+                "audit_chain", "Art. 5(2), Art. 30", "consent", "Art. 7(1), Art. 7(3)")),
         SOX(Map.of("authentication", "ITGC access: logical access", "failed_and_locked", "ITGC access: logical access",
                 "privileged_actions", "ITGC access: privileged access", "role_changes", "ITGC change: user provisioning",
                 "audit_chain", "ITGC: audit trail integrity")),
@@ -70,7 +70,7 @@ public final class ComplianceReporter {
                 Map.entry("mfa_coverage", "CC6.1"), Map.entry("privileged_actions", "CC6.3"),
                 Map.entry("role_changes", "CC6.2"), Map.entry("key_rotations", "CC6.1"), Map.entry("retention", "C1.2"),
                 Map.entry("data_subject_requests", "P5.1, P5.2, P4.3"), Map.entry("open_alerts", "CC7.3, CC7.4"),
-                Map.entry("audit_chain", "CC7.2")));
+                Map.entry("audit_chain", "CC7.2"), Map.entry("consent", "P2.1")));
 
         private final Map<String, String> controls;
 
@@ -163,6 +163,9 @@ public final class ComplianceReporter {
                 "legal_hold_changes", tenant.count("legal_hold_changed")));
         sections.put("data_subject_requests", dataSubjectRequests(tenantId, from, to));
         sections.put("open_alerts", alerts(tenantId, from, to));
+        // Consent changes in the range (ADR 0068): counts only, never who.
+        sections.put("consent", Map.of("granted", tenant.count("consent_granted"),
+                "withdrawn", tenant.count("consent_withdrawn")));
         VerificationReport verified = verifier.verify(tenantId, Optional.of(from), Optional.of(to));
         Map<String, Object> chain = new LinkedHashMap<>();
         chain.put("valid", verified.valid());
