@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tollgate.audit.AuditRecorder.Actor;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
@@ -18,6 +19,7 @@ import io.tollgate.http.TokenResponses;
 import io.tollgate.json.Json;
 import io.tollgate.mfa.MfaCompletion;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.stepup.PasskeyStepUp;
 import io.tollgate.stepup.StepUpGuard;
 import io.tollgate.user.UserDirectory;
 import io.tollgate.webauthn.WebAuthnCredential;
@@ -36,7 +38,8 @@ import java.util.regex.Pattern;
 /**
  * WebAuthn passkeys and security keys (docs/openapi.yaml, ADR 0040/0041): the caller's own credentials
  * under {@code /v1/me/webauthn/...} (behind the authorizer) and the passwordless login
- * {@code POST /v1/auth/passkey/options|verify} (public). Adapts the events to
+ * {@code POST /v1/auth/passkey/options|verify} (public), and step-up with a passkey
+ * {@code POST /v1/auth/step-up/passkey/options|verify} (bearer, ADR 0053). Adapts the events to
  * {@link WebAuthnService}; holds no business rule.
  */
 public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -46,10 +49,13 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     static final int MAX_TOKEN_LENGTH = 512;
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final String STEP_UP_OPTIONS = "POST /v1/auth/step-up/passkey/options";
+    private static final String STEP_UP_VERIFY = "POST /v1/auth/step-up/passkey/verify";
     private static final Pattern CREDENTIAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,1366}");
 
     private final WebAuthnService service;
     private final StepUpGuard stepUp;
+    private final PasskeyStepUp passkeyStepUp;
 
     /** Used by AWS Lambda: wires real AWS clients once per container. */
     public WebAuthnHandler() {
@@ -58,19 +64,25 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
 
     /** Used by the local runtime. */
     public WebAuthnHandler(TollgateServices services) {
-        this(WebAuthnServices.webauthn(services), new StepUpGuard(new UserDirectory(services.dynamoDb(),
-                services.config().tables()), services.clock(), services.defaultSettings()));
+        this(services, WebAuthnServices.webauthn(services));
+    }
+
+    private WebAuthnHandler(TollgateServices services, WebAuthnService service) {
+        this(service, new StepUpGuard(new UserDirectory(services.dynamoDb(), services.config().tables()),
+                services.clock(), services.defaultSettings()), PasskeyStepUp.create(services, service));
     }
 
     /** Used by tests. */
-    public WebAuthnHandler(WebAuthnService service, StepUpGuard stepUp) {
+    public WebAuthnHandler(WebAuthnService service, StepUpGuard stepUp, PasskeyStepUp passkeyStepUp) {
         this.service = Objects.requireNonNull(service, "service");
         this.stepUp = Objects.requireNonNull(stepUp, "stepUp");
+        this.passkeyStepUp = Objects.requireNonNull(passkeyStepUp, "passkeyStepUp");
         this.priming = SnapStartPriming.http(this, 40, List.of(
                 HttpPrimer.body("POST /v1/auth/passkey/options", "{}"),
                 HttpPrimer.unknownField("POST /v1/auth/passkey/options"),
                 HttpPrimer.body("POST /v1/auth/passkey/verify", "{}"),
                 HttpPrimer.body("POST /v1/me/webauthn/registrations/finish", "{}"),
+                HttpPrimer.body(STEP_UP_VERIFY, "{}"),
                 HttpPrimer.unknownField("POST /v1/me/webauthn/registrations/finish")));
     }
 
@@ -110,6 +122,9 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
                 }
             }
             ApiRequest.Principal me = request.requirePrincipal();
+            if (STEP_UP_OPTIONS.equals(route) || STEP_UP_VERIFY.equals(route)) {
+                return passkeyStepUp(route, request, me);
+            }
             if (!route.startsWith("GET ")) {
                 // Adding or removing a passkey changes how the caller signs in (ADR 0053).
                 stepUp.require(me);
@@ -138,6 +153,24 @@ public final class WebAuthnHandler implements RequestHandler<APIGatewayV2HTTPEve
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
+    }
+
+    /**
+     * Step-up with a passkey (ADR 0053) for the caller's own session: only a signed-in (bearer)
+     * caller has one; an API key cannot step up.
+     */
+    private APIGatewayV2HTTPResponse passkeyStepUp(String route, ApiRequest request, ApiRequest.Principal me) {
+        if (!"bearer".equals(me.authMethod()) || me.sessionId() == null || me.sessionId().isEmpty()) {
+            throw new ProblemException(ErrorCode.FORBIDDEN, "Only a signed-in session can step up.");
+        }
+        Actor caller = new Actor(me.tenantId(), me.userId(), me.organizationId(), request.sourceIp(),
+                request.userAgent());
+        if (STEP_UP_OPTIONS.equals(route)) {
+            return ceremony(passkeyStepUp.options(caller, me.sessionId()));
+        }
+        FinishRequest body = finishRequest(request);
+        return ApiResponses.json(200, passkeyStepUp.stepUp(caller, me.sessionId(), body.ceremonyId(),
+                body.credential().toString()));
     }
 
     /** {@code {"ceremony_id", "publicKey": {...}}}: what the browser passes to {@code navigator.credentials}. */

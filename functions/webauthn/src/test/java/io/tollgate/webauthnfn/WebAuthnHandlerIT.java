@@ -28,6 +28,8 @@ class WebAuthnHandlerIT {
     private Testbed testbed;
     private WebAuthnHandler handler;
     private UserAccount alice;
+    /** The session the sample events' caller holds, when a test opened a real one. */
+    private String sessionId;
 
     @BeforeEach
     void setUp() {
@@ -45,6 +47,9 @@ class WebAuthnHandlerIT {
             // A complete sign-in just now: adding or removing a passkey needs a recent one (ADR 0053).
             context.put("auth_time", Long.toString(testbed.clock.instant().getEpochSecond()));
             context.put("amr", "pwd,otp");
+            if (sessionId != null) {
+                context.put("sid", sessionId);
+            }
         }
         if (body != null) {
             event.setBody(body instanceof String text ? text : Json.mapper().valueToTree(body).toString());
@@ -154,5 +159,52 @@ class WebAuthnHandlerIT {
     @Test
     void deleteWhenCredentialIsUnknownThenNotFound() {
         assertEquals(404, invoke("me-webauthn-credential-delete.json", null, null).getStatusCode());
+    }
+
+    @Test
+    void sampleEventsWhenPasskeyStepUpThenFreshTokenOfTheSameSession() throws Exception {
+        SoftwareAuthenticator key = SoftwareAuthenticator.syncedPasskey();
+        JsonNode created = json(invoke("me-webauthn-registration-start.json", null, null));
+        assertEquals(201, invoke("me-webauthn-registration-finish.json",
+                answer(created.get("ceremony_id").asText(), key.register(publicKey(created), ORIGIN)), null)
+                .getStatusCode());
+        JsonNode get = json(invoke("passkey-options.json", Map.of("tenant", alice.tenantId()), null));
+        String access = json(invoke("passkey-verify.json",
+                answer(get.get("ceremony_id").asText(), key.authenticate(publicKey(get), ORIGIN)), null))
+                .get("access_token").asText();
+        JsonNode claims = Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(access.split("\\.")[1]));
+
+        // The shipped sample names a session that does not exist: the ceremony opens, the proof cannot complete.
+        JsonNode foreign = json(invoke("auth-step-up-passkey-options.json", null, null));
+        APIGatewayV2HTTPResponse noSession = invoke("auth-step-up-passkey-verify.json",
+                answer(foreign.get("ceremony_id").asText(), key.authenticate(publicKey(foreign), ORIGIN)), null);
+        assertEquals(401, noSession.getStatusCode(), noSession.getBody());
+
+        sessionId = claims.get("sid").asText();
+        APIGatewayV2HTTPResponse options = invoke("auth-step-up-passkey-options.json", null, null);
+        assertEquals(200, options.getStatusCode(), options.getBody());
+        JsonNode challenge = json(options);
+        assertEquals("required", challenge.at("/publicKey/userVerification").asText());
+        APIGatewayV2HTTPResponse stepped = invoke("auth-step-up-passkey-verify.json",
+                answer(challenge.get("ceremony_id").asText(), key.authenticate(publicKey(challenge), ORIGIN)), null);
+        assertEquals(200, stepped.getStatusCode(), stepped.getBody());
+        String fresh = json(stepped).get("access_token").asText();
+        JsonNode after = Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(fresh.split("\\.")[1]));
+        assertEquals(sessionId, after.get("sid").asText());
+        assertEquals("swk", after.at("/amr/0").asText());
+        assertEquals("mfa", after.at("/amr/1").asText());
+        assertEquals(1, testbed.audit.ofType("step_up_success").size());
+    }
+
+    @Test
+    void stepUpOptionsWhenCallerIsAnApiKeyThenForbidden() {
+        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent("../../events/auth-step-up-passkey-options.json");
+        Map<String, Object> context = event.getRequestContext().getAuthorizer().getLambda();
+        context.put("sub", alice.userId());
+        context.put("tenant", alice.tenantId());
+        context.put("auth_method", "api_key");
+        context.remove("sid");
+
+        assertEquals(403, handler.handleRequest(event, null).getStatusCode());
     }
 }

@@ -12,6 +12,6 @@ class WebAuthnHandlerPrimingIT {
     @Test
     void primeWhenSnapshotTakenThenEveryPrimingRequestRefusedWithoutAnyCallWriteAuditEventOrMail() {
         bed.newTenant();
-        PrimingCheck.assertRefusedWithoutEffect(bed, new WebAuthnHandler(bed.services).priming, 200);
+        PrimingCheck.assertRefusedWithoutEffect(bed, new WebAuthnHandler(bed.services).priming, 240);
     }
 }

@@ -1,39 +1,26 @@
 package io.tollgate.stepup;
 
-import io.tollgate.audit.AuditEventType;
-import io.tollgate.audit.AuditRecorder;
 import io.tollgate.audit.AuditRecorder.Actor;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
-import io.tollgate.lockout.FailureCounter;
-import io.tollgate.lockout.LockoutPolicy;
 import io.tollgate.mfa.MfaCredentialRepository;
 import io.tollgate.mfa.MfaServices;
 import io.tollgate.mfa.StoredFactorCheck;
 import io.tollgate.password.Argon2idPasswordHasher;
 import io.tollgate.platform.TollgateServices;
-import io.tollgate.session.SessionRecord;
 import io.tollgate.session.TokenPair;
 import io.tollgate.settings.SecuritySettings;
-import io.tollgate.storage.Attributes;
-import io.tollgate.storage.Keys;
 import io.tollgate.storage.TableNames;
 import io.tollgate.tenant.Tenant;
-import io.tollgate.token.AccessTokenIssuer;
 import io.tollgate.user.UserAccount;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * {@code POST /v1/auth/step-up} (ADR 0053): an authenticated caller proves its password again
@@ -56,25 +43,16 @@ public final class StepUpService {
     private final MfaCredentialRepository users;
     private final StoredFactorCheck factors;
     private final Argon2idPasswordHasher hasher;
-    private final FailureCounter counter;
-    private final AccessTokenIssuer accessTokens;
-    private final AuditRecorder audit;
-    private final DynamoDbClient dynamoDb;
-    private final TableNames tables;
+    private final StepUpCompletion completion;
     private final Clock clock;
     private final SecuritySettings unknownTenantSettings;
 
     public StepUpService(MfaCredentialRepository users, StoredFactorCheck factors, Argon2idPasswordHasher hasher,
-            FailureCounter counter, AccessTokenIssuer accessTokens, AuditRecorder audit, DynamoDbClient dynamoDb,
-            TableNames tables, Clock clock, SecuritySettings unknownTenantSettings) {
+            StepUpCompletion completion, Clock clock, SecuritySettings unknownTenantSettings) {
         this.users = Objects.requireNonNull(users, "users");
         this.factors = Objects.requireNonNull(factors, "factors");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
-        this.counter = Objects.requireNonNull(counter, "counter");
-        this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens");
-        this.audit = Objects.requireNonNull(audit, "audit");
-        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
-        this.tables = Objects.requireNonNull(tables, "tables");
+        this.completion = Objects.requireNonNull(completion, "completion");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.unknownTenantSettings = Objects.requireNonNull(unknownTenantSettings, "unknownTenantSettings");
     }
@@ -84,9 +62,7 @@ public final class StepUpService {
         TableNames tables = services.config().tables();
         MfaCredentialRepository users = new MfaCredentialRepository(services.dynamoDb(), tables, services.encryptor());
         return new StepUpService(users, MfaServices.storedFactorCheck(services), services.passwordHasher(),
-                new FailureCounter(services.dynamoDb()),
-                new AccessTokenIssuer(services.signingKeys(), services.clock(), services.config().tokenIssuer()),
-                services.audit(), services.dynamoDb(), tables, services.clock(), services.defaultSettings());
+                StepUpCompletion.create(services), services.clock(), services.defaultSettings());
     }
 
     /** The proof: the password and, for a user with a second factor, a code; {@link #toString()} shows neither. */
@@ -136,67 +112,15 @@ public final class StepUpService {
             writes.add(match.get().consume());
             amr.add(match.get().amr());
         }
-        SessionRecord session = activeSession(user, sessionId)
-                .orElseThrow(() -> new ProblemException(ErrorCode.TOKEN_INVALID, "The session is not active."));
-        writes.add(sessionStillActive(user, sessionId));
-        try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(writes));
-        } catch (TransactionCanceledException cancelled) {
-            boolean factorLost = writes.size() > 1 && cancelled.hasCancellationReasons()
-                    && "ConditionalCheckFailed".equals(cancelled.cancellationReasons().get(0).code());
-            if (factorLost) {
-                throw fail("code_replayed", found, settings, caller, now, ErrorCode.MFA_INVALID);
-            }
-            throw new ProblemException(ErrorCode.TOKEN_INVALID, "The session is not active.");
-        }
-        String token = accessTokens.issue(new AccessTokenIssuer.Subject(user.userId(), user.tenantId(),
-                user.organizationId(), user.roles(), sessionId, amr, now, session.audience()),
-                settings.tokens().accessTokenTtl());
-        audit.record(AuditEventType.STEP_UP_SUCCESS, caller, "auth", "step_up", "success",
-                Map.of("session_id", sessionId, "amr", amr));
-        return new TokenPair(token, null, "Bearer", settings.tokens().accessTokenTtl().toSeconds());
+        return completion.complete(user, settings, caller, sessionId, writes, amr, now,
+                () -> fail("code_replayed", found, settings, caller, now, ErrorCode.MFA_INVALID));
     }
 
-    private Optional<SessionRecord> activeSession(UserAccount user, String sessionId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.sessions())
-                .key(Keys.session(user.tenantId(), user.userId(), sessionId)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty()
-                : Optional.of(SessionRecord.from(item)).filter(s -> SessionRecord.ACTIVE.equals(s.status()));
-    }
-
-    private TransactWriteItem sessionStillActive(UserAccount user, String sessionId) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":active", Attributes.s(SessionRecord.ACTIVE));
-        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(tables.sessions())
-                .key(Keys.session(user.tenantId(), user.userId(), sessionId))
-                .conditionExpression("#status = :active")
-                .expressionAttributeNames(Map.of("#status", "status"))
-                .expressionAttributeValues(values).build()).build();
-    }
-
-    /**
-     * A failed step-up: a wrong password or code counts toward the lockout (and may lock, audited
-     * once), every failure is audited with its reason, and the answer never tells reasons apart
-     * beyond "password" versus "second factor".
-     */
+    /** A wrong password or code counts toward the lockout; an account state or a missing code does not. */
     private ProblemException fail(String reason, Optional<UserAccount> account, SecuritySettings settings,
             Actor caller, Instant now, ErrorCode code) {
-        if (("wrong_password".equals(reason) || "wrong_code".equals(reason) || "code_replayed".equals(reason))
-                && account.isPresent()) {
-            UserAccount user = account.get();
-            LockoutPolicy policy = new LockoutPolicy(settings.lockout());
-            FailureCounter.Target target = new FailureCounter.Target(tables.identity(),
-                    Keys.user(user.tenantId(), user.username()), true, Optional.empty());
-            FailureCounter.Counted counted = counter.countAndLock(target, user.failures(), policy, now);
-            if (counted.lockedNow()) {
-                audit.record(AuditEventType.ACCOUNT_LOCKED, caller, "user", "lock", "locked",
-                        Map.of("failures", counted.count().getAsLong(), "window_seconds",
-                                settings.lockout().window().toSeconds(),
-                                "locked_seconds", settings.lockout().duration().toSeconds(), "step", "step_up"));
-            }
-        }
-        audit.record(AuditEventType.STEP_UP_FAILED, caller, "auth", "step_up", "failure", Map.of("reason", reason));
-        return code == ErrorCode.MFA_INVALID ? new ProblemException(code, "The verification failed.")
-                : new ProblemException(code, "The credentials are not valid.");
+        boolean counts = "wrong_password".equals(reason) || "wrong_code".equals(reason)
+                || "code_replayed".equals(reason);
+        return completion.fail(reason, counts, account, settings, caller, now, code, Map.of());
     }
 }

@@ -30,11 +30,17 @@ public final class WebAuthnCeremonies {
 
     /** What a ceremony is for; a ceremony of one kind is never accepted for another. */
     public enum Kind {
-        REGISTRATION, PASSKEY_LOGIN
+        REGISTRATION, PASSKEY_LOGIN,
+        /** A signed-in caller re-proving itself (ADR 0053): bound to its user and session. */
+        STEP_UP
     }
 
-    /** A consumed ceremony: its tenant, its user (none for a passkey login) and the stored request JSON. */
-    public record Ceremony(Kind kind, String tenantId, Optional<String> userId, String requestJson) {
+    /**
+     * A consumed ceremony: its tenant, its user (none for a passkey login), its session (a step-up
+     * only) and the stored request JSON.
+     */
+    public record Ceremony(Kind kind, String tenantId, Optional<String> userId, Optional<String> sessionId,
+            String requestJson) {
         @Override
         public String toString() {
             return "Ceremony[" + kind + ", tenant=" + tenantId + "]";
@@ -55,6 +61,12 @@ public final class WebAuthnCeremonies {
 
     /** Stores a ceremony; returns its {@code ceremony_id} (stored only as its hash). */
     public String open(Kind kind, String tenantId, Optional<String> userId, String requestJson) {
+        return open(kind, tenantId, userId, Optional.empty(), requestJson);
+    }
+
+    /** Stores a ceremony bound to a session too; returns its {@code ceremony_id} (stored only as its hash). */
+    public String open(Kind kind, String tenantId, Optional<String> userId, Optional<String> sessionId,
+            String requestJson) {
         Instant now = clock.instant();
         Instant expires = now.plus(LIFETIME);
         String id = opaqueTokens.generate();
@@ -62,6 +74,7 @@ public final class WebAuthnCeremonies {
         item.put("kind", Attributes.s(kind.name()));
         item.put("tenant_id", Attributes.s(tenantId));
         userId.ifPresent(user -> item.put("user_id", Attributes.s(user)));
+        sessionId.ifPresent(session -> item.put("session_id", Attributes.s(session)));
         item.put("request", Attributes.s(requestJson));
         item.put("created_at", Attributes.epochMillis(now));
         item.put("expires_at", Attributes.epochMillis(expires));
@@ -86,7 +99,8 @@ public final class WebAuthnCeremonies {
                             ":now", Attributes.epochMillis(now)))
                     .returnValues(ReturnValue.ALL_OLD)).attributes();
             return Optional.of(new Ceremony(kind, Attributes.requiredString(old, "tenant_id"),
-                    Attributes.string(old, "user_id"), Attributes.requiredString(old, "request")));
+                    Attributes.string(old, "user_id"), Attributes.string(old, "session_id"),
+                    Attributes.requiredString(old, "request")));
         } catch (ConditionalCheckFailedException unusable) {
             return Optional.empty();
         }

@@ -429,15 +429,21 @@ public final class WebAuthnService {
             return new SecondFactor.Failed("unknown_credential");
         }
         AssertionResult result;
+        boolean verificationRequired;
         try {
+            AssertionRequest request = AssertionRequest.fromJson(requestJson);
+            verificationRequired = request.getPublicKeyCredentialRequestOptions().getUserVerification()
+                    .filter(UserVerificationRequirement.REQUIRED::equals).isPresent();
             result = relyingParty(tenant.id(), tenant.name(), tenant.settings()).finishAssertion(
-                    FinishAssertionOptions.builder().request(AssertionRequest.fromJson(requestJson))
-                            .response(response).build());
+                    FinishAssertionOptions.builder().request(request).response(response).build());
         } catch (AssertionFailedException | IOException e) {
             return new SecondFactor.Failed("assertion_failed");
         }
         if (!result.isSuccess() || !user.username().equals(result.getUsername())) {
             return new SecondFactor.Failed("assertion_failed");
+        }
+        if (verificationRequired && !result.isUserVerified()) {
+            return new SecondFactor.Failed("user_not_verified");
         }
         if (!result.isSignatureCounterValid()) {
             cloneSuspected(actor, credential.get(), result.getSignatureCount());
@@ -445,6 +451,52 @@ public final class WebAuthnService {
         }
         return new SecondFactor.Verified(credentials.recordUse(credential.get(), result.getSignatureCount(),
                 clock.instant()), result.isBackupEligible() ? "swk" : "hwk", credentialId);
+    }
+
+    // ------------------------------------------------------------------ step-up (ADR 0053)
+
+    /**
+     * {@code POST /v1/auth/step-up/passkey/options}: an assertion request for a signed-in caller
+     * re-proving itself, allowing only the caller's own credentials, user verification required
+     * (the passkey then stands for possession plus PIN/biometric, like a passwordless login), kept
+     * as a single-use ceremony bound to the caller's user and session. 409 when the caller has no
+     * passkey; 403 when the account is not active.
+     */
+    public CeremonyStart startStepUp(String tenantId, String userId, String sessionId) {
+        Account account = account(tenantId, userId);
+        if (credentials.list(tenantId, userId).isEmpty()) {
+            throw new ProblemException(ErrorCode.CONFLICT, "No passkey is registered for this account.");
+        }
+        AssertionRequest request = relyingParty(tenantId, account.tenant().name(), account.settings())
+                .startAssertion(StartAssertionOptions.builder().username(account.user().username())
+                        .userVerification(UserVerificationRequirement.REQUIRED)
+                        .timeout(WebAuthnCeremonies.LIFETIME.toMillis()).build());
+        try {
+            String id = ceremonies.open(WebAuthnCeremonies.Kind.STEP_UP, tenantId, Optional.of(userId),
+                    Optional.of(sessionId), request.toJson());
+            return new CeremonyStart(id, request.toCredentialsGetJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The library's assertion request did not serialise", e);
+        }
+    }
+
+    /**
+     * Verifies a step-up assertion: consumes the ceremony (single use, 5 minutes; unknown, used,
+     * expired or bound to another user or session fails as {@code unknown_ceremony}), then checks the
+     * assertion like a second factor ({@link #verifySecondFactor}: the caller's own credential, user
+     * verification as required, counter regression audited as a possible clone). The caller counts
+     * a failure on the lockout and commits {@link SecondFactor.Verified#write()}.
+     */
+    public SecondFactor verifyStepUp(Tenant tenant, UserAccount user, String sessionId, String ceremonyId,
+            String credentialJson, Actor actor) {
+        Optional<WebAuthnCeremonies.Ceremony> ceremony = ceremonies.consume(ceremonyId,
+                WebAuthnCeremonies.Kind.STEP_UP)
+                .filter(c -> c.tenantId().equals(tenant.id()) && c.userId().equals(Optional.of(user.userId()))
+                        && c.sessionId().equals(Optional.of(sessionId)));
+        if (ceremony.isEmpty()) {
+            return new SecondFactor.Failed("unknown_ceremony");
+        }
+        return verifySecondFactor(tenant, user, ceremony.get().requestJson(), credentialJson, actor);
     }
 
     // ------------------------------------------------------------------ shared steps

@@ -41,6 +41,7 @@ public final class SoftwareAuthenticator {
     private final boolean synced;
     private byte[] userHandle;
     private long counter;
+    private boolean verifiesUser = true;
 
     private SoftwareAuthenticator(KeyPair keys, byte[] credentialId, boolean synced, byte[] userHandle, long counter) {
         this.keys = keys;
@@ -75,6 +76,16 @@ public final class SoftwareAuthenticator {
     /** A copy with the same private key, credential id and counter. */
     public SoftwareAuthenticator cloned() {
         return new SoftwareAuthenticator(keys, credentialId.clone(), synced, userHandle, counter);
+    }
+
+    /**
+     * This authenticator answering without user verification (no PIN or biometric: the UV flag
+     * is clear), as a security key without a PIN does; shares the key and counter.
+     */
+    public SoftwareAuthenticator withoutUserVerification() {
+        SoftwareAuthenticator plain = new SoftwareAuthenticator(keys, credentialId.clone(), synced, userHandle, counter);
+        plain.verifiesUser = false;
+        return plain;
     }
 
     /** The credential id, base64url. */
@@ -126,7 +137,7 @@ public final class SoftwareAuthenticator {
         byte[] clientData = clientData("webauthn.get", options.path("challenge").asText(), origin);
         ByteArrayOutputStream authData = new ByteArrayOutputStream();
         authData.writeBytes(sha256(rpId.getBytes(StandardCharsets.UTF_8)));
-        authData.write(UP | UV | (synced ? BE : 0));
+        authData.write(UP | (verifiesUser ? UV : 0) | (synced ? BE : 0));
         authData.writeBytes(ByteBuffer.allocate(4).putInt((int) counter).array());
         byte[] data = authData.toByteArray();
         byte[] signed = ByteBuffer.allocate(data.length + 32).put(data).put(sha256(clientData)).array();

@@ -19,6 +19,7 @@ import io.tollgate.mfa.MfaServices;
 import io.tollgate.mfa.MfaVerificationService;
 import io.tollgate.testing.SoftwareAuthenticator;
 import io.tollgate.testing.Testbed;
+import io.tollgate.tenant.Tenant;
 import io.tollgate.user.UserAccount;
 import io.tollgate.user.UserDirectory;
 import java.time.Duration;
@@ -392,5 +393,59 @@ class WebAuthnServiceIT {
 
         assertEquals(ErrorCode.NOT_FOUND, refused.errorCode());
         assertEquals(1, webauthn.list(alice.tenantId(), alice.userId()).size());
+    }
+
+    // ------------------------------------------------------------------ step-up (ADR 0053)
+
+    private WebAuthnService.SecondFactor stepUp(String sessionId, WebAuthnService.CeremonyStart start,
+            SoftwareAuthenticator authenticator) {
+        Tenant tenant = new UserDirectory(Testbed.dynamoDb(), Testbed.TABLES).tenant(alice.tenantId()).orElseThrow();
+        return webauthn.verifyStepUp(tenant, alice, sessionId, start.ceremonyId(),
+                authenticator.authenticate(start.publicKeyJson(), ORIGIN),
+                new io.tollgate.audit.AuditRecorder.Actor(alice.tenantId(), alice.userId(), null, "198.51.100.7", "it"));
+    }
+
+    @Test
+    void stepUpWhenOwnKeyVerifiesUserThenVerifiedWithCounterWrite() {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.syncedPasskey());
+        WebAuthnService.CeremonyStart start = webauthn.startStepUp(alice.tenantId(), alice.userId(), "session-1");
+        assertTrue(start.publicKeyJson().contains("\"userVerification\":\"required\""), start.publicKeyJson());
+
+        WebAuthnService.SecondFactor outcome = stepUp("session-1", start, key);
+
+        WebAuthnService.SecondFactor.Verified verified = assertInstanceOf(WebAuthnService.SecondFactor.Verified.class,
+                outcome);
+        assertEquals("swk", verified.amr());
+        assertEquals(key.credentialId(), verified.credentialId());
+    }
+
+    @Test
+    void stepUpWhenAuthenticatorDoesNotVerifyUserThenFailed() {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
+        WebAuthnService.CeremonyStart start = webauthn.startStepUp(alice.tenantId(), alice.userId(), "session-1");
+
+        WebAuthnService.SecondFactor outcome = stepUp("session-1", start, key.withoutUserVerification());
+
+        assertInstanceOf(WebAuthnService.SecondFactor.Failed.class, outcome);
+    }
+
+    @Test
+    void stepUpWhenCeremonyIsAnotherSessionsOrExpiredThenUnknownCeremony() {
+        SoftwareAuthenticator key = registered(SoftwareAuthenticator.securityKey());
+        WebAuthnService.CeremonyStart other = webauthn.startStepUp(alice.tenantId(), alice.userId(), "session-1");
+        assertEquals("unknown_ceremony", assertInstanceOf(WebAuthnService.SecondFactor.Failed.class,
+                stepUp("session-2", other, key)).reason());
+
+        WebAuthnService.CeremonyStart old = webauthn.startStepUp(alice.tenantId(), alice.userId(), "session-1");
+        testbed.clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertEquals("unknown_ceremony", assertInstanceOf(WebAuthnService.SecondFactor.Failed.class,
+                stepUp("session-1", old, key)).reason());
+    }
+
+    @Test
+    void stepUpOptionsWhenUserHasNoCredentialThenConflict() {
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> webauthn.startStepUp(alice.tenantId(), alice.userId(), "session-1"));
+        assertEquals(ErrorCode.CONFLICT, refused.errorCode());
     }
 }
