@@ -281,6 +281,8 @@ public record SecuritySettings(
      * every administrator. The same rule on the same subject mails at most once per
      * {@code dedupWindow}. {@code siemWebhookUrl} ({@code ""} = none) receives every alert that is
      * mailed or digested as signed JSON; its HMAC key is a Secrets Manager secret, never a setting.
+     * With {@code siemForwardAll} (default false; needs the webhook) the tenant's whole audit trail
+     * is forwarded there too, in OCSF (docs/adr/0069-siem-trail-forward-in-ocsf.md).
      */
     public record AlertingSettings(List<String> securityContacts, Duration dedupWindow, String siemWebhookUrl,
             boolean siemForwardAll) {
