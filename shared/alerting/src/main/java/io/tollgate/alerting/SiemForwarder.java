@@ -144,7 +144,7 @@ public final class SiemForwarder {
             }
             boolean retryable = status == -1 || status == 429 || status >= 500;
             if (!retryable) {
-                LOG.warn("SIEM webhook refused an alert tenant={} status={}", tenantId, status);
+                LOG.warn("SIEM webhook refused a request tenant={} status={}", tenantId, status);
                 return Result.REFUSED;
             }
             if (attempt < retry.attempts()) {
