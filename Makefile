@@ -60,6 +60,9 @@ build-AnomalyDetectionFunction:
 
 build-AlertDigestFunction:
 	$(call build_function,alert-digest)
+
+build-SiemTrailFunction:
+	$(call build_function,alert-digest)
 build-AnomalySweepFunction:
 	$(call build_function,anomaly-detection)
 

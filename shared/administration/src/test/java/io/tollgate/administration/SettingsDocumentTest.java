@@ -106,6 +106,21 @@ class SettingsDocumentTest {
     }
 
     @Test
+    void readWhenSiemForwardAllSetThenKeptAndWithoutAWebhookRefusedNamingTheRule() {
+        ObjectNode document = defaults();
+        ObjectNode alerting = (ObjectNode) document.get("alerting");
+        assertEquals(false, alerting.get("siemForwardAll").asBoolean(true), "written with the default: off");
+        alerting.put("siemWebhookUrl", "https://siem.acme.test/hook");
+        alerting.put("siemForwardAll", true);
+        assertEquals(true, SettingsDocument.read(document).alerting().siemForwardAll());
+
+        alerting.put("siemWebhookUrl", "");
+        assertEquals("alerting.siemForwardAll needs a siemWebhookUrl", refusal(document).message());
+        alerting.put("siemForwardAll", "yes");
+        assertEquals("wrong_type", refusal(document).code());
+    }
+
+    @Test
     void readWhenAlertingContactIsNoAddressOrWebhookIsPlainHttpThenRefusedNamingTheRule() {
         ObjectNode contact = defaults();
         ((ObjectNode) contact.get("alerting")).putArray("securityContacts").add("not an address");

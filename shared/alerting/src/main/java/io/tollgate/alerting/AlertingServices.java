@@ -24,11 +24,17 @@ public record AlertingServices(AlertDispatcher dispatcher, AlertDigest digest) {
         String security = services.config().tables().security();
         AlertDirectory directory = new AlertDirectory(AdministrationRepository.of(services), services.clock());
         AlertDigestStore store = new AlertDigestStore(services.dynamoDb(), security);
-        SiemForwarder siem = new SiemForwarder(SiemForwarder.defaultClient(), new SiemKeys(services::secretsManager,
-                config.siemSecretPrefix(), services.clock(), SIEM_KEY_CACHE), services.clock(), sleeper,
-                SiemForwarder.RetryPolicy.defaults(), services.webhookTargets());
+        SiemForwarder siem = siemForwarder(services, config, sleeper);
         AlertDispatcher dispatcher = new AlertDispatcher(directory, new AlertDeduplicator(services.dynamoDb(), security,
                 services.clock()), store, services.mailSender(), siem, services.metrics(), services.clock());
         return new AlertingServices(dispatcher, new AlertDigest(store, directory, services.mailSender(), services.clock()));
+    }
+
+    /** The container's signed SIEM webhook client (alerts and the trail forward share it, ADR 0042). */
+    public static SiemForwarder siemForwarder(TollgateServices services, AlertingConfig config,
+            SiemForwarder.Sleeper sleeper) {
+        return new SiemForwarder(SiemForwarder.defaultClient(), new SiemKeys(services::secretsManager,
+                config.siemSecretPrefix(), services.clock(), SIEM_KEY_CACHE), services.clock(), sleeper,
+                SiemForwarder.RetryPolicy.defaults(), services.webhookTargets());
     }
 }

@@ -14,7 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -102,7 +101,11 @@ public final class SiemForwarder {
                 .connectTimeout(Duration.ofSeconds(2)).build();
     }
 
-    public Result forward(String tenantId, URI webhook, Map<String, Object> alert) {
+    /**
+     * Sends {@code payload} (an alert object, or the array of a trail batch) as JSON, signed with
+     * the tenant's key; {@link Result#DELIVERED} only on a 2xx answer.
+     */
+    public Result forward(String tenantId, URI webhook, Object payload) {
         Optional<byte[]> key = keys.key(tenantId);
         if (key.isEmpty()) {
             LOG.warn("SIEM forward skipped: no signing secret for tenant={}", tenantId);
@@ -116,9 +119,9 @@ public final class SiemForwarder {
         }
         byte[] body;
         try {
-            body = Json.mapper().writeValueAsBytes(alert);
+            body = Json.mapper().writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("An alert is not JSON", e);
+            throw new IllegalStateException("A SIEM payload is not JSON", e);
         }
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
             String timestamp = Long.toString(clock.instant().getEpochSecond());
@@ -141,7 +144,7 @@ public final class SiemForwarder {
             }
             boolean retryable = status == -1 || status == 429 || status >= 500;
             if (!retryable) {
-                LOG.warn("SIEM webhook refused an alert tenant={} status={}", tenantId, status);
+                LOG.warn("SIEM webhook refused a request tenant={} status={}", tenantId, status);
                 return Result.REFUSED;
             }
             if (attempt < retry.attempts()) {

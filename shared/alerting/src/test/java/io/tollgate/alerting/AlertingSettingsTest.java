@@ -54,4 +54,15 @@ class AlertingSettingsTest {
         assertEquals(8080, new AlertingSettings(List.of(), Duration.ofMinutes(15), "http://127.0.0.1:8080/hook")
                 .siemWebhook().orElseThrow().getPort());
     }
+
+    @Test
+    void forwardAllWhenNoWebhookThenRefusedAndWhenSetThenTheTrailGoesToTheAlertWebhook() {
+        assertEquals("alerting.siemForwardAll needs a siemWebhookUrl", assertThrows(IllegalArgumentException.class,
+                () -> new AlertingSettings(List.of(), Duration.ofMinutes(15), "", true)).getMessage());
+        assertEquals(java.util.Optional.empty(), AlertingSettings.defaults().trailWebhook());
+        assertEquals(java.util.Optional.empty(), new AlertingSettings(List.of(), Duration.ofMinutes(15),
+                "https://siem.acme.test/hook").trailWebhook(), "opt-in: a webhook alone forwards alerts only");
+        assertEquals("siem.acme.test", new AlertingSettings(List.of(), Duration.ofMinutes(15),
+                "https://siem.acme.test/hook", true).trailWebhook().orElseThrow().getHost());
+    }
 }

@@ -298,8 +298,11 @@ public record SecuritySettings(
      * every administrator. The same rule on the same subject mails at most once per
      * {@code dedupWindow}. {@code siemWebhookUrl} ({@code ""} = none) receives every alert that is
      * mailed or digested as signed JSON; its HMAC key is a Secrets Manager secret, never a setting.
+     * With {@code siemForwardAll} (default false; needs the webhook) the tenant's whole audit trail
+     * is forwarded there too, in OCSF (docs/adr/0069-siem-trail-forward-in-ocsf.md).
      */
-    public record AlertingSettings(List<String> securityContacts, Duration dedupWindow, String siemWebhookUrl) {
+    public record AlertingSettings(List<String> securityContacts, Duration dedupWindow, String siemWebhookUrl,
+            boolean siemForwardAll) {
 
         /** At most this many contacts: an alert is one mail per recipient. */
         public static final int MAX_CONTACTS = 10;
@@ -322,11 +325,25 @@ public record SecuritySettings(
                             && !siemWebhookUrl.matches("https://[0-9.]+(:[0-9]+)?(/.*)?")
                     || siemWebhookUrl.matches("http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?(/[^\\s#]*)?")))),
                     "alerting.siemWebhookUrl must be empty or an https:// URL with a host name (http only for localhost)");
+            require(!siemForwardAll || !siemWebhookUrl.isEmpty(), "alerting.siemForwardAll needs a siemWebhookUrl");
+        }
+
+        /** Alerts only to the SIEM (no forward of the whole trail): the form stored before the trail forward. */
+        public AlertingSettings(List<String> securityContacts, Duration dedupWindow, String siemWebhookUrl) {
+            this(securityContacts, dedupWindow, siemWebhookUrl, false);
         }
 
         /** No contacts (the administrators get everything), a 15-minute window, no SIEM forward. */
         public static AlertingSettings defaults() {
-            return new AlertingSettings(List.of(), Duration.ofMinutes(15), "");
+            return new AlertingSettings(List.of(), Duration.ofMinutes(15), "", false);
+        }
+
+        /**
+         * The webhook every chained event is forwarded to in OCSF (docs/siem-ocsf.md), when the tenant
+         * opted in; alerts go to {@link #siemWebhook()} either way.
+         */
+        public java.util.Optional<java.net.URI> trailWebhook() {
+            return siemForwardAll ? siemWebhook() : java.util.Optional.empty();
         }
 
         /** The webhook, when one is set. */
