@@ -191,8 +191,23 @@ public final class ComplianceReporter {
             chain.put("reason", b.kind().wireName());
         });
         sections.put("audit_chain", chain);
-        boolean truncated = tenant.truncated || platform.truncated;
+        return assemble(new Header(tenantId, standard, from, to, clock.instant(), tenant.events,
+                tenant.truncated || platform.truncated), sections, tenant.perDay);
+    }
 
+    /** What the report says about itself: whose, which standard, which period, when, how many events. */
+    record Header(String tenantId, Standard standard, Instant from, Instant to, Instant generatedAt, long events,
+            boolean truncated) {
+    }
+
+    /**
+     * The report from its computed sections (all of them, in display order): keeps the standard's
+     * sections, assesses each ({@link ControlAssessment}), and adds the overall status, the
+     * recommendations and the events per day.
+     */
+    static Map<String, Object> assemble(Header header, Map<String, Object> sections, Map<String, Long> perDay) {
+        Standard standard = header.standard();
+        boolean truncated = header.truncated();
         Map<String, Object> selected = new LinkedHashMap<>();
         List<String> recommendations = new java.util.ArrayList<>();
         ControlAssessment.Status overall = ControlAssessment.Status.COMPLIANT;
@@ -222,17 +237,17 @@ public final class ComplianceReporter {
         status.put("controls_compliant", compliant);
         status.put("controls_assessed", (long) selected.size());
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("tenant", tenantId);
+        report.put("tenant", header.tenantId());
         report.put("standard", standard.wireName());
-        report.put("from", from.toString());
-        report.put("to", to.toString());
-        report.put("report_period", from + " to " + to);
-        report.put("generated_at", clock.instant().toString());
-        report.put("events_in_range", tenant.events);
+        report.put("from", header.from().toString());
+        report.put("to", header.to().toString());
+        report.put("report_period", header.from() + " to " + header.to());
+        report.put("generated_at", header.generatedAt().toString());
+        report.put("events_in_range", header.events());
         report.put("truncated", truncated);
         report.put("compliance_status", status);
         report.put("recommendations", recommendations.stream().distinct().toList());
-        report.put("events_per_day", eventsPerDay(tenant.perDay, from, to));
+        report.put("events_per_day", eventsPerDay(perDay, header.from(), header.to()));
         report.put("sections", selected);
         return report;
     }
