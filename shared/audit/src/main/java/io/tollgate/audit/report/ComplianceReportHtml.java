@@ -231,7 +231,7 @@ public final class ComplianceReportHtml {
             }
         }
         html.append("</tbody></table>\n<p class=\"ref\">A proving digest is a signed checkpoint of the chain head ")
-                .append("(<code>./tollgate audit verify</code> re-checks its signature against the platform signing key); ")
+                .append("(<code>./tollgate audit verify</code> re-checks its signature and the chain); ")
                 .append("the first anchors the start of the period, the others seal positions within it.</p></section>\n");
     }
 
@@ -280,7 +280,7 @@ public final class ComplianceReportHtml {
 
     private static void row(StringBuilder html, Object key, Object value) {
         html.append("<tr><th>").append(escape(label(String.valueOf(key)))).append("</th>");
-        html.append(value instanceof Map<?, ?> || value instanceof Collection<?> ? "<td>" : "<td class=\"num\">");
+        html.append(value instanceof Map<?, ?> ? "<td>" : "<td class=\"num\">");
         value(html, value);
         html.append("</td></tr>");
     }

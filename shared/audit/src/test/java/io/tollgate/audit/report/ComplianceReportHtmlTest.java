@@ -71,7 +71,7 @@ class ComplianceReportHtmlTest {
     void renderWhenChainValidThenItsRangeAndTheProvingDigestIds() {
         String html = ComplianceReportHtml.render(soc2());
         assertTrue(html.contains("positions 10412 to 12144 were recomputed and match the signed digests"), html);
-        assertTrue(html.contains("<th>Proving digests</th><td>412, 413, 442</td>"), html);
+        assertTrue(html.contains("<th>Proving digests</th><td class=\"num\">412, 413, 442</td>"), html);
     }
 
     @Test
