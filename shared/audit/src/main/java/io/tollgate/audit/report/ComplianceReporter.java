@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * range for one standard, computed from its audit chain and its user items — authentication
  * statistics, failed and locked logins, MFA coverage, privileged actions, role changes, signing-key
  * rotations (platform chain), retention runs, data-subject requests and their timeliness, open
- * alerts (anomaly decisions), and the chain verification result over the range.
+ * alerts (anomaly decisions), reads of the trail (data access), and the chain verification result
+ * over the range with the signed digests that prove it. Each section gets a verdict and
+ * recommendations ({@link ControlAssessment}); events are also counted per day (ADR 0070).
  *
  * <p>Counts only: no event content, no user id. At most {@value #MAX_EVENTS} events are tallied
  * per chain; beyond that the report says {@code truncated} (narrow the range).
