@@ -64,8 +64,10 @@ public final class ComplianceReportHtml {
             main>section,main>footer{padding:0}
             .cover{background:none;color:var(--ink);padding:0 0 10px;border-bottom:2pt solid var(--brand)}
             h2{break-after:avoid}h3{break-after:avoid}
+            th,td{padding:3px 6px}h2{margin:18px 0 6px}h3{margin:12px 0 4px}
             thead{display:table-header-group}tr{break-inside:avoid}
-            .summary,.chain,.activity{break-inside:avoid}
+            .chain,.activity{break-inside:avoid}
+            ul.key li{display:inline}ul.key li+li::before{content:" \\00B7 "}
             }
             """;
 
