@@ -135,7 +135,8 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         Map<String, Object> used = parameters(request, "from", "to", "standard");
         used.put("format", html ? "html" : "json");
         recordRead(AuditEventType.REPORT_GENERATION, request, "compliance_report", "generate", used);
-        return html ? ApiResponses.html(200, ComplianceReportHtml.render(report)) : ApiResponses.json(200, report);
+        return html ? ApiResponses.html(200, ComplianceReportHtml.render(report), ComplianceReportHtml.styleHash())
+                : ApiResponses.json(200, report);
     }
 
     private APIGatewayV2HTTPResponse verify(ApiRequest request, String tenant) {

@@ -99,6 +99,14 @@ class ComplianceReportIT {
         assertEquals(1, mfa.get("active_users").asLong());
         assertEquals(0, mfa.get("users_with_mfa").asLong());
         assertTrue(figures(report, "audit_chain").get("valid").asBoolean());
+        assertEquals("compliant", report.get("sections").get("audit_chain").get("compliance_status").asText());
+        assertEquals("compliant", report.get("sections").get("role_changes").get("compliance_status").asText());
+        assertEquals("attention", report.get("sections").get("privileged_actions").get("compliance_status").asText(),
+                "the denied role change is a finding");
+        assertEquals("non_compliant", report.get("sections").get("mfa_coverage").get("compliance_status").asText(),
+                "the only active user has no second factor");
+        assertEquals("non_compliant", report.get("compliance_status").get("overall").asText());
+        assertTrue(report.get("recommendations").toString().contains("Enrol the 1 active user(s)"), report.toString());
         assertEquals("CC6.1", report.get("sections").get("authentication").get("controls").asText());
         assertFalse(response.getBody().contains("u-1"), "counts, never user ids");
     }
@@ -193,11 +201,12 @@ class ComplianceReportIT {
         APIGatewayV2HTTPResponse response = handler.handleRequest(sample("pci", "text/html,application/xhtml+xml"), null);
         assertEquals(200, response.getStatusCode(), response.getBody());
         assertTrue(response.getHeaders().get("Content-Type").startsWith("text/html"));
-        assertTrue(response.getHeaders().get("Content-Security-Policy").contains("default-src 'none'"));
+        assertTrue(response.getHeaders().get("Content-Security-Policy")
+                .startsWith("default-src 'none'; style-src 'sha256-"));
         String html = response.getBody();
         assertTrue(html.startsWith("<!DOCTYPE html>"));
-        assertTrue(html.contains("<h2>mfa_coverage</h2>"));
-        assertTrue(html.contains("<th>logins_succeeded</th><td>3</td>"), html);
+        assertTrue(html.contains("<h3>MFA coverage <span class=\"badge"), html);
+        assertTrue(html.contains("<th>Successful logins</th><td class=\"num\">3</td>"), html);
         assertFalse(html.contains("<script"));
     }
 

@@ -60,6 +60,14 @@ class AuditIntegrityIT {
         return http.login("acme", "jo@acme.test", PASSWORD).get("access_token").asText();
     }
 
+    /** Jo's token for the admin console (audience admin-panel), the only audience the compliance report accepts. */
+    private static String consoleAuditor() {
+        HttpResponse<String> login = http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"jo@acme.test\","
+                + "\"password\":\"" + PASSWORD + "\",\"audience\":\"admin-panel\"}");
+        assertEquals(200, login.statusCode(), login.body());
+        return LocalHttp.json(login).get("access_token").asText();
+    }
+
     private static String serviceApiKey() {
         String bearer = http.login("acme", "billing-service@acme.test", PASSWORD).get("access_token").asText();
         HttpResponse<String> created = http.send("POST", "/v1/me/api-keys", "{\"name\":\"billing\"}",
@@ -261,7 +269,7 @@ class AuditIntegrityIT {
         assertEquals(200, http.get("/v1/audit/events?type=" + marker + "&limit=7", auditor).statusCode());
         assertEquals(200, http.get("/v1/audit/verify", auditor).statusCode());
         HttpResponse<String> report = http.get("/v1/compliance/report?from=2026-01-01T00:00:00Z&to="
-                + java.time.Instant.now() + "&standard=soc2", auditor);
+                + java.time.Instant.now() + "&standard=soc2", consoleAuditor());
         assertEquals(200, report.statusCode(), report.body());
         assertTrue(queue.awaitIdle(Duration.ofSeconds(30)));
 
@@ -279,5 +287,40 @@ class AuditIntegrityIT {
         assertTrue(search && verify, reads.body());
         HttpResponse<String> generated = http.get("/v1/audit/events?type=report_generation&limit=100", auditor);
         assertTrue(generated.body().contains("\"standard\":\"soc2\""), generated.body());
+    }
+
+    @Test
+    void complianceReportWhenAskedAsHtmlThenADocumentWhoseOnlyStyleTheCspAllowsAndJsonCarriesTheVerdicts()
+            throws Exception {
+        assertEquals(200, http.get("/v1/audit/verify", auditor()).statusCode());
+        String auditor = consoleAuditor();
+        assertTrue(queue.awaitIdle(Duration.ofSeconds(30)));
+        String query = "/v1/compliance/report?from=2026-01-01T00:00:00Z&to=" + java.time.Instant.now().plusSeconds(60)
+                + "&standard=pci";
+
+        HttpResponse<String> json = http.get(query, auditor);
+        assertEquals(200, json.statusCode(), json.body());
+        JsonNode report = LocalHttp.json(json);
+        assertTrue(report.path("compliance_status").path("overall").isTextual(), report.toString());
+        assertTrue(report.path("recommendations").isArray() && report.path("events_per_day").size() > 300);
+        report.get("sections").forEach(section -> assertTrue(section.path("compliance_status").isTextual()
+                && section.path("recommendations").isArray(), section.toString()));
+        assertTrue(report.get("sections").get("data_access").get("figures").get("data_query").asLong() >= 1,
+                "the verification above is a data access: " + report);
+        assertTrue(report.get("sections").get("audit_chain").get("figures").get("proving_digests").isArray());
+
+        HttpResponse<String> html = http.send("GET", query, null,
+                java.util.Map.of("authorization", "Bearer " + auditor, "accept", "text/html"));
+        assertEquals(200, html.statusCode(), html.body());
+        assertTrue(html.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        java.util.regex.Matcher style = java.util.regex.Pattern.compile("<style>(.*?)</style>", java.util.regex.Pattern.DOTALL)
+                .matcher(html.body());
+        assertTrue(style.find(), html.body());
+        String hash = "sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(style.group(1).getBytes(StandardCharsets.UTF_8)));
+        assertEquals("default-src 'none'; style-src '" + hash + "'; frame-ancestors 'none'",
+                html.headers().firstValue("content-security-policy").orElse(""));
+        assertTrue(html.body().indexOf("<h2>Summary</h2>") < html.body().indexOf("<svg class=\"chart\""), html.body());
+        assertTrue(!html.body().contains("<script"));
     }
 }

@@ -25,11 +25,17 @@ public final class ApiResponses {
     }
 
     /**
-     * An HTML answer (a human-readable rendering, e.g. the compliance report), with the same
-     * security headers: {@code default-src 'none'} allows no script, style or frame.
+     * An HTML answer (a human-readable rendering, e.g. the compliance report) with one inline style
+     * sheet, allowed by its hash: the same security headers,
+     * except that the CSP adds {@code style-src '<styleHash>'} (e.g. {@code sha256-<base64>} of the
+     * {@code <style>} content), so that no other style, and still no script, frame or resource, applies.
      */
-    public static APIGatewayV2HTTPResponse html(int status, String body) {
-        return response(status, "text/html", body, Map.of());
+    public static APIGatewayV2HTTPResponse html(int status, String body, String styleHash) {
+        if (!styleHash.matches("sha(256|384|512)-[A-Za-z0-9+/]+={0,2}")) {
+            throw new IllegalArgumentException("Not a CSP hash source: " + styleHash);
+        }
+        return response(status, "text/html", body, Map.of("Content-Security-Policy",
+                "default-src 'none'; style-src '" + styleHash + "'; frame-ancestors 'none'"));
     }
 
     /** An empty answer, e.g. 204. */

@@ -52,7 +52,7 @@ public final class OcsfMapping {
                     account(10, "MFA Factor Enable");
             case MFA_DISABLED, WEBAUTHN_REMOVED -> account(11, "MFA Factor Disable");
             case MFA_ENROLLED, MFA_PHONE_ADDED, MFA_BACKUP_CODES_REGENERATED, PASSWORD_REHASHED, ROLE_CHANGE,
-                    USER_UPDATED, ACCOUNT_UNLOCKED -> account(99, "Other");
+                    USER_UPDATED, ACCOUNT_UNLOCKED, CONSENT_GRANTED, CONSENT_WITHDRAWN -> account(99, "Other");
             case TENANT_CREATED, ORGANIZATION_CREATED, API_KEY_CREATED, PRIVACY_REQUEST_RECEIVED -> api(1, "Create");
             case DATA_QUERY, REPORT_GENERATION, DATA_EXPORT -> api(2, "Read");
             case TENANT_SETTINGS_CHANGED, RETENTION_CHANGED, LEGAL_HOLD_CHANGED, API_KEY_REVOKED, API_KEYS_REVOKED,

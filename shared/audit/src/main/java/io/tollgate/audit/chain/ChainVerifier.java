@@ -118,7 +118,13 @@ public final class ChainVerifier {
         if (digestBreak.isPresent() && (first.isEmpty() || digestBreak.get().seq() < first.get().seq())) {
             first = digestBreak;
         }
-        return new VerificationReport(fromSeq, toSeq, walk.checked, stored.size(), head, first, walk.purged);
+        List<Long> proving = new ArrayList<>();
+        for (SignedDigest digest : valid) {
+            if (digest.chainSeq() >= fromSeq - 1 && digest.chainSeq() <= toSeq) {
+                proving.add(digest.digestSeq());
+            }
+        }
+        return new VerificationReport(fromSeq, toSeq, walk.checked, stored.size(), head, first, walk.purged, proving);
     }
 
     private Optional<VerificationReport.Break> checkDigests(String tenantId, List<AuditDigests.Stored> stored,

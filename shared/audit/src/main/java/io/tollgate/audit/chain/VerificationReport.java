@@ -16,14 +16,23 @@ import java.util.Optional;
  * @param broken         the first break, if any
  * @param purged         the ranges of positions that were retained, then purged by retention (hash
  *                       stubs that still link: not tampering), in position order
+ * @param provingDigests the numbers of the signed digests that anchor and close the range (the digest
+ *                       at {@code fromSeq - 1} and those signed over positions of the range), in order:
+ *                       the ids an auditor re-checks against the signing key
  */
 public record VerificationReport(long fromSeq, long toSeq, long eventsChecked, int digestsChecked, ChainHead head,
-        Optional<Break> broken, java.util.List<PurgedRange> purged) {
+        Optional<Break> broken, java.util.List<PurgedRange> purged, java.util.List<Long> provingDigests) {
 
     public VerificationReport {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(broken, "broken");
         purged = java.util.List.copyOf(purged);
+        provingDigests = java.util.List.copyOf(provingDigests);
+    }
+
+    public VerificationReport(long fromSeq, long toSeq, long eventsChecked, int digestsChecked, ChainHead head,
+            Optional<Break> broken, java.util.List<PurgedRange> purged) {
+        this(fromSeq, toSeq, eventsChecked, digestsChecked, head, broken, purged, java.util.List.of());
     }
 
     public VerificationReport(long fromSeq, long toSeq, long eventsChecked, int digestsChecked, ChainHead head,

@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * range for one standard, computed from its audit chain and its user items — authentication
  * statistics, failed and locked logins, MFA coverage, privileged actions, role changes, signing-key
  * rotations (platform chain), retention runs, data-subject requests and their timeliness, open
- * alerts (anomaly decisions), and the chain verification result over the range.
+ * alerts (anomaly decisions), reads of the trail (data access), and the chain verification result
+ * over the range with the signed digests that prove it. Each section gets a verdict and
+ * recommendations ({@link ControlAssessment}); events are also counted per day (ADR 0070).
  *
  * <p>Counts only: no event content, no user id. At most {@value #MAX_EVENTS} events are tallied
  * per chain; beyond that the report says {@code truncated} (narrow the range).
@@ -41,6 +43,11 @@ public final class ComplianceReporter {
 
     public static final int MAX_EVENTS = 200_000;
     static final String PLATFORM_TENANT = "_platform";
+    /** Ranges longer than this many days chart only the days that had events. */
+    static final int MAX_CHART_DAYS = 400;
+    private static final int DAY_LENGTH = "2026-01-01".length();
+    /** Reads of the trail (ADR 0031's counts of who looked at the evidence): searches and verifications, reports, exports. */
+    static final List<String> DATA_ACCESS = List.of("data_query", "report_generation", "data_export");
     static final List<String> PRIVILEGED = List.of("role_change", "privilege_escalation", "user_creation",
             "user_updated", "user_disabled", "user_enabled", "user_deleted", "tenant_settings_changed",
             "organization_created", "api_key_created", "api_key_revoked", "api_keys_revoked", "api_keys_revoked_all",
@@ -52,25 +59,25 @@ public final class ComplianceReporter {
         GDPR(Map.of("authentication", "Art. 32(1)(b)", "mfa_coverage", "Art. 32(1)(b)",
                 "privileged_actions", "Art. 30, Art. 32(4)", "retention", "Art. 5(1)(e), Art. 17",
                 "data_subject_requests", "Art. 12(3), Art. 15-17, Art. 20", "open_alerts", "Art. 33, Art. 32(1)(d)",
-                "audit_chain", "Art. 5(2), Art. 30", "consent", "Art. 7(1), Art. 7(3)")),
+                "data_access", "Art. 30", "audit_chain", "Art. 5(2), Art. 30", "consent", "Art. 7(1), Art. 7(3)")),
         SOX(Map.of("authentication", "ITGC access: logical access", "failed_and_locked", "ITGC access: logical access",
                 "privileged_actions", "ITGC access: privileged access", "role_changes", "ITGC change: user provisioning",
-                "audit_chain", "ITGC: audit trail integrity")),
+                "data_access", "ITGC access: monitoring", "audit_chain", "ITGC: audit trail integrity")),
         PCI(Map.ofEntries(Map.entry("authentication", "Req. 10.2.1"), Map.entry("failed_and_locked", "Req. 8.3.4"),
                 Map.entry("mfa_coverage", "Req. 8.4"), Map.entry("privileged_actions", "Req. 10.2.1.2, 10.2.1.5"),
                 Map.entry("role_changes", "Req. 7.2"), Map.entry("key_rotations", "Req. 3.7"),
                 Map.entry("retention", "Req. 10.5.1"), Map.entry("open_alerts", "Req. 10.7, 12.10.5"),
-                Map.entry("audit_chain", "Req. 10.3.4"))),
+                Map.entry("data_access", "Req. 10.2.1.1"), Map.entry("audit_chain", "Req. 10.3.4"))),
         ISO27001(Map.ofEntries(Map.entry("authentication", "A.8.5"), Map.entry("failed_and_locked", "A.8.5"),
                 Map.entry("mfa_coverage", "A.8.5"), Map.entry("privileged_actions", "A.8.2"),
                 Map.entry("role_changes", "A.5.18"), Map.entry("key_rotations", "A.8.24"), Map.entry("retention", "A.5.33"),
                 Map.entry("data_subject_requests", "A.5.34"), Map.entry("open_alerts", "A.5.25, A.8.16"),
-                Map.entry("audit_chain", "A.8.15"))),
+                Map.entry("data_access", "A.8.15"), Map.entry("audit_chain", "A.8.15"))),
         SOC2(Map.ofEntries(Map.entry("authentication", "CC6.1"), Map.entry("failed_and_locked", "CC6.1"),
                 Map.entry("mfa_coverage", "CC6.1"), Map.entry("privileged_actions", "CC6.3"),
                 Map.entry("role_changes", "CC6.2"), Map.entry("key_rotations", "CC6.1"), Map.entry("retention", "C1.2"),
                 Map.entry("data_subject_requests", "P5.1, P5.2, P4.3"), Map.entry("open_alerts", "CC7.3, CC7.4"),
-                Map.entry("audit_chain", "CC7.2"), Map.entry("consent", "P2.1")));
+                Map.entry("data_access", "CC7.2"), Map.entry("audit_chain", "CC7.2"), Map.entry("consent", "P2.1")));
 
         private final Map<String, String> controls;
 
@@ -115,6 +122,7 @@ public final class ComplianceReporter {
         final Set<String> signedIn = new HashSet<>();
         final Map<String, Long> purgedByClass = new TreeMap<>();
         final Set<String> retentionRuns = new HashSet<>();
+        final Map<String, Long> perDay = new TreeMap<>();
         long events;
         boolean truncated;
 
@@ -162,6 +170,14 @@ public final class ComplianceReporter {
                 tenant.purgedByClass, "retention_changes", tenant.count("retention_changed"),
                 "legal_hold_changes", tenant.count("legal_hold_changed")));
         sections.put("data_subject_requests", dataSubjectRequests(tenantId, from, to));
+        Map<String, Object> dataAccess = new LinkedHashMap<>();
+        long reads = 0;
+        for (String type : DATA_ACCESS) {
+            dataAccess.put(type, tenant.count(type));
+            reads += tenant.count(type);
+        }
+        dataAccess.put("total", reads);
+        sections.put("data_access", dataAccess);
         sections.put("open_alerts", alerts(tenantId, from, to));
         // Consent changes in the range (ADR 0068): counts only, never who.
         sections.put("consent", Map.of("granted", tenant.count("consent_granted"),
@@ -173,32 +189,90 @@ public final class ComplianceReporter {
         chain.put("events_purged", verified.eventsPurged());
         chain.put("from_seq", verified.fromSeq());
         chain.put("to_seq", verified.toSeq());
+        chain.put("digests_checked", verified.digestsChecked());
+        chain.put("proving_digests", verified.provingDigests());
         verified.broken().ifPresent(b -> {
             chain.put("broken_at", b.seq());
             chain.put("reason", b.kind().wireName());
         });
         sections.put("audit_chain", chain);
+        return assemble(new Header(tenantId, standard, from, to, clock.instant(), tenant.events,
+                tenant.truncated || platform.truncated), sections, tenant.perDay);
+    }
 
+    /** What the report says about itself: whose, which standard, which period, when, how many events. */
+    record Header(String tenantId, Standard standard, Instant from, Instant to, Instant generatedAt, long events,
+            boolean truncated) {
+    }
+
+    /**
+     * The report from its computed sections (all of them, in display order): keeps the standard's
+     * sections, assesses each ({@link ControlAssessment}), and adds the overall status, the
+     * recommendations and the events per day.
+     */
+    static Map<String, Object> assemble(Header header, Map<String, Object> sections, Map<String, Long> perDay) {
+        Standard standard = header.standard();
+        boolean truncated = header.truncated();
         Map<String, Object> selected = new LinkedHashMap<>();
-        sections.forEach((name, body) -> {
-            String control = standard.controls.get(name);
-            if (control != null) {
-                Map<String, Object> section = new LinkedHashMap<>();
-                section.put("controls", control);
-                section.put("figures", body);
-                selected.put(name, section);
+        List<String> recommendations = new java.util.ArrayList<>();
+        ControlAssessment.Status overall = ControlAssessment.Status.COMPLIANT;
+        long compliant = 0;
+        for (Map.Entry<String, Object> entry : sections.entrySet()) {
+            String control = standard.controls.get(entry.getKey());
+            if (control == null) {
+                continue;
             }
-        });
+            @SuppressWarnings("unchecked")
+            Map<String, Object> figures = (Map<String, Object>) entry.getValue();
+            ControlAssessment assessment = ControlAssessment.of(entry.getKey(), figures, truncated);
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("controls", control);
+            section.put("compliance_status", assessment.status().wireName());
+            section.put("recommendations", assessment.recommendations());
+            section.put("figures", figures);
+            selected.put(entry.getKey(), section);
+            recommendations.addAll(assessment.recommendations());
+            compliant += assessment.status() == ControlAssessment.Status.COMPLIANT ? 1 : 0;
+            if (assessment.status().compareTo(overall) > 0) {
+                overall = assessment.status();
+            }
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("overall", overall.wireName());
+        status.put("controls_compliant", compliant);
+        status.put("controls_assessed", (long) selected.size());
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("tenant", tenantId);
+        report.put("tenant", header.tenantId());
         report.put("standard", standard.wireName());
-        report.put("from", from.toString());
-        report.put("to", to.toString());
-        report.put("generated_at", clock.instant().toString());
-        report.put("events_in_range", tenant.events);
-        report.put("truncated", tenant.truncated || platform.truncated);
+        report.put("from", header.from().toString());
+        report.put("to", header.to().toString());
+        report.put("report_period", header.from() + " to " + header.to());
+        report.put("generated_at", header.generatedAt().toString());
+        report.put("events_in_range", header.events());
+        report.put("truncated", truncated);
+        report.put("compliance_status", status);
+        report.put("recommendations", recommendations.stream().distinct().toList());
+        report.put("events_per_day", eventsPerDay(perDay, header.from(), header.to()));
         report.put("sections", selected);
         return report;
+    }
+
+    /**
+     * Events per UTC day of the range, oldest first, as {@code {date, events}}; days without
+     * events count 0 unless the range is longer than {@value #MAX_CHART_DAYS} days.
+     */
+    static List<Map<String, Object>> eventsPerDay(Map<String, Long> perDay, Instant from, Instant to) {
+        java.time.LocalDate first = from.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        java.time.LocalDate last = to.minusNanos(1).atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        List<Map<String, Object>> days = new java.util.ArrayList<>();
+        if (java.time.temporal.ChronoUnit.DAYS.between(first, last) >= MAX_CHART_DAYS) {
+            perDay.forEach((day, n) -> days.add(Map.of("date", day, "events", n)));
+            return days;
+        }
+        for (java.time.LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            days.add(Map.of("date", day.toString(), "events", perDay.getOrDefault(day.toString(), 0L)));
+        }
+        return days;
     }
 
     private Tally tally(String tenantId, Instant from, Instant to) {
@@ -212,7 +286,7 @@ public final class ComplianceReporter {
                     .expressionAttributeValues(Map.of(":pk", Attributes.s(AuditKeys.chainPartition(tenantId)),
                             ":from", Attributes.s(AuditChain.formatTimestamp(from)),
                             ":to", Attributes.s(AuditChain.formatTimestamp(to))))
-                    .projectionExpression("event_type, #result, user_id, additional_data");
+                    .projectionExpression("event_type, #result, user_id, additional_data, #tsk");
             if (start != null) {
                 query.exclusiveStartKey(start);
             }
@@ -226,6 +300,8 @@ public final class ComplianceReporter {
                 String type = Attributes.string(item, "event_type").orElse("");
                 String result = Attributes.string(item, "result").orElse("");
                 tally.byType.computeIfAbsent(type, t -> new TreeMap<>()).merge(result, 1L, Long::sum);
+                Attributes.string(item, AuditKeys.TIME_SK).filter(sk -> sk.length() >= DAY_LENGTH)
+                        .ifPresent(sk -> tally.perDay.merge(sk.substring(0, DAY_LENGTH), 1L, Long::sum));
                 if ("login_success".equals(type)) {
                     Attributes.string(item, "user_id").ifPresent(tally.signedIn::add);
                 }

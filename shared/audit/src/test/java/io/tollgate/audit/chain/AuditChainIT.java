@@ -264,6 +264,29 @@ class AuditChainIT {
     }
 
     @Test
+    void verifyWhenRangeGivenThenProvingDigestsAreTheAnchorAndThoseSealingTheRange() {
+        String tenant = chained(6);
+        bed.audit.digests().sign(tenant).orElseThrow();
+        bed.testbed.clock.advance(Duration.ofHours(1));
+        Instant from = bed.testbed.clock.instant();
+        bed.audit.ingestion().ingest(events(tenant, 4).stream().map(AuditTestbed::message).toList());
+        bed.testbed.clock.advance(Duration.ofHours(1));
+        bed.audit.digests().sign(tenant).orElseThrow();
+        bed.testbed.clock.advance(Duration.ofHours(1));
+        bed.audit.ingestion().ingest(events(tenant, 2).stream().map(AuditTestbed::message).toList());
+        bed.testbed.clock.advance(Duration.ofHours(1));
+        bed.audit.digests().sign(tenant).orElseThrow();
+
+        VerificationReport middle = bed.audit.verifier().verify(tenant, Optional.of(from),
+                Optional.of(from.plus(Duration.ofMinutes(30))));
+        assertTrue(middle.valid(), () -> middle.broken().toString());
+        assertEquals(7, middle.fromSeq());
+        assertEquals(10, middle.toSeq());
+        assertEquals(java.util.List.of(1L, 2L), middle.provingDigests(), "digest 1 anchors seq 6, digest 2 seals seq 10");
+        assertEquals(java.util.List.of(1L, 2L, 3L), verify(tenant).provingDigests());
+    }
+
+    @Test
     void digestsWhenSignedTwiceThenSecondLinksToFirstAndUnchangedHeadIsSkipped() {
         String tenant = chained(3);
         SignedDigest first = bed.audit.digests().sign(tenant).orElseThrow();
