@@ -210,7 +210,7 @@ public final class LocalRuntime implements AutoCloseable {
                     .signingKeys(new SecretsManagerSigningKeyStore(secrets, secretId, clock, SIGNING_KEY_CACHE))
                     .build();
             AuditServices audit = localAudit(template, built, options, auditQueue.flatMap(q -> deadLetterOf(template, q,
-                    events))).map(services -> withVerificationQueue(template, services, events)).orElse(null);
+                    events))).map(parts -> withVerificationQueue(template, parts, events)).orElse(null);
             KeyRotationHandler rotation = new KeyRotationHandler(built);
             bootstrapSigningKeys(secrets, secretId, rotation);
             Seeder seeder = new Seeder(built);
