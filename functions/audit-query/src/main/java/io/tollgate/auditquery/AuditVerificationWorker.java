@@ -13,6 +13,7 @@ import io.tollgate.platform.TollgateServices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class AuditVerificationWorker implements RequestHandler<SQSEvent, S
     private static final Logger LOG = LoggerFactory.getLogger(AuditVerificationWorker.class);
 
     private final VerificationJobs jobs;
-    private final VerificationJobQueue queue;
+    private final Supplier<VerificationJobQueue> queue;
 
     /** Used by AWS Lambda. */
     public AuditVerificationWorker() {
@@ -44,10 +45,11 @@ public final class AuditVerificationWorker implements RequestHandler<SQSEvent, S
 
     /** Used by the local runtime. */
     public AuditVerificationWorker(AuditServices audit) {
-        this(audit.verificationJobs(), audit.verificationQueue());
+        this(audit.verificationJobs(), audit::verificationQueue);
     }
 
-    public AuditVerificationWorker(VerificationJobs jobs, VerificationJobQueue queue) {
+    /** {@code queue} is asked for when a continuation is first queued (a function without one fails then, naming it). */
+    public AuditVerificationWorker(VerificationJobs jobs, Supplier<VerificationJobQueue> queue) {
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.queue = Objects.requireNonNull(queue, "queue");
     }
@@ -70,7 +72,7 @@ public final class AuditVerificationWorker implements RequestHandler<SQSEvent, S
             }
             try {
                 if (jobs.run(message.tenantId(), message.jobId(), () -> remainingMillis(context) > RESERVE_MILLIS)) {
-                    queue.enqueue(message);
+                    queue.get().enqueue(message);
                 }
             } catch (RuntimeException e) {
                 LOG.error("Verification job {} of tenant {} failed; SQS will deliver it again", message.jobId(),
