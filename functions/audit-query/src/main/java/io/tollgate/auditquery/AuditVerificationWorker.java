@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer of the verification job queue (ADR 0071): runs each job in chunks while enough of the
- * invocation's time is left, then queues its continuation. A run cut short (timeout, crash) leaves the last
+ * The consumer of the verification job queue (ADR 0071): runs each job one chunk, then more while enough
+ * of the invocation's time is left, then queues its continuation. A run cut short (timeout, crash) leaves the last
  * checkpoint; SQS delivers the message again after its visibility timeout and the job resumes from it. A
  * message that is not a job message is dropped (retrying cannot mend it); a job that throws is answered as a
  * batch item failure, so SQS retries it and, after the queue's receive limit, dead-letters it.

@@ -93,7 +93,8 @@ public final class VerificationJobs {
     }
 
     /**
-     * Runs the job while {@code mayContinue} allows another chunk (e.g. enough of the Lambda's time is left).
+     * Runs the job: one chunk, then more while {@code mayContinue} allows another (e.g. enough of the Lambda's
+     * time is left).
      *
      * @return whether work is left for another run: the job is still running, this run holds it, and it stopped
      *         only because {@code mayContinue} said so. False when the job is completed or failed, unknown, or
@@ -121,10 +122,13 @@ public final class VerificationJobs {
             job = planned.get();
         }
         ChainVerifier.Progress progress = job.progress().orElseThrow();
+        boolean first = true;
         while (!progress.walked()) {
-            if (!mayContinue.getAsBoolean()) {
+            // Every run walks at least one chunk, so a run that is not cut short always makes progress.
+            if (!first && !mayContinue.getAsBoolean()) {
                 return true;
             }
+            first = false;
             progress = verifier.advance(tenantId, progress, chunkPositions);
             Optional<VerificationJob> saved = save(job, job.checkpoint(progress, clock.instant()));
             if (saved.isEmpty()) {

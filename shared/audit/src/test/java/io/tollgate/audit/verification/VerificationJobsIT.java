@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tollgate.audit.AuditEvent;
+import io.tollgate.audit.chain.AuditChainStore;
+import io.tollgate.audit.chain.AuditDigests;
 import io.tollgate.audit.chain.AuditKeys;
+import io.tollgate.audit.chain.LocalDigestSigner;
 import io.tollgate.audit.chain.ChainVerifier;
 import io.tollgate.audit.ingest.AuditIngestion;
 import io.tollgate.audit.testing.AuditTestbed;
@@ -50,7 +53,7 @@ class VerificationJobsIT {
         return tenant;
     }
 
-    /** Allows {@code chunks} chunks, then says the run's time is up. */
+    /** Allows {@code chunks} chunks after the first (which every run walks), then says the run's time is up. */
     private static java.util.function.BooleanSupplier chunks(int chunks) {
         AtomicInteger left = new AtomicInteger(chunks);
         return () -> left.getAndDecrement() > 0;
@@ -79,7 +82,7 @@ class VerificationJobsIT {
         String tenant = chained(30);
         VerificationJob job = jobs.create(tenant, Optional.empty(), Optional.empty());
 
-        assertTrue(jobs.run(tenant, job.id(), chunks(2)), "time ran out: a continuation is needed");
+        assertTrue(jobs.run(tenant, job.id(), chunks(1)), "time ran out after two chunks: a continuation is needed");
         ChainVerifier.Progress checkpoint = jobs.find(tenant, job.id()).orElseThrow().progress().orElseThrow();
         assertEquals(1 + 2 * CHUNK, checkpoint.nextSeq());
         assertEquals(2 * CHUNK, checkpoint.checked());
@@ -120,16 +123,19 @@ class VerificationJobsIT {
     }
 
     @Test
-    void runWhenRunsKeepDyingBeforeTheirNextChunkThenFailedAndNotRunAgain() {
+    void runWhenRunsKeepDyingBeforeTheirFirstChunkThenFailedAndNotRunAgain() {
         String tenant = chained(10);
         VerificationJob job = jobs.create(tenant, Optional.empty(), Optional.empty());
-        java.util.function.BooleanSupplier killed = () -> {
-            throw new IllegalStateException("the worker was stopped");
-        };
-        // the first run saves the planned range, then dies; each next run dies before saving a chunk
-        for (int run = 0; run <= VerificationJob.MAX_STALLED_RUNS; run++) {
-            assertThrows(IllegalStateException.class, () -> jobs.run(tenant, job.id(), killed));
-            assertEquals(VerificationJob.Status.RUNNING, jobs.find(tenant, job.id()).orElseThrow().status());
+        // A worker whose chain reads fail (as one killed mid-chunk): begin() is saved, then the run dies.
+        AuditChainStore unreadable = new AuditChainStore(dynamoDb, "NoSuchAuditTable", bed.testbed.clock);
+        VerificationJobs dying = new VerificationJobs(dynamoDb, AuditTestbed.TABLE, new ChainVerifier(unreadable,
+                new AuditDigests(dynamoDb, unreadable, LocalDigestSigner.inMemory(new SecureRandom()), bed.testbed.clock)),
+                bed.testbed.clock, new SecureRandom(), CHUNK);
+        for (int run = 0; run < VerificationJob.MAX_STALLED_RUNS; run++) {
+            assertThrows(RuntimeException.class, () -> dying.run(tenant, job.id(), () -> true));
+            VerificationJob stalled = jobs.find(tenant, job.id()).orElseThrow();
+            assertEquals(VerificationJob.Status.RUNNING, stalled.status());
+            assertEquals(run + 1, stalled.stalledRuns());
         }
         assertFalse(jobs.run(tenant, job.id(), () -> true));
         VerificationJob failed = jobs.find(tenant, job.id()).orElseThrow();
@@ -137,6 +143,20 @@ class VerificationJobsIT {
         assertTrue(failed.report().isEmpty());
         assertFalse(jobs.run(tenant, job.id(), () -> true), "a failed job is not run again");
         assertEquals(VerificationJob.Status.FAILED, jobs.find(tenant, job.id()).orElseThrow().status());
+    }
+
+    @Test
+    void runWhenEveryRunIsCutShortAfterItsFirstChunkThenStillCompletes() {
+        String tenant = chained(30);
+        VerificationJob job = jobs.create(tenant, Optional.empty(), Optional.empty());
+        int runs = 1;
+        while (jobs.run(tenant, job.id(), () -> false)) {
+            runs++;
+        }
+        assertEquals(5, runs, "30 positions in chunks of 7");
+        VerificationJob done = jobs.find(tenant, job.id()).orElseThrow();
+        assertEquals(VerificationJob.Status.COMPLETED, done.status());
+        assertEquals(true, done.report().orElseThrow().get("valid"));
     }
 
     @Test
