@@ -46,6 +46,9 @@ build-AuditDigestFunction:
 build-AuditQueryFunction:
 	$(call build_function,audit-query)
 
+build-AuditVerificationWorkerFunction:
+	$(call build_function,audit-query)
+
 build-AdminFunction:
 	$(call build_function,admin)
 

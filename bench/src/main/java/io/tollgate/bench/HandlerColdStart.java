@@ -59,6 +59,7 @@ public final class HandlerColdStart {
             Map.entry("RetentionAdminHandler", "retention-settings-get.json"),
             Map.entry("PrivacyHandler", "privacy-request-get.json"),
             Map.entry("AuditQueryHandler", "audit-events-query.json"),
+            Map.entry("AuditVerificationWorker", "audit-verification-sqs.json"),
             Map.entry("AnomalyDetectionHandler", "anomaly-credential-stuffing-stream.json"),
             Map.entry("AnomalySweepHandler", "anomaly-sweep-schedule.json"),
             Map.entry("AlertDigestHandler", "alert-digest-schedule.json"));

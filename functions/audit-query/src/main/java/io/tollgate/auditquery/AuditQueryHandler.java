@@ -14,6 +14,9 @@ import io.tollgate.audit.platform.AuditServices;
 import io.tollgate.audit.query.AuditEventQuery;
 import io.tollgate.audit.report.ComplianceReportHtml;
 import io.tollgate.audit.report.ComplianceReporter;
+import io.tollgate.audit.verification.VerificationJob;
+import io.tollgate.audit.verification.VerificationJobQueue;
+import io.tollgate.audit.verification.VerificationJobs;
 import io.tollgate.http.ApiRequest;
 import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
@@ -28,12 +31,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (docs/openapi.yaml, permission
  * {@code audit:read}, enforced by the authorizer). Both act on the caller's own tenant, taken from
  * the verified token, never from the request: no parameter can name another tenant.
+ *
+ * <p>Ranges longer than {@link #MAX_VERIFY_POSITIONS} are verified by an asynchronous job (ADR 0071):
+ * {@code POST /v1/audit/verifications} queues it (202 with its id and {@code Location}),
+ * {@code GET /v1/audit/verifications/{id}} answers its state and, once completed, the report
+ * {@code GET /v1/audit/verify} would give. A job is looked up under the caller's tenant only.
  *
  * <p>Reading the trail is itself audited (ADR 0062): a search or a verification is recorded as
  * {@code data_query}, a compliance report as {@code report_generation} (both LOW), with the
@@ -51,12 +60,15 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     /**
      * Chain positions {@code GET /v1/audit/verify} checks in one request: API Gateway answers within 30 s, and
      * reading and hashing 20 000 events takes a few seconds. Longer ranges are checked in consecutive pieces
-     * (each anchored on a signed digest) or in full with {@code ./tollgate audit verify}.
+     * (each anchored on a signed digest), by an asynchronous job (ADR 0071) or in full with
+     * {@code ./tollgate audit verify}.
      */
     static final long MAX_VERIFY_POSITIONS = 20_000;
     private final long maxVerifyPositions;
     private final ComplianceReporter reports;
     private final AuditRecorder audit;
+    private final VerificationJobs jobs;
+    private final Supplier<VerificationJobQueue> jobQueue;
 
     /** Used by AWS Lambda. */
     public AuditQueryHandler() {
@@ -69,17 +81,20 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     /** Used by the local runtime. */
     public AuditQueryHandler(AuditServices audit) {
-        this(audit.query(), audit.verifier(), audit.complianceReporter(), audit.platform().audit());
-    }
-
-    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports,
-            AuditRecorder audit) {
-        this(query, verifier, reports, audit, MAX_VERIFY_POSITIONS);
+        this(audit, MAX_VERIFY_POSITIONS);
     }
 
     /** As above, with the bound of {@code GET /v1/audit/verify} given (tests). */
-    AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports, AuditRecorder audit,
+    AuditQueryHandler(AuditServices services, long maxVerifyPositions) {
+        this(services.query(), services.verifier(), services.complianceReporter(), services.platform().audit(),
+                services.verificationJobs(), services::verificationQueue, maxVerifyPositions);
+    }
+
+    private AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports,
+            AuditRecorder audit, VerificationJobs jobs, Supplier<VerificationJobQueue> jobQueue,
             long maxVerifyPositions) {
+        this.jobs = Objects.requireNonNull(jobs, "jobs");
+        this.jobQueue = Objects.requireNonNull(jobQueue, "jobQueue");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.maxVerifyPositions = maxVerifyPositions;
         this.query = Objects.requireNonNull(query, "query");
@@ -100,6 +115,8 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                 case "GET /v1/audit/events" -> events(request, tenant);
                 case "GET /v1/audit/verify" -> verify(request, tenant);
                 case "GET /v1/compliance/report" -> report(request, tenant);
+                case "POST /v1/audit/verifications" -> startVerification(request, tenant);
+                case "GET /v1/audit/verifications/{id}" -> verification(request, event, tenant);
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -147,10 +164,64 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
             throw ProblemException.invalid(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
                     List.of(new ProblemException.FieldError("to", "range_too_large", "The range holds "
                             + tooLarge.positions() + " audit events; one request verifies at most " + maxVerifyPositions
-                            + ". Verify consecutive, shorter from/to ranges.")));
+                            + ". Verify consecutive, shorter from/to ranges, or start an asynchronous verification"
+                            + " with POST /v1/audit/verifications.")));
         }
         recordRead(AuditEventType.DATA_QUERY, request, "audit_chain", "verify", parameters(request, "from", "to"));
         return ApiResponses.json(200, report);
+    }
+
+    /** The body of {@code POST /v1/audit/verifications}: the range, as for {@code GET /v1/audit/verify}. */
+    record VerificationRequest(String from, String to) {
+    }
+
+    /**
+     * {@code POST /v1/audit/verifications}: stores a pending job for the caller's tenant, queues it for the
+     * worker, answers 202 with the job and its {@code Location}.
+     */
+    private APIGatewayV2HTTPResponse startVerification(ApiRequest request, String tenant) {
+        VerificationRequest range = request.body(VerificationRequest.class);
+        Optional<Instant> from = instant("from", range.from());
+        Optional<Instant> to = instant("to", range.to());
+        if (from.isPresent() && to.isPresent() && to.get().isBefore(from.get())) {
+            throw invalid("to", "to must not be before from.");
+        }
+        VerificationJob job = jobs.create(tenant, from, to);
+        jobQueue.get().enqueue(new VerificationJobQueue.Message(tenant, job.id()));
+        Map<String, Object> used = new LinkedHashMap<>();
+        from.ifPresent(value -> used.put("from", value.toString()));
+        to.ifPresent(value -> used.put("to", value.toString()));
+        recordRead(AuditEventType.DATA_QUERY, request, "audit_verification", "create", used);
+        APIGatewayV2HTTPResponse response = ApiResponses.json(202, jobBody(job));
+        response.getHeaders().put("Location", "/v1/audit/verifications/" + job.id());
+        return response;
+    }
+
+    /** {@code GET /v1/audit/verifications/{id}}: the caller's tenant's job, 404 for any other id. */
+    private APIGatewayV2HTTPResponse verification(ApiRequest request, APIGatewayV2HTTPEvent event, String tenant) {
+        String id = Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse("");
+        VerificationJob job = jobs.find(tenant, id)
+                .orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No such verification job."));
+        recordRead(AuditEventType.DATA_QUERY, request, "audit_verification", "read", Map.of("id", job.id()));
+        return ApiResponses.json(200, jobBody(job));
+    }
+
+    /** A job on the wire: id, status, range, times, progress while running, the report once completed. */
+    private static Map<String, Object> jobBody(VerificationJob job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", job.id());
+        body.put("status", job.status().wireName());
+        job.from().ifPresent(from -> body.put("from", from.toString()));
+        job.to().ifPresent(to -> body.put("to", to.toString()));
+        body.put("created_at", job.createdAt().toString());
+        body.put("updated_at", job.updatedAt().toString());
+        body.put("expires_at", job.expiresAt().toString());
+        if (job.status() == VerificationJob.Status.RUNNING) {
+            job.progress().ifPresent(progress -> body.put("progress", Map.of("from_seq", progress.fromSeq(),
+                    "to_seq", progress.toSeq(), "next_seq", progress.nextSeq())));
+        }
+        job.report().ifPresent(report -> body.put("report", report));
+        return body;
     }
 
     /** The query parameters among {@code names} the caller gave (already validated by the read), as given. */
@@ -171,9 +242,13 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     }
 
     private static Optional<Instant> instant(ApiRequest request, String name) {
-        return request.queryParameter(name).map(value -> {
+        return instant(name, request.queryParameter(name).orElse(null));
+    }
+
+    private static Optional<Instant> instant(String name, String value) {
+        return Optional.ofNullable(value).map(given -> {
             try {
-                return Instant.parse(value);
+                return Instant.parse(given);
             } catch (DateTimeParseException e) {
                 throw invalid(name, name + " must be an ISO-8601 UTC instant, e.g. 2026-01-31T00:00:00Z.");
             }

@@ -115,8 +115,7 @@ class AuditQueryHandlerIT {
 
     @Test
     void verifyWhenRangeLongerThanTheSynchronousBoundThenProblemNamingTheBoundAndNothingVerified() throws Exception {
-        AuditQueryHandler bounded = new AuditQueryHandler(bed.audit.query(), bed.audit.verifier(), bed.audit.complianceReporter(),
-                bed.audit.platform().audit(), 1);
+        AuditQueryHandler bounded = new AuditQueryHandler(bed.audit, 1);
         APIGatewayV2HTTPResponse response = bounded.handleRequest(
                 EventLoader.loadApiGatewayHttpEvent("../../events/audit-verify.json"), null);
         assertEquals(400, response.getStatusCode(), response.getBody());

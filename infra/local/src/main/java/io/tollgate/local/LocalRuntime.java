@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.tollgate.audit.chain.LocalDigestSigner;
 import io.tollgate.audit.platform.AuditConfig;
 import io.tollgate.audit.platform.AuditServices;
+import io.tollgate.audit.verification.SqsVerificationJobQueue;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.LocalKeyRing;
 import io.tollgate.devkit.DynamoDbLocalServer;
@@ -209,7 +210,7 @@ public final class LocalRuntime implements AutoCloseable {
                     .signingKeys(new SecretsManagerSigningKeyStore(secrets, secretId, clock, SIGNING_KEY_CACHE))
                     .build();
             AuditServices audit = localAudit(template, built, options, auditQueue.flatMap(q -> deadLetterOf(template, q,
-                    events))).orElse(null);
+                    events))).map(parts -> withVerificationQueue(template, parts, events)).orElse(null);
             KeyRotationHandler rotation = new KeyRotationHandler(built);
             bootstrapSigningKeys(secrets, secretId, rotation);
             Seeder seeder = new Seeder(built);
@@ -414,6 +415,19 @@ public final class LocalRuntime implements AutoCloseable {
                 "The audit queue has no dead-letter queue in the template"));
         return Optional.of(AuditServices.of(services, table.get(), services.encryptor(), signer,
                 LocalAuditQueue.deadLetterSink(rejects)));
+    }
+
+    /**
+     * Verification jobs (ADR 0071) handed to the in-process queue named by {@code AUDIT_VERIFICATION_QUEUE_URL}
+     * (locally a queue's {@code Ref} is its logical id), whose worker the template subscribes like in AWS.
+     */
+    private static AuditServices withVerificationQueue(SamTemplate template, AuditServices audit, EventSources events) {
+        return template.functions().stream()
+                .map(f -> f.environment().get(AuditConfig.AUDIT_VERIFICATION_QUEUE_URL))
+                .filter(java.util.Objects::nonNull).findFirst().map(events.queues::get)
+                .map(queue -> audit.withVerificationQueue(message -> queue.send(SqsVerificationJobQueue.body(message),
+                        Optional.empty(), java.util.UUID.randomUUID().toString(), Map.of())))
+                .orElse(audit);
     }
 
     /** Subscribes each queue's consumer function and starts the schedules. */

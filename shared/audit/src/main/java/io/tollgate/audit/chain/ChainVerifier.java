@@ -72,15 +72,86 @@ public final class ChainVerifier {
      * @throws RangeTooLargeException before any event is read, when the range is longer
      */
     public VerificationReport verify(String tenantId, Optional<Instant> from, Optional<Instant> to, long maxPositions) {
+        Snapshot snapshot = read(tenantId);
+        Progress progress = plan(snapshot, from, to);
+        if (progress.positions() > maxPositions) {
+            throw new RangeTooLargeException(progress.positions(), maxPositions);
+        }
+        return finish(snapshot, advance(tenantId, snapshot, progress, Long.MAX_VALUE));
+    }
+
+    /**
+     * Where a verification stands between chunks (an asynchronous job's checkpoint): the resolved range, the next
+     * position to read, the hash it must link to, what was counted so far, and the first break once found.
+     *
+     * @param fromSeq      first position of the range
+     * @param toSeq        last position of the range
+     * @param nextSeq      the next position to read
+     * @param previousHash the hash position {@code nextSeq - 1} must have (the anchor at the start)
+     * @param checked      events recomputed so far
+     * @param purged       purged ranges met so far
+     * @param broken       the first break found by the walk, if any (the walk then stops)
+     */
+    public record Progress(long fromSeq, long toSeq, long nextSeq, String previousHash, long checked,
+            List<VerificationReport.PurgedRange> purged, Optional<VerificationReport.Break> broken) {
+
+        public Progress {
+            Objects.requireNonNull(previousHash, "previousHash");
+            Objects.requireNonNull(broken, "broken");
+            purged = List.copyOf(purged);
+        }
+
+        /** Positions in the whole range. */
+        public long positions() {
+            return Math.max(0, toSeq - fromSeq + 1);
+        }
+
+        /** Whether every position was read or a break stopped the walk: only {@link #finish} is left. */
+        public boolean walked() {
+            return broken.isPresent() || nextSeq > toSeq;
+        }
+    }
+
+    /** Resolves the range (reads the head and the digests only): the start of a verification in chunks. */
+    public Progress start(String tenantId, Optional<Instant> from, Optional<Instant> to) {
+        return plan(read(tenantId), from, to);
+    }
+
+    /** Reads and checks at most {@code maxPositions} further positions; {@code progress} as returned before. */
+    public Progress advance(String tenantId, Progress progress, long maxPositions) {
+        if (maxPositions < 1) {
+            throw new IllegalArgumentException("maxPositions must be positive");
+        }
+        return advance(tenantId, read(tenantId), progress, maxPositions);
+    }
+
+    /** The report of a walked verification: the digests and the head as they are now. */
+    public VerificationReport finish(String tenantId, Progress progress) {
+        if (!progress.walked()) {
+            throw new IllegalStateException("the verification has positions left to read");
+        }
+        return finish(read(tenantId), progress);
+    }
+
+    /** The head and the digests of one reading, with the digests' own check done. */
+    private record Snapshot(ChainHead head, int digestCount, List<SignedDigest> valid,
+            Optional<VerificationReport.Break> digestBreak) {
+    }
+
+    private Snapshot read(String tenantId) {
         ChainHead head = chains.readHead(tenantId);
         List<AuditDigests.Stored> stored = digests.all(tenantId);
         List<SignedDigest> valid = new ArrayList<>();
         Optional<VerificationReport.Break> digestBreak = checkDigests(tenantId, stored, valid);
+        return new Snapshot(head, stored.size(), valid, digestBreak);
+    }
 
+    private static Progress plan(Snapshot snapshot, Optional<Instant> from, Optional<Instant> to) {
+        ChainHead head = snapshot.head();
         long fromSeq = 1;
         String anchor = ChainHead.GENESIS.hash();
         if (from.isPresent()) {
-            for (SignedDigest digest : valid) {
+            for (SignedDigest digest : snapshot.valid()) {
                 if (!digest.signedAt().isAfter(from.get()) && digest.chainSeq() < head.seq()) {
                     fromSeq = digest.chainSeq() + 1;
                     anchor = digest.chainHash();
@@ -89,42 +160,59 @@ public final class ChainVerifier {
         }
         long toSeq = head.seq();
         if (to.isPresent()) {
-            for (SignedDigest digest : valid) {
+            for (SignedDigest digest : snapshot.valid()) {
                 if (!digest.signedAt().isBefore(to.get()) && digest.chainSeq() >= fromSeq) {
                     toSeq = Math.min(toSeq, digest.chainSeq());
                     break;
                 }
             }
         }
-        if (toSeq - fromSeq + 1 > maxPositions) {
-            throw new RangeTooLargeException(toSeq - fromSeq + 1, maxPositions);
+        return new Progress(fromSeq, toSeq, fromSeq, anchor, 0, List.of(), Optional.empty());
+    }
+
+    private Progress advance(String tenantId, Snapshot snapshot, Progress progress, long maxPositions) {
+        if (progress.walked()) {
+            return progress;
         }
-        Map<Long, SignedDigest> digestAt = new HashMap<>();
-        for (SignedDigest digest : valid) {
-            digestAt.putIfAbsent(digest.chainSeq(), digest);
-        }
-        Walk walk = new Walk(fromSeq, anchor, digestAt);
-        if (toSeq >= fromSeq) {
-            chains.forEachLink(tenantId, fromSeq, toSeq, walk::accept);
-        }
-        walk.finish(toSeq, head);
-        for (SignedDigest digest : valid) {
+        Walk walk = new Walk(progress, digestAt(snapshot));
+        long last = progress.toSeq() - progress.nextSeq() < maxPositions
+                ? progress.toSeq() : progress.nextSeq() + maxPositions - 1;
+        chains.forEachLink(tenantId, progress.nextSeq(), last, walk::accept);
+        walk.endOfChunk(last);
+        return walk.progress(progress);
+    }
+
+    private static VerificationReport finish(Snapshot snapshot, Progress progress) {
+        ChainHead head = snapshot.head();
+        Walk walk = new Walk(progress, digestAt(snapshot));
+        walk.finish(progress.toSeq(), head);
+        for (SignedDigest digest : snapshot.valid()) {
             if (digest.chainSeq() > head.seq()) {
                 walk.report(head.seq() + 1, VerificationReport.Kind.DELETED, "digest " + digest.digestSeq()
                         + " signed position " + digest.chainSeq() + " but the chain head is at " + head.seq());
             }
         }
         Optional<VerificationReport.Break> first = walk.broken;
+        Optional<VerificationReport.Break> digestBreak = snapshot.digestBreak();
         if (digestBreak.isPresent() && (first.isEmpty() || digestBreak.get().seq() < first.get().seq())) {
             first = digestBreak;
         }
         List<Long> proving = new ArrayList<>();
-        for (SignedDigest digest : valid) {
-            if (digest.chainSeq() >= fromSeq - 1 && digest.chainSeq() <= toSeq) {
+        for (SignedDigest digest : snapshot.valid()) {
+            if (digest.chainSeq() >= progress.fromSeq() - 1 && digest.chainSeq() <= progress.toSeq()) {
                 proving.add(digest.digestSeq());
             }
         }
-        return new VerificationReport(fromSeq, toSeq, walk.checked, stored.size(), head, first, walk.purged, proving);
+        return new VerificationReport(progress.fromSeq(), progress.toSeq(), walk.checked, snapshot.digestCount(), head,
+                first, walk.purged, proving);
+    }
+
+    private static Map<Long, SignedDigest> digestAt(Snapshot snapshot) {
+        Map<Long, SignedDigest> digestAt = new HashMap<>();
+        for (SignedDigest digest : snapshot.valid()) {
+            digestAt.putIfAbsent(digest.chainSeq(), digest);
+        }
+        return digestAt;
     }
 
     private Optional<VerificationReport.Break> checkDigests(String tenantId, List<AuditDigests.Stored> stored,
@@ -181,10 +269,28 @@ public final class ChainVerifier {
         private Optional<VerificationReport.Break> broken = Optional.empty();
         private final List<VerificationReport.PurgedRange> purged = new ArrayList<>();
 
-        Walk(long fromSeq, String anchor, Map<Long, SignedDigest> digestAt) {
-            this.expected = fromSeq;
-            this.previousHash = anchor;
+        Walk(Progress progress, Map<Long, SignedDigest> digestAt) {
+            this.expected = progress.nextSeq();
+            this.previousHash = progress.previousHash();
+            this.checked = progress.checked();
+            this.broken = progress.broken();
+            this.purged.addAll(progress.purged());
             this.digestAt = digestAt;
+        }
+
+        /**
+         * After the links of a chunk ending at {@code last}: a position of the chunk that had no item is a
+         * gap (the next chunk would otherwise start past it).
+         */
+        void endOfChunk(long last) {
+            if (broken.isEmpty() && expected <= last) {
+                report(expected, VerificationReport.Kind.DELETED, "the chain ends at position " + (expected - 1)
+                        + " before position " + last);
+            }
+        }
+
+        Progress progress(Progress before) {
+            return new Progress(before.fromSeq(), before.toSeq(), expected, previousHash, checked, purged, broken);
         }
 
         void report(long seq, VerificationReport.Kind kind, String detail) {

@@ -17,15 +17,17 @@ import java.util.Optional;
  * @param dataKeyId         {@code AUDIT_DATA_KEY_ID}: the KMS key of the personal-data envelopes
  * @param submittedMaxAge   {@code AUDIT_SUBMITTED_MAX_AGE_HOURS}: how old a submitted event may be
  *                          (default 24 h, 1 to 720; ADR 0060)
+ * @param verificationQueue {@code AUDIT_VERIFICATION_QUEUE_URL}: where asynchronous verification jobs go (ADR 0071)
  */
 public record AuditConfig(String table, Optional<String> deadLetterQueue, Optional<String> signingKeyId,
-        Optional<String> dataKeyId, Duration submittedMaxAge) {
+        Optional<String> dataKeyId, Duration submittedMaxAge, Optional<String> verificationQueue) {
 
     public static final String AUDIT_TABLE = "AUDIT_TABLE";
     public static final String AUDIT_DLQ_URL = "AUDIT_DLQ_URL";
     public static final String AUDIT_SIGNING_KEY_ID = "AUDIT_SIGNING_KEY_ID";
     public static final String AUDIT_DATA_KEY_ID = "AUDIT_DATA_KEY_ID";
     public static final String AUDIT_SUBMITTED_MAX_AGE_HOURS = "AUDIT_SUBMITTED_MAX_AGE_HOURS";
+    public static final String AUDIT_VERIFICATION_QUEUE_URL = "AUDIT_VERIFICATION_QUEUE_URL";
 
     public AuditConfig {
         Objects.requireNonNull(table, "table");
@@ -33,6 +35,7 @@ public record AuditConfig(String table, Optional<String> deadLetterQueue, Option
         Objects.requireNonNull(signingKeyId, "signingKeyId");
         Objects.requireNonNull(dataKeyId, "dataKeyId");
         Objects.requireNonNull(submittedMaxAge, "submittedMaxAge");
+        Objects.requireNonNull(verificationQueue, "verificationQueue");
     }
 
     public static AuditConfig fromEnvironment(Map<String, String> env) {
@@ -40,7 +43,8 @@ public record AuditConfig(String table, Optional<String> deadLetterQueue, Option
                 "Environment variable " + AUDIT_TABLE + " is required")),
                 optional(env, AUDIT_DLQ_URL), optional(env, AUDIT_SIGNING_KEY_ID), optional(env, AUDIT_DATA_KEY_ID),
                 optional(env, AUDIT_SUBMITTED_MAX_AGE_HOURS).map(AuditConfig::hours)
-                        .orElse(AuditEventValidator.DEFAULT_SUBMITTED_MAX_AGE));
+                        .orElse(AuditEventValidator.DEFAULT_SUBMITTED_MAX_AGE),
+                optional(env, AUDIT_VERIFICATION_QUEUE_URL));
     }
 
     private static Duration hours(String text) {

@@ -15,6 +15,9 @@ import io.tollgate.audit.ingest.SqsRejectedEventSink;
 import io.tollgate.audit.query.AuditEventQuery;
 import io.tollgate.audit.report.ComplianceReporter;
 import io.tollgate.audit.subject.SubjectKeyStore;
+import io.tollgate.audit.verification.SqsVerificationJobQueue;
+import io.tollgate.audit.verification.VerificationJobQueue;
+import io.tollgate.audit.verification.VerificationJobs;
 import io.tollgate.crypto.EnvelopeEncryptor;
 import io.tollgate.crypto.KmsDataKeyProvider;
 import io.tollgate.platform.TollgateServices;
@@ -43,15 +46,20 @@ public final class AuditServices {
     private final Supplier<EnvelopeEncryptor> encryptor;
     private final Supplier<DigestSigner> signer;
     private final Supplier<RejectedEventSink> rejects;
+    private final Supplier<VerificationJobQueue> verificationQueue;
+    private final Duration submittedMaxAge;
 
     private AuditServices(TollgateServices platform, String table, Duration submittedMaxAge,
-            Supplier<EnvelopeEncryptor> encryptor, Supplier<DigestSigner> signer, Supplier<RejectedEventSink> rejects) {
+            Supplier<EnvelopeEncryptor> encryptor, Supplier<DigestSigner> signer, Supplier<RejectedEventSink> rejects,
+            Supplier<VerificationJobQueue> verificationQueue) {
         this.platform = Objects.requireNonNull(platform, "platform");
         this.chains = new AuditChainStore(platform.dynamoDb(), table, platform.clock());
         this.validator = new AuditEventValidator(platform.clock(), submittedMaxAge);
         this.encryptor = memoize(encryptor);
         this.signer = memoize(signer);
         this.rejects = memoize(rejects);
+        this.verificationQueue = memoize(verificationQueue);
+        this.submittedMaxAge = submittedMaxAge;
     }
 
     /** Local runtime and tests: every part given. */
@@ -61,7 +69,16 @@ public final class AuditServices {
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(rejects, "rejects");
         return new AuditServices(platform, table, AuditEventValidator.DEFAULT_SUBMITTED_MAX_AGE, () -> encryptor,
-                () -> signer, () -> rejects);
+                () -> signer, () -> rejects, () -> {
+                    throw new IllegalStateException("This audit world has no verification job queue");
+                });
+    }
+
+    /** The same parts with verification jobs handed to {@code queue} (the local runtime's in-process queue, tests). */
+    public AuditServices withVerificationQueue(VerificationJobQueue queue) {
+        Objects.requireNonNull(queue, "queue");
+        return new AuditServices(platform, chains.table(), submittedMaxAge, encryptor, signer, rejects,
+                () -> queue);
     }
 
     /** Production wiring from the Lambda environment. */
@@ -76,17 +93,20 @@ public final class AuditServices {
             platform.config().endpointOverride().map(URI::create).ifPresent(builder::endpointOverride);
             return builder.build();
         });
+        Supplier<SqsClient> sqs = memoize(() -> {
+            var builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
+            platform.config().endpointOverride().map(URI::create).ifPresent(builder::endpointOverride);
+            return builder.build();
+        });
         return new AuditServices(platform, config.table(), config.submittedMaxAge(),
                 () -> EnvelopeEncryptor.withDefaultCache(new KmsDataKeyProvider(kms.get(), required(config.dataKeyId()
                         .orElse(null), AuditConfig.AUDIT_DATA_KEY_ID)), platform.clock(), platform.random()),
                 () -> new KmsDigestSigner(kms.get(), required(config.signingKeyId().orElse(null),
                         AuditConfig.AUDIT_SIGNING_KEY_ID)),
-                () -> {
-                    var sqs = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-                    platform.config().endpointOverride().map(URI::create).ifPresent(sqs::endpointOverride);
-                    return new SqsRejectedEventSink(sqs.build(), required(config.deadLetterQueue().orElse(null),
-                            AuditConfig.AUDIT_DLQ_URL));
-                });
+                () -> new SqsRejectedEventSink(sqs.get(), required(config.deadLetterQueue().orElse(null),
+                        AuditConfig.AUDIT_DLQ_URL)),
+                () -> new SqsVerificationJobQueue(sqs.get(), required(config.verificationQueue().orElse(null),
+                        AuditConfig.AUDIT_VERIFICATION_QUEUE_URL)));
     }
 
     private static String required(String value, String name) {
@@ -134,6 +154,17 @@ public final class AuditServices {
 
     public ChainVerifier verifier() {
         return new ChainVerifier(chains, digests());
+    }
+
+    /** Asynchronous verification jobs (ADR 0071), in chunks of {@link VerificationJobs#DEFAULT_CHUNK_POSITIONS}. */
+    public VerificationJobs verificationJobs() {
+        return new VerificationJobs(platform.dynamoDb(), chains.table(), verifier(), platform.clock(),
+                platform.random(), VerificationJobs.DEFAULT_CHUNK_POSITIONS);
+    }
+
+    /** Where verification jobs are handed to the worker; fails when asked for if this function has none. */
+    public VerificationJobQueue verificationQueue() {
+        return verificationQueue.get();
     }
 
     public ComplianceReporter complianceReporter() {
