@@ -2,6 +2,8 @@ package io.tollgate.administration;
 
 import io.tollgate.authz.AccessPolicy;
 import io.tollgate.authz.ApiKeyRepository;
+import io.tollgate.incident.IncidentRegister;
+import io.tollgate.incident.IncidentStore;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
@@ -13,11 +15,13 @@ import io.tollgate.token.OpaqueTokens;
 import java.util.Set;
 
 /** The administration services of a container, built once from its {@link TollgateServices}. */
-public record AdministrationServices(UserAdministration users, TenantAdministration tenants) {
+public record AdministrationServices(UserAdministration users, TenantAdministration tenants,
+        IncidentRegister incidents) {
 
     public AdministrationServices {
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(tenants, "tenants");
+        Objects.requireNonNull(incidents, "incidents");
     }
 
     /** Invitations where the container sends mail (ADR 0045). */
@@ -41,6 +45,9 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                         services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
                 services.defaultSettings(), services.audit(), services.clock());
-        return new AdministrationServices(users, tenants);
+        IncidentRegister incidents = new IncidentRegister(authority, repository,
+                new IncidentStore(services.dynamoDb(), services.config().tables().identity()), services.audit(),
+                services.clock(), services.random());
+        return new AdministrationServices(users, tenants, incidents);
     }
 }
