@@ -62,3 +62,6 @@ build-AlertDigestFunction:
 	$(call build_function,alert-digest)
 build-AnomalySweepFunction:
 	$(call build_function,anomaly-detection)
+
+build-IncidentDeadlineFunction:
+	$(call build_function,admin)

@@ -3,7 +3,6 @@ package io.tollgate.administration;
 import io.tollgate.authz.AccessPolicy;
 import io.tollgate.authz.ApiKeyRepository;
 import io.tollgate.incident.IncidentRegister;
-import io.tollgate.incident.IncidentStore;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
@@ -45,9 +44,6 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                         services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
                 services.defaultSettings(), services.audit(), services.clock());
-        IncidentRegister incidents = new IncidentRegister(authority, repository,
-                new IncidentStore(services.dynamoDb(), services.config().tables().identity()), services.audit(),
-                services.clock(), services.random());
-        return new AdministrationServices(users, tenants, incidents);
+        return new AdministrationServices(users, tenants, IncidentRegister.create(services, authority, repository));
     }
 }

@@ -12,6 +12,7 @@ import io.tollgate.authz.ResourceRef;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
 import io.tollgate.http.ProblemException.FieldError;
+import io.tollgate.platform.TollgateServices;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +68,20 @@ public final class IncidentRegister {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** The register of a container, for the deadline sweep (no HTTP caller). */
+    public static IncidentRegister create(TollgateServices services) {
+        AdministrationRepository repository = AdministrationRepository.of(services);
+        return create(services, AdminAuthority.bundled(repository), repository);
+    }
+
+    /** The register of a container sharing the administration's authority and repository. */
+    public static IncidentRegister create(TollgateServices services, AdminAuthority authority,
+            AdministrationRepository repository) {
+        return new IncidentRegister(authority, repository,
+                new IncidentStore(services.dynamoDb(), services.config().tables().identity()), services.audit(),
+                services.clock(), services.random());
     }
 
     /** {@code POST /v1/incidents}. */
