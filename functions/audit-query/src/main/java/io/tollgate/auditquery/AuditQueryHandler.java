@@ -17,6 +17,8 @@ import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
+import io.tollgate.incident.Incident;
+import io.tollgate.incident.IncidentStore;
 import io.tollgate.platform.TollgateServices;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,7 +31,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (SPEC.md §3, permission
+ * {@code GET /v1/audit/events}, {@code GET /v1/audit/verify}, the compliance report and the
+ * incident export (SPEC.md §3, permission
  * {@code audit:read}, enforced by the authorizer). Both act on the caller's own tenant, taken from
  * the verified token, never from the request: no parameter can name another tenant.
  */
@@ -39,10 +42,15 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     final SnapStartPriming priming;
 
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
+    private static final Pattern INCIDENT_ID = Pattern.compile("inc_[0-9a-f]{24}");
+    /** The most events an incident export carries. */
+    static final int EXPORT_MAX_EVENTS = 5000;
 
     private final AuditEventQuery query;
     private final ChainVerifier verifier;
     private final ComplianceReporter reports;
+    private final IncidentStore incidents;
+    private final java.time.Clock clock;
 
     /** Used by AWS Lambda. */
     public AuditQueryHandler() {
@@ -55,13 +63,17 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
 
     /** Used by the local runtime. */
     public AuditQueryHandler(AuditServices audit) {
-        this(audit.query(), audit.verifier(), audit.complianceReporter());
+        this(audit.query(), audit.verifier(), audit.complianceReporter(), new IncidentStore(
+                audit.platform().dynamoDb(), audit.platform().config().tables().identity()), audit.platform().clock());
     }
 
-    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports) {
+    public AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports,
+            IncidentStore incidents, java.time.Clock clock) {
         this.query = Objects.requireNonNull(query, "query");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.incidents = Objects.requireNonNull(incidents, "incidents");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.priming = SnapStartPriming.http(this, 50, List.of(
                 HttpPrimer.query("GET /v1/audit/events", Map.of("severity", "priming", "limit", "10")),
                 HttpPrimer.query("GET /v1/audit/events", Map.of("from", "priming")),
@@ -77,6 +89,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                 case "GET /v1/audit/events" -> events(request, tenant);
                 case "GET /v1/audit/verify" -> ApiResponses.json(200, verify(request, tenant));
                 case "GET /v1/compliance/report" -> report(request, tenant);
+                case "GET /v1/incidents/{id}/export" -> ApiResponses.json(200, incidentExport(event, tenant));
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -107,6 +120,39 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         Map<String, Object> report = reports.report(tenant, from, to, standard);
         boolean html = request.header("accept").map(accept -> accept.contains("text/html")).orElse(false);
         return html ? ApiResponses.html(200, ComplianceReportHtml.render(report)) : ApiResponses.json(200, report);
+    }
+
+    /**
+     * The evidence bundle of an incident for the caller's tenant: the incident, every audit event of
+     * the tenant from its detection until now (at most {@link #EXPORT_MAX_EVENTS}, oldest first;
+     * {@code truncated} when more exist) and the chain verification of that period. 404 when the
+     * incident does not exist or does not affect the caller's tenant (ADR 0066).
+     */
+    private Map<String, Object> incidentExport(APIGatewayV2HTTPEvent event, String tenant) {
+        String id = Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse("");
+        Incident incident = (INCIDENT_ID.matcher(id).matches() ? incidents.find(id) : Optional.<Incident>empty())
+                .filter(i -> i.affectedTenants().contains(tenant))
+                .orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No such incident."));
+        Instant from = incident.detectedAt();
+        Instant to = clock.instant();
+        AuditEventQuery.Filter period = new AuditEventQuery.Filter(Optional.of(from), Optional.of(to), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        List<Map<String, Object>> events = new java.util.ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            AuditEventQuery.Page page = query.find(tenant, period, AuditEventQuery.MAX_LIMIT, cursor);
+            events.addAll(page.events());
+            cursor = page.cursor();
+        } while (cursor.isPresent() && events.size() < EXPORT_MAX_EVENTS);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("incident", incident.view());
+        body.put("tenant", tenant);
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        body.put("events", events.size() > EXPORT_MAX_EVENTS ? events.subList(0, EXPORT_MAX_EVENTS) : events);
+        body.put("truncated", cursor.isPresent() || events.size() > EXPORT_MAX_EVENTS);
+        body.put("verification", verifier.verify(tenant, Optional.of(from), Optional.of(to)).wire());
+        return body;
     }
 
     private Map<String, Object> verify(ApiRequest request, String tenant) {

@@ -234,4 +234,48 @@ class IncidentRegisterIT {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void exportWhenAuditReaderAsksThenIncidentEventsOfThePeriodWithValidChainVerification() throws Exception {
+        String root = token("acme", "root@acme.test");
+        Instant detected = clock.instant().minusSeconds(30);
+        String id = open(root, breach("Exported breach", detected)).get("id").asText();
+        HttpResponse<String> moved = call(root, "POST", "/v1/incidents/" + id + "/phase",
+                "{\"phase\":\"containment\",\"note\":\"keys rotated\"}");
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertTrue(runtime.queue("AuditQueue").orElseThrow().awaitIdle(Duration.ofSeconds(30)), "the audit queue drains");
+
+        HttpResponse<String> exported = call(root, "GET", "/v1/incidents/" + id + "/export", null);
+
+        assertEquals(200, exported.statusCode(), exported.body());
+        JsonNode bundle = LocalHttp.json(exported);
+        assertEquals(id, bundle.get("incident").get("id").asText());
+        assertEquals("acme", bundle.get("tenant").asText());
+        assertEquals(detected.toString(), bundle.get("from").asText());
+        List<String> linked = StreamSupport.stream(bundle.get("events").spliterator(), false)
+                .filter(e -> id.equals(e.get("additional_data").path("incident_id").asText()))
+                .map(e -> e.get("event_type").asText()).toList();
+        assertTrue(linked.containsAll(List.of("incident_opened", "data_breach", "incident_phase_changed")),
+                "the incident's own events are in the bundle: " + linked);
+        assertTrue(StreamSupport.stream(bundle.get("events").spliterator(), false)
+                .allMatch(e -> "acme".equals(e.get("tenant_id").asText())), "the caller's tenant only");
+        assertTrue(bundle.get("verification").get("valid").asBoolean(), bundle.get("verification").toString());
+        assertFalse(bundle.get("truncated").asBoolean());
+    }
+
+    @Test
+    void exportWhenCallerLacksAuditReadOrIncidentIsOfAnotherTenantThenRefused() {
+        String root = token("acme", "root@acme.test");
+        String acmeIncident = open(root, breach("Export scope", clock.instant())).get("id").asText();
+        String globexOnly = open(root, """
+                {"title":"Globex only","severity":"LOW","detected_at":"%s","affected_subjects":1,
+                 "personal_data_breach":false,"affected_tenants":["globex"]}""".formatted(clock.instant()))
+                .get("id").asText();
+
+        assertEquals(403, call(token("acme", "tina@acme.test"), "GET", "/v1/incidents/" + acmeIncident + "/export",
+                null).statusCode(), "a tenant_admin holds no audit:read");
+        assertEquals(404, call(root, "GET", "/v1/incidents/" + globexOnly + "/export", null).statusCode(),
+                "the export is of the caller's tenant only");
+        assertEquals(404, call(root, "GET", "/v1/incidents/not-an-id/export", null).statusCode());
+    }
 }
