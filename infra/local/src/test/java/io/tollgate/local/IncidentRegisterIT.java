@@ -145,6 +145,17 @@ class IncidentRegisterIT {
         assertEquals(200, byGlobex.statusCode(), byGlobex.body());
         assertEquals(List.of("acme", "globex"), eventsFor("data_breach", id).stream().map(AuditEvent::tenantId)
                 .sorted().toList());
+        HttpResponse<String> badTenant = call(token("acme", "root@acme.test"), "POST", "/v1/incidents", """
+                {"title":"Bad tenant id","severity":"LOW","detected_at":"%s","affected_subjects":1,
+                 "personal_data_breach":false,"affected_tenants":["../globex"]}""".formatted(clock.instant()));
+        assertEquals(400, badTenant.statusCode(), badTenant.body());
+        HttpResponse<String> unknownTenant = call(token("acme", "root@acme.test"), "POST", "/v1/incidents", """
+                {"title":"Unknown tenant","severity":"LOW","detected_at":"%s","affected_subjects":1,
+                 "personal_data_breach":false,"affected_tenants":["umbrella"]}""".formatted(clock.instant()));
+        assertEquals(400, unknownTenant.statusCode(), unknownTenant.body());
+        HttpResponse<String> future = call(token("acme", "root@acme.test"), "POST", "/v1/incidents",
+                breach("Detected tomorrow", clock.instant().plus(Duration.ofDays(1))));
+        assertEquals(400, future.statusCode(), future.body());
         HttpResponse<String> moveByGlobex = call(token("globex", "gina@globex.test"), "POST",
                 "/v1/incidents/" + id + "/phase", "{\"phase\":\"containment\",\"note\":\"ours is contained\"}");
         assertEquals(403, moveByGlobex.statusCode(), "moving needs update rights in every affected tenant");

@@ -13,6 +13,7 @@ import io.tollgate.http.ErrorCode;
 import io.tollgate.http.ProblemException;
 import io.tollgate.http.ProblemException.FieldError;
 import io.tollgate.platform.TollgateServices;
+import io.tollgate.tenant.Tenant;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,7 +120,8 @@ public final class IncidentRegister {
         }
         List<String> affected = request.affectedTenants() == null ? List.of(actor.tenant())
                 : List.copyOf(new LinkedHashSet<>(request.affectedTenants()));
-        if (affected.isEmpty() || affected.size() > MAX_TENANTS || affected.stream().anyMatch(t -> t == null || t.isBlank())) {
+        if (affected.isEmpty() || affected.size() > MAX_TENANTS
+                || affected.stream().anyMatch(t -> t == null || !Tenant.ID.matcher(t).matches())) {
             errors.add(new FieldError("affected_tenants", "invalid", "1 to " + MAX_TENANTS + " tenant ids."));
         }
         if (!errors.isEmpty()) {
