@@ -74,3 +74,6 @@ build-PrivacyFunction:
 
 build-FirstSuperAdminFunction:
 	$(call build_function,admin)
+
+build-IncidentDeadlineFunction:
+	$(call build_function,admin)

@@ -62,7 +62,8 @@ public final class HandlerColdStart {
             Map.entry("AuditVerificationWorker", "audit-verification-sqs.json"),
             Map.entry("AnomalyDetectionHandler", "anomaly-credential-stuffing-stream.json"),
             Map.entry("AnomalySweepHandler", "anomaly-sweep-schedule.json"),
-            Map.entry("AlertDigestHandler", "alert-digest-schedule.json"));
+            Map.entry("AlertDigestHandler", "alert-digest-schedule.json"),
+            Map.entry("IncidentDeadlineHandler", "incident-deadline-schedule.json"));
 
     /** Read at init from Secrets Manager (one call each): not served by the loopback endpoint. */
     private static final Set<String> LEFT_OUT = Set.of("MFA_PEPPER_SECRET_ID", "EMAIL_INDEX_SECRET_ID");

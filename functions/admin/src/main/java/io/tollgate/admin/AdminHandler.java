@@ -21,6 +21,8 @@ import io.tollgate.administration.SettingsDocument;
 import io.tollgate.administration.TenantAdministration;
 import io.tollgate.administration.UserAdministration;
 import io.tollgate.http.ApiResponses;
+import io.tollgate.incident.Incident;
+import io.tollgate.incident.IncidentRegister;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
@@ -38,8 +40,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Tenant, organisation and user administration (docs/openapi.yaml): adapts API Gateway events to
- * {@link UserAdministration} and {@link TenantAdministration}, which hold every rule (ADR 0017).
+ * Tenant, organisation and user administration (docs/openapi.yaml) and the incident register:
+ * adapts API Gateway events to {@link UserAdministration}, {@link TenantAdministration} and
+ * {@link IncidentRegister}, which hold every rule (ADR 0017, ADR 0066).
  * The authorizer has already decided on the route (ADR 0013); the services decide again on the
  * loaded resource. The caller is always the authorizer's principal; no body field names a tenant.
  */
@@ -50,8 +53,11 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
 
     private static final Pattern USER_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    private static final Pattern INCIDENT_ID = Pattern.compile("inc_[0-9a-f]{24}");
+
     private final UserAdministration users;
     private final TenantAdministration tenants;
+    private final IncidentRegister incidents;
     private final Clock clock;
     private final StepUpGuard stepUp;
     private final ConsentService consents;
@@ -76,6 +82,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         this.consents = Objects.requireNonNull(consents, "consents");
         this.users = Objects.requireNonNull(administration, "administration").users();
         this.tenants = administration.tenants();
+        this.incidents = administration.incidents();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.priming = SnapStartPriming.http(this, 35, List.of(
                 HttpPrimer.unknownField("POST /v1/tenants"),
@@ -83,6 +90,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                 HttpPrimer.unknownField("POST /v1/users"),
                 HttpPrimer.unknownField("PATCH /v1/users/{id}"),
                 HttpPrimer.unknownField("PUT /v1/users/{id}/roles"),
+                HttpPrimer.unknownField("POST /v1/incidents"),
                 HttpPrimer.query("GET /v1/users", Map.of("email", "priming@example.invalid", "limit", "1"))));
     }
 
@@ -155,9 +163,26 @@ public final class AdminHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                     users.unlock(caller, userId(event));
                     yield ApiResponses.empty(204);
                 }
+                case "POST /v1/incidents" -> ApiResponses.json(201,
+                        incidents.open(caller, request.body(IncidentRegister.NewIncident.class)).view());
+                case "GET /v1/incidents" -> ApiResponses.json(200, Map.of("incidents",
+                        incidents.list(caller).stream().map(Incident::view).toList()));
+                case "GET /v1/incidents/{id}" -> ApiResponses.json(200,
+                        incidents.get(caller, incidentId(event)).view());
+                case "POST /v1/incidents/{id}/phase" -> ApiResponses.json(200, incidents.advance(caller,
+                        incidentId(event), request.body(IncidentRegister.PhaseMove.class)).view());
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
+    }
+
+    /** An incident id is {@code inc_} and 24 hex digits; anything else cannot exist (404). */
+    private static String incidentId(APIGatewayV2HTTPEvent event) {
+        String id = AdminPaths.parameter(event, "id");
+        if (!INCIDENT_ID.matcher(id).matches()) {
+            throw new ProblemException(ErrorCode.NOT_FOUND, "No such incident.");
+        }
+        return id;
     }
 
     /** A user id is a UUID; anything else cannot exist (404, like an unknown id). */

@@ -328,4 +328,17 @@ class AdminHandlerIT {
         APIGatewayV2HTTPResponse refused = call(sample("admin-user-consents.json", auditor, Map.of("id", alice.userId())));
         assertTrue(refused.getStatusCode() == 403 || refused.getStatusCode() == 404, refused.getBody());
     }
+
+    @Test
+    void openIncidentWhenTenantAdminSendsSampleThenCreatedWithDeadlineAndLinkedBreachEvent() throws Exception {
+        APIGatewayV2HTTPResponse response = call(sample("admin-incident-open.json", tenantAdmin, Map.of()));
+
+        assertEquals(201, response.getStatusCode(), response.getBody());
+        JsonNode incident = json(response);
+        assertEquals("2026-11-25T08:00:00Z", incident.get("notification_due_at").asText(), "detected_at + 72 h");
+        assertEquals(tenantAdmin.tenantId(), incident.get("affected_tenants").get(0).asText());
+        var breaches = bed.audit.ofType("data_breach");
+        assertEquals(1, breaches.size());
+        assertEquals(incident.get("id").asText(), breaches.get(0).additionalData().get("incident_id"));
+    }
 }

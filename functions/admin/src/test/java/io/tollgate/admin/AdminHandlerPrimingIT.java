@@ -12,6 +12,6 @@ class AdminHandlerPrimingIT {
     @Test
     void primeWhenSnapshotTakenThenEveryPrimingRequestRefusedWithoutAnyCallWriteAuditEventOrMail() {
         bed.newTenant();
-        PrimingCheck.assertRefusedWithoutEffect(bed, new AdminHandler(bed.services).priming, 210);
+        PrimingCheck.assertRefusedWithoutEffect(bed, new AdminHandler(bed.services).priming, 245);
     }
 }

@@ -22,6 +22,8 @@ import io.tollgate.http.ApiResponses;
 import io.tollgate.http.ErrorCode;
 import io.tollgate.http.HttpEndpoint;
 import io.tollgate.http.ProblemException;
+import io.tollgate.incident.Incident;
+import io.tollgate.incident.IncidentStore;
 import io.tollgate.platform.TollgateServices;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,7 +37,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /v1/audit/events} and {@code GET /v1/audit/verify} (docs/openapi.yaml, permission
+ * {@code GET /v1/audit/events}, {@code GET /v1/audit/verify}, the compliance report and the
+ * incident export (docs/openapi.yaml, permission
  * {@code audit:read}, enforced by the authorizer). Both act on the caller's own tenant, taken from
  * the verified token, never from the request: no parameter can name another tenant.
  *
@@ -54,6 +57,9 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     final SnapStartPriming priming;
 
     private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:@-]{1,256}");
+    private static final Pattern INCIDENT_ID = Pattern.compile("inc_[0-9a-f]{24}");
+    /** The most events an incident export carries. */
+    static final int EXPORT_MAX_EVENTS = 5000;
 
     private final AuditEventQuery query;
     private final ChainVerifier verifier;
@@ -69,6 +75,8 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     private final AuditRecorder audit;
     private final VerificationJobs jobs;
     private final Supplier<VerificationJobQueue> jobQueue;
+    private final IncidentStore incidents;
+    private final java.time.Clock clock;
 
     /** Used by AWS Lambda. */
     public AuditQueryHandler() {
@@ -87,12 +95,14 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
     /** As above, with the bound of {@code GET /v1/audit/verify} given (tests). */
     AuditQueryHandler(AuditServices services, long maxVerifyPositions) {
         this(services.query(), services.verifier(), services.complianceReporter(), services.platform().audit(),
-                services.verificationJobs(), services::verificationQueue, maxVerifyPositions);
+                services.verificationJobs(), services::verificationQueue, new IncidentStore(
+                        services.platform().dynamoDb(), services.platform().config().tables().identity()),
+                services.platform().clock(), maxVerifyPositions);
     }
 
     private AuditQueryHandler(AuditEventQuery query, ChainVerifier verifier, ComplianceReporter reports,
-            AuditRecorder audit, VerificationJobs jobs, Supplier<VerificationJobQueue> jobQueue,
-            long maxVerifyPositions) {
+            AuditRecorder audit, VerificationJobs jobs, Supplier<VerificationJobQueue> jobQueue, IncidentStore incidents,
+            java.time.Clock clock, long maxVerifyPositions) {
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.jobQueue = Objects.requireNonNull(jobQueue, "jobQueue");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -100,6 +110,8 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         this.query = Objects.requireNonNull(query, "query");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.reports = Objects.requireNonNull(reports, "reports");
+        this.incidents = Objects.requireNonNull(incidents, "incidents");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.priming = SnapStartPriming.http(this, 50, List.of(
                 HttpPrimer.query("GET /v1/audit/events", Map.of("severity", "priming", "limit", "10")),
                 HttpPrimer.query("GET /v1/audit/events", Map.of("from", "priming")),
@@ -117,6 +129,7 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
                 case "GET /v1/compliance/report" -> report(request, tenant);
                 case "POST /v1/audit/verifications" -> startVerification(request, tenant);
                 case "GET /v1/audit/verifications/{id}" -> verification(request, event, tenant);
+                case "GET /v1/incidents/{id}/export" -> incidentExport(request, event, tenant);
                 default -> throw new ProblemException(ErrorCode.NOT_FOUND, "No such route.");
             };
         });
@@ -239,6 +252,48 @@ public final class AuditQueryHandler implements RequestHandler<APIGatewayV2HTTPE
         ApiRequest.Principal caller = request.requirePrincipal();
         audit.record(type, new AuditRecorder.Actor(caller.tenantId(), caller.userId(), caller.organizationId(),
                 request.sourceIp(), request.userAgent()), resource, action, "success", Map.of("parameters", parameters));
+    }
+
+    /**
+     * The evidence bundle of an incident for the caller's tenant: the incident, every audit event of
+     * the tenant from its detection until now (at most {@link #EXPORT_MAX_EVENTS}, oldest first;
+     * {@code truncated} when more exist) and the chain verification of that period. 404 when the
+     * incident does not exist or does not affect the caller's tenant (ADR 0066).
+     */
+    private APIGatewayV2HTTPResponse incidentExport(ApiRequest request, APIGatewayV2HTTPEvent event, String tenant) {
+        String id = Optional.ofNullable(event.getPathParameters()).map(p -> p.get("id")).orElse("");
+        Incident incident = (INCIDENT_ID.matcher(id).matches() ? incidents.find(id) : Optional.<Incident>empty())
+                .filter(i -> i.affectedTenants().contains(tenant))
+                .orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No such incident."));
+        Instant from = incident.detectedAt();
+        Instant to = clock.instant();
+        AuditEventQuery.Filter period = new AuditEventQuery.Filter(Optional.of(from), Optional.of(to), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        List<Map<String, Object>> events = new java.util.ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            AuditEventQuery.Page page = query.find(tenant, period, AuditEventQuery.MAX_LIMIT, cursor);
+            events.addAll(page.events());
+            cursor = page.cursor();
+        } while (cursor.isPresent() && events.size() < EXPORT_MAX_EVENTS);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("incident", incident.view());
+        body.put("tenant", tenant);
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        body.put("events", events.size() > EXPORT_MAX_EVENTS ? events.subList(0, EXPORT_MAX_EVENTS) : events);
+        body.put("truncated", cursor.isPresent() || events.size() > EXPORT_MAX_EVENTS);
+        Map<String, Object> verification;
+        try {
+            verification = verifier.verify(tenant, Optional.of(from), Optional.of(to), maxVerifyPositions).wire();
+        } catch (ChainVerifier.RangeTooLargeException tooLarge) {
+            // Too long to verify within one request: the bundle says so and how to verify it (ADR 0071).
+            verification = Map.of("verified", false, "reason", "range_too_large", "positions", tooLarge.positions(),
+                    "verify_with", "POST /v1/audit/verifications");
+        }
+        body.put("verification", verification);
+        recordRead(AuditEventType.DATA_QUERY, request, "incident", "export", Map.of("id", incident.id()));
+        return ApiResponses.json(200, body);
     }
 
     private static Optional<Instant> instant(ApiRequest request, String name) {

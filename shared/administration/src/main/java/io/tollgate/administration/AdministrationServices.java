@@ -4,6 +4,7 @@ import io.tollgate.authz.AccessPolicy;
 import io.tollgate.authz.ApiKeyRepository;
 import io.tollgate.authz.ApiKeyService;
 import io.tollgate.authz.ApiKeys;
+import io.tollgate.incident.IncidentRegister;
 import io.tollgate.password.CommonPasswords;
 import io.tollgate.platform.TollgateServices;
 import io.tollgate.session.SessionServices;
@@ -15,11 +16,13 @@ import io.tollgate.token.OpaqueTokens;
 import java.util.Set;
 
 /** The administration services of a container, built once from its {@link TollgateServices}. */
-public record AdministrationServices(UserAdministration users, TenantAdministration tenants) {
+public record AdministrationServices(UserAdministration users, TenantAdministration tenants,
+        IncidentRegister incidents) {
 
     public AdministrationServices {
         Objects.requireNonNull(users, "users");
         Objects.requireNonNull(tenants, "tenants");
+        Objects.requireNonNull(incidents, "incidents");
     }
 
     /** Invitations where the container sends mail (ADR 0045). */
@@ -67,6 +70,6 @@ public record AdministrationServices(UserAdministration users, TenantAdministrat
                         services.clock()), services.audit(), services.clock(), invitations(services));
         TenantAdministration tenants = new TenantAdministration(authority, repository, provisioning, commonPasswords,
                 services.defaultSettings(), services.audit(), services.clock(), services.webhookTargets());
-        return new AdministrationServices(users, tenants);
+        return new AdministrationServices(users, tenants, IncidentRegister.create(services, authority, repository));
     }
 }

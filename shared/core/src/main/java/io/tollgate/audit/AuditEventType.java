@@ -97,6 +97,14 @@ public enum AuditEventType {
     CONSENT_GRANTED("consent_granted", AuditSeverity.MEDIUM, List.of("gdpr", "soc2")),
     /** A data subject withdrew consent to a purpose (GDPR Art. 7(3), ADR 0068); purpose id and version only. */
     CONSENT_WITHDRAWN("consent_withdrawn", AuditSeverity.MEDIUM, List.of("gdpr", "soc2")),
+    /** An incident was opened in the register (or the opening refused); the incident id is in the data. */
+    INCIDENT_OPENED("incident_opened", AuditSeverity.HIGH, List.of("gdpr", "iso27001", "soc2")),
+    /** An incident moved to its next response phase, with the note given (or the move was refused). */
+    INCIDENT_PHASE_CHANGED("incident_phase_changed", AuditSeverity.HIGH, List.of("gdpr", "iso27001", "soc2")),
+    /** Seed 000: CRITICAL. A personal-data breach was registered; data.incident_id links it to the incident. */
+    DATA_BREACH("data_breach", AuditSeverity.CRITICAL, List.of("gdpr", "pci", "iso27001", "soc2")),
+    /** 48 h or 70 h of a breach's 72-hour supervisory-authority notification window have passed. */
+    BREACH_NOTIFICATION_DUE("breach_notification_due", AuditSeverity.CRITICAL, List.of("gdpr", "soc2")),
     /** A detection rule decided to act (anomaly detection, ADR 0020); the decision id is in the data. */
     SECURITY_ALERT("security_alert", AuditSeverity.HIGH, List.of("pci", "iso27001", "soc2"));
 
