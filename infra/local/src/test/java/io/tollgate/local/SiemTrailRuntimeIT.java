@@ -133,7 +133,9 @@ class SiemTrailRuntimeIT {
         http.login("globex", "gina@globex.test", PASSWORD);
         assertTrue(queue.awaitIdle(Duration.ofSeconds(30)), "the audit queue drains");
 
-        HttpResponse<String> run = http.post("/_local/schedules/SiemTrailFunction", null);
+        // The function runs with its sample schedule event, as EventBridge Scheduler would invoke it.
+        HttpResponse<String> run = http.post("/_local/invoke/SiemTrailFunction",
+                java.nio.file.Files.readString(java.nio.file.Path.of("../../events/siem-trail-schedule.json")));
         assertEquals(200, run.statusCode(), run.body());
 
         assertEquals(0, BAD_SIGNATURES.get());

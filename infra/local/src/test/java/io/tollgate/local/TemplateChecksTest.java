@@ -682,7 +682,7 @@ class TemplateChecksTest {
                 assertTrue(String.valueOf(p.get("Name")).contains("${AWS::StackName}"), where + ": schedule names are unique per account and region");
             }
         }
-        assertEquals(5, schedules, "audit digest, retention, anomaly sweep, alert digest, SIEM trail");
+        assertEquals(6, schedules, "audit digest, retention, anomaly sweep, alert digest, SIEM trail, incident deadlines");
     }
 
     /**

@@ -133,4 +133,29 @@ class OcsfMappingTest {
         assertEquals(2, OcsfMapping.statusId("denied"));
         assertEquals(99, OcsfMapping.statusId("pending"));
     }
+
+    /**
+     * The sample request body in events/ (what a SIEM receives) agrees with the mapper: every element's class,
+     * activity and severity are what {@link OcsfMapping} gives the raw event it carries in {@code unmapped}.
+     */
+    @Test
+    void sampleBatchWhenReadThenEachElementIsTheMappingOfItsRawEvent() throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.exists(root.resolve("events/siem-trail-ocsf-batch.json"))) {
+            root = root.getParent();
+        }
+        assertTrue(root != null, "events/siem-trail-ocsf-batch.json not found above the module");
+        com.fasterxml.jackson.databind.JsonNode batch = io.tollgate.json.Json.mapper()
+                .readTree(root.resolve("events/siem-trail-ocsf-batch.json").toFile());
+        assertTrue(batch.isArray() && !batch.isEmpty(), "a batch is a non-empty JSON array");
+        for (com.fasterxml.jackson.databind.JsonNode element : batch) {
+            com.fasterxml.jackson.databind.JsonNode raw = element.get("unmapped").get("tollgate");
+            OcsfActivity expected = OcsfMapping.activity(raw.get("event_type").asText());
+            assertEquals(expected.ocsfClass().uid(), element.get("class_uid").asInt(), raw.toString());
+            assertEquals(expected.activityId(), element.get("activity_id").asInt(), raw.toString());
+            assertEquals(OcsfMapping.severityId(AuditSeverity.valueOf(raw.get("severity").asText())),
+                    element.get("severity_id").asInt(), raw.toString());
+            assertEquals(OcsfMapping.OCSF_VERSION, element.get("metadata").get("version").asText());
+        }
+    }
 }
