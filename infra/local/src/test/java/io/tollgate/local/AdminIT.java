@@ -111,7 +111,7 @@ class AdminIT {
     }
 
     private static HttpResponse<String> callWith(String token, String method, String path, String body) {
-        return http.send(method, path, body, Map.of("authorization", "Bearer " + token));
+        return http.bearer(token, method, path, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) {

@@ -72,7 +72,7 @@ class ApiKeyLifecycleIT {
     }
 
     private static HttpResponse<String> bearer(String method, String path, String body, String token) {
-        return http.send(method, path, body, Map.of("authorization", "Bearer " + token));
+        return http.bearer(token, method, path, body);
     }
 
     private static JsonNode createKey(String username, String body) {

@@ -62,10 +62,7 @@ class AuditIntegrityIT {
 
     /** Jo's token for the admin console (audience admin-panel), the only audience the compliance report accepts. */
     private static String consoleAuditor() {
-        HttpResponse<String> login = http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"jo@acme.test\","
-                + "\"password\":\"" + PASSWORD + "\",\"audience\":\"admin-panel\"}");
-        assertEquals(200, login.statusCode(), login.body());
-        return LocalHttp.json(login).get("access_token").asText();
+        return http.accessToken("acme", "jo@acme.test", PASSWORD, "admin-panel");
     }
 
     private static String serviceApiKey() {

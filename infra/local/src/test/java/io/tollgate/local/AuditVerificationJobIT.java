@@ -49,7 +49,7 @@ class AuditVerificationJobIT {
     }
 
     private static String token(String tenant, String user) {
-        return http.login(tenant, user, PASSWORD).get("access_token").asText();
+        return http.accessToken(tenant, user, PASSWORD, null);
     }
 
     private static HttpResponse<String> startJob(String bearer) {

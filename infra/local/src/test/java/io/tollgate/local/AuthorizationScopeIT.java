@@ -54,11 +54,7 @@ class AuthorizationScopeIT {
     }
 
     private static String token(String tenant, String username) {
-        return http.login(tenant, username, PASSWORD).get("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String token, String method, String path, String body) {
-        return http.send(method, path, body, Map.of("authorization", "Bearer " + token));
+        return http.accessToken(tenant, username, PASSWORD, null);
     }
 
     private static String userId(String token) {
@@ -73,17 +69,17 @@ class AuthorizationScopeIT {
     @Test
     void simpleUserWhenReplacingOwnTenantSettingsThenForbiddenAndNothingChanged() {
         String admin = token("initech", "ada@initech.test");
-        String before = call(admin, "GET", "/v1/tenants/initech/settings", null).body();
-        ObjectNode weakened = (ObjectNode) LocalHttp.json(call(admin, "GET", "/v1/tenants/initech/settings", null));
+        String before = http.bearer(admin, "GET", "/v1/tenants/initech/settings", null).body();
+        ObjectNode weakened = (ObjectNode) LocalHttp.json(http.bearer(admin, "GET", "/v1/tenants/initech/settings", null));
         weakened.put("rateLimitPerMinute", 5000);
         String user = token("initech", "sam@initech.test");
 
-        assertForbidden(call(user, "PUT", "/v1/tenants/initech/settings", weakened.toString()), "replace settings");
-        assertForbidden(call(user, "GET", "/v1/tenants/initech/settings", null), "read settings");
-        assertForbidden(call(user, "GET", "/v1/tenants/initech/retention", null), "read retention");
+        assertForbidden(http.bearer(user, "PUT", "/v1/tenants/initech/settings", weakened.toString()), "replace settings");
+        assertForbidden(http.bearer(user, "GET", "/v1/tenants/initech/settings", null), "read settings");
+        assertForbidden(http.bearer(user, "GET", "/v1/tenants/initech/retention", null), "read retention");
 
-        assertEquals(before, call(admin, "GET", "/v1/tenants/initech/settings", null).body(), "nothing changed");
-        HttpResponse<String> byAdmin = call(admin, "PUT", "/v1/tenants/initech/settings", weakened.toString());
+        assertEquals(before, http.bearer(admin, "GET", "/v1/tenants/initech/settings", null).body(), "nothing changed");
+        HttpResponse<String> byAdmin = http.bearer(admin, "PUT", "/v1/tenants/initech/settings", weakened.toString());
         assertEquals(200, byAdmin.statusCode(), "the simple admin keeps the tenant's settings: " + byAdmin.body());
     }
 
@@ -95,9 +91,9 @@ class AuthorizationScopeIT {
         assertEquals(204, hold.statusCode(), hold.body());
         String user = token("initech", "sam@initech.test");
 
-        assertForbidden(call(user, "DELETE", "/v1/tenants/initech/legal-holds/tenant", null), "release hold");
+        assertForbidden(http.bearer(user, "DELETE", "/v1/tenants/initech/legal-holds/tenant", null), "release hold");
 
-        HttpResponse<String> retention = call(admin, "GET", "/v1/tenants/initech/retention", null);
+        HttpResponse<String> retention = http.bearer(admin, "GET", "/v1/tenants/initech/retention", null);
         assertEquals(200, retention.statusCode(), retention.body());
         assertTrue(LocalHttp.json(retention).get("legal_holds").get("tenant").asBoolean(), "the hold stays");
     }
@@ -106,10 +102,10 @@ class AuthorizationScopeIT {
     void simpleUserWhenReadingTenantAuditTrailThenForbiddenWhileAdminReads() {
         String user = token("initech", "sam@initech.test");
 
-        assertForbidden(call(user, "GET", "/v1/audit/events", null), "audit events");
-        assertForbidden(call(user, "GET", "/v1/audit/verify", null), "audit verify");
+        assertForbidden(http.bearer(user, "GET", "/v1/audit/events", null), "audit events");
+        assertForbidden(http.bearer(user, "GET", "/v1/audit/verify", null), "audit verify");
 
-        HttpResponse<String> asAdmin = call(token("initech", "ada@initech.test"), "GET", "/v1/audit/events", null);
+        HttpResponse<String> asAdmin = http.bearer(token("initech", "ada@initech.test"), "GET", "/v1/audit/events", null);
         assertEquals(200, asAdmin.statusCode(), asAdmin.body());
     }
 
@@ -144,19 +140,16 @@ class AuthorizationScopeIT {
     void complianceReportWhenTokenOfAnotherAudienceThenTokenInvalidWhileAdminPanelTokenReads() {
         String report = "/v1/compliance/report?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&standard=soc2";
         String apiUsers = token("acme", "root@acme.test");
-        HttpResponse<String> login = http.post("/v1/auth/login", "{\"tenant\":\"acme\",\"username\":\"root@acme.test\","
-                + "\"password\":\"" + PASSWORD + "\",\"audience\":\"admin-panel\"}");
-        assertEquals(200, login.statusCode(), login.body());
-        String adminPanel = LocalHttp.json(login).get("access_token").asText();
+        String adminPanel = http.accessToken("acme", "root@acme.test", PASSWORD, "admin-panel");
         assertEquals("admin-panel", LocalHttp.claims(adminPanel).get("aud").asText());
 
-        HttpResponse<String> refused = call(apiUsers, "GET", report, null);
+        HttpResponse<String> refused = http.bearer(apiUsers, "GET", report, null);
         assertEquals(401, refused.statusCode(), refused.body());
         assertEquals("token_invalid", LocalHttp.json(refused).get("code").asText());
 
-        HttpResponse<String> read = call(adminPanel, "GET", report, null);
+        HttpResponse<String> read = http.bearer(adminPanel, "GET", report, null);
         assertEquals(200, read.statusCode(), read.body());
-        assertEquals(200, call(apiUsers, "GET", "/v1/audit/verify", null).statusCode(),
+        assertEquals(200, http.bearer(apiUsers, "GET", "/v1/audit/verify", null).statusCode(),
                 "a route naming no audience takes either");
     }
 

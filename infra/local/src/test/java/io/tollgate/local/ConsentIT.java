@@ -257,14 +257,11 @@ class ConsentIT {
     }
 
     private static String token(String tenant, String username) {
-        JsonNode body = http.login(tenant, username, PASSWORD);
-        assertTrue(body.has("access_token"), body.toString());
-        return body.get("access_token").asText();
+        return http.accessToken(tenant, username, PASSWORD, null);
     }
 
     private static HttpResponse<String> call(String method, String path, String body, String token) {
-        return http.send(method, path, body, body == null ? Map.of("authorization", "Bearer " + token)
-                : Map.of("authorization", "Bearer " + token, "content-type", "application/json"));
+        return http.bearer(token, method, path, body);
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String code) {

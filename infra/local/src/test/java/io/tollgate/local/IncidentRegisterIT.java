@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,14 +63,7 @@ class IncidentRegisterIT {
 
     /** An admin-panel access token (the incident routes accept no other audience). */
     private static String token(String tenant, String username) {
-        HttpResponse<String> login = http.post("/v1/auth/login", "{\"tenant\":\"" + tenant + "\",\"username\":\""
-                + username + "\",\"password\":\"" + PASSWORD + "\",\"audience\":\"admin-panel\"}");
-        assertEquals(200, login.statusCode(), login.body());
-        return LocalHttp.json(login).get("access_token").asText();
-    }
-
-    private static HttpResponse<String> call(String token, String method, String path, String body) {
-        return http.send(method, path, body, Map.of("authorization", "Bearer " + token));
+        return http.accessToken(tenant, username, PASSWORD, "admin-panel");
     }
 
     private static String breach(String title, Instant detectedAt) {
@@ -81,7 +73,7 @@ class IncidentRegisterIT {
     }
 
     private static JsonNode open(String token, String body) {
-        HttpResponse<String> opened = call(token, "POST", "/v1/incidents", body);
+        HttpResponse<String> opened = http.bearer(token, "POST", "/v1/incidents", body);
         assertEquals(201, opened.statusCode(), opened.body());
         return LocalHttp.json(opened);
     }
@@ -107,7 +99,7 @@ class IncidentRegisterIT {
         assertEquals("CRITICAL", breaches.get(0).severity().name());
         assertEquals(1, eventsFor("incident_opened", id).size());
 
-        HttpResponse<String> read = call(token("acme", "tina@acme.test"), "GET", "/v1/incidents/" + id, null);
+        HttpResponse<String> read = http.bearer(token("acme", "tina@acme.test"), "GET", "/v1/incidents/" + id, null);
         assertEquals(200, read.statusCode(), read.body());
         assertEquals(incident.get("notification_due_at"), LocalHttp.json(read).get("notification_due_at"));
     }
@@ -124,13 +116,13 @@ class IncidentRegisterIT {
     @Test
     void openWhenTenantAdminNamesAnotherTenantThenForbiddenAndNothingRegistered() {
         String tina = token("acme", "tina@acme.test");
-        HttpResponse<String> refused = call(tina, "POST", "/v1/incidents", """
+        HttpResponse<String> refused = http.bearer(tina, "POST", "/v1/incidents", """
                 {"title":"Cross-tenant attempt","severity":"LOW","detected_at":"%s","affected_subjects":1,
                  "personal_data_breach":false,"affected_tenants":["globex"]}""".formatted(clock.instant()));
         assertEquals(403, refused.statusCode(), refused.body());
-        HttpResponse<String> listed = call(token("globex", "gina@globex.test"), "GET", "/v1/incidents", null);
+        HttpResponse<String> listed = http.bearer(token("globex", "gina@globex.test"), "GET", "/v1/incidents", null);
         assertFalse(listed.body().contains("Cross-tenant attempt"), listed.body());
-        assertFalse(call(token("acme", "root@acme.test"), "GET", "/v1/incidents", null).body()
+        assertFalse(http.bearer(token("acme", "root@acme.test"), "GET", "/v1/incidents", null).body()
                 .contains("Cross-tenant attempt"), "nothing stored");
     }
 
@@ -141,22 +133,22 @@ class IncidentRegisterIT {
                  "personal_data_breach":true,"affected_tenants":["acme","globex"]}""".formatted(clock.instant()));
         String id = incident.get("id").asText();
 
-        HttpResponse<String> byGlobex = call(token("globex", "gina@globex.test"), "GET", "/v1/incidents/" + id, null);
+        HttpResponse<String> byGlobex = http.bearer(token("globex", "gina@globex.test"), "GET", "/v1/incidents/" + id, null);
         assertEquals(200, byGlobex.statusCode(), byGlobex.body());
         assertEquals(List.of("acme", "globex"), eventsFor("data_breach", id).stream().map(AuditEvent::tenantId)
                 .sorted().toList());
-        HttpResponse<String> badTenant = call(token("acme", "root@acme.test"), "POST", "/v1/incidents", """
+        HttpResponse<String> badTenant = http.bearer(token("acme", "root@acme.test"), "POST", "/v1/incidents", """
                 {"title":"Bad tenant id","severity":"LOW","detected_at":"%s","affected_subjects":1,
                  "personal_data_breach":false,"affected_tenants":["../globex"]}""".formatted(clock.instant()));
         assertEquals(400, badTenant.statusCode(), badTenant.body());
-        HttpResponse<String> unknownTenant = call(token("acme", "root@acme.test"), "POST", "/v1/incidents", """
+        HttpResponse<String> unknownTenant = http.bearer(token("acme", "root@acme.test"), "POST", "/v1/incidents", """
                 {"title":"Unknown tenant","severity":"LOW","detected_at":"%s","affected_subjects":1,
                  "personal_data_breach":false,"affected_tenants":["umbrella"]}""".formatted(clock.instant()));
         assertEquals(400, unknownTenant.statusCode(), unknownTenant.body());
-        HttpResponse<String> future = call(token("acme", "root@acme.test"), "POST", "/v1/incidents",
+        HttpResponse<String> future = http.bearer(token("acme", "root@acme.test"), "POST", "/v1/incidents",
                 breach("Detected tomorrow", clock.instant().plus(Duration.ofDays(1))));
         assertEquals(400, future.statusCode(), future.body());
-        HttpResponse<String> moveByGlobex = call(token("globex", "gina@globex.test"), "POST",
+        HttpResponse<String> moveByGlobex = http.bearer(token("globex", "gina@globex.test"), "POST",
                 "/v1/incidents/" + id + "/phase", "{\"phase\":\"containment\",\"note\":\"ours is contained\"}");
         assertEquals(403, moveByGlobex.statusCode(), "moving needs update rights in every affected tenant");
     }
@@ -166,21 +158,21 @@ class IncidentRegisterIT {
         String id = open(token("acme", "tina@acme.test"), breach("Acme only", clock.instant())).get("id").asText();
         String gina = token("globex", "gina@globex.test");
 
-        assertEquals(404, call(gina, "GET", "/v1/incidents/" + id, null).statusCode());
-        JsonNode listed = LocalHttp.json(call(gina, "GET", "/v1/incidents", null));
+        assertEquals(404, http.bearer(gina, "GET", "/v1/incidents/" + id, null).statusCode());
+        JsonNode listed = LocalHttp.json(http.bearer(gina, "GET", "/v1/incidents", null));
         assertTrue(StreamSupport.stream(listed.get("incidents").spliterator(), false)
                 .noneMatch(i -> i.get("id").asText().equals(id)), listed.toString());
-        assertEquals(404, call(gina, "POST", "/v1/incidents/" + id + "/phase",
+        assertEquals(404, http.bearer(gina, "POST", "/v1/incidents/" + id + "/phase",
                 "{\"phase\":\"containment\",\"note\":\"x\"}").statusCode());
     }
 
     @Test
     void incidentRoutesWhenCallerIsNoAdministratorThenForbidden() {
         String alice = token("acme", "alice@acme.test");
-        assertEquals(403, call(alice, "GET", "/v1/incidents", null).statusCode());
-        assertEquals(403, call(alice, "POST", "/v1/incidents", breach("By a user", clock.instant())).statusCode());
+        assertEquals(403, http.bearer(alice, "GET", "/v1/incidents", null).statusCode());
+        assertEquals(403, http.bearer(alice, "POST", "/v1/incidents", breach("By a user", clock.instant())).statusCode());
         String analyst = token("initech", "al@initech.test");
-        assertEquals(403, call(analyst, "GET", "/v1/incidents", null).statusCode());
+        assertEquals(403, http.bearer(analyst, "GET", "/v1/incidents", null).statusCode());
         open(token("initech", "ada@initech.test"), breach("Simple admin keeps the register", clock.instant()));
     }
 
@@ -190,22 +182,22 @@ class IncidentRegisterIT {
         String id = open(tina, breach("Phases", clock.instant())).get("id").asText();
         String path = "/v1/incidents/" + id + "/phase";
 
-        HttpResponse<String> skip = call(tina, "POST", path, "{\"phase\":\"eradication\",\"note\":\"too fast\"}");
+        HttpResponse<String> skip = http.bearer(tina, "POST", path, "{\"phase\":\"eradication\",\"note\":\"too fast\"}");
         assertEquals(409, skip.statusCode(), skip.body());
-        HttpResponse<String> noNote = call(tina, "POST", path, "{\"phase\":\"containment\",\"note\":\"  \"}");
+        HttpResponse<String> noNote = http.bearer(tina, "POST", path, "{\"phase\":\"containment\",\"note\":\"  \"}");
         assertEquals(400, noNote.statusCode(), noNote.body());
-        assertEquals("identification", LocalHttp.json(call(tina, "GET", "/v1/incidents/" + id, null))
+        assertEquals("identification", LocalHttp.json(http.bearer(tina, "GET", "/v1/incidents/" + id, null))
                 .get("phase").asText(), "refused moves change nothing");
 
         for (String phase : List.of("containment", "eradication", "recovery", "lessons_learned")) {
-            HttpResponse<String> moved = call(tina, "POST", path,
+            HttpResponse<String> moved = http.bearer(tina, "POST", path,
                     "{\"phase\":\"" + phase + "\",\"note\":\"now " + phase + "\"}");
             assertEquals(200, moved.statusCode(), moved.body());
             assertEquals(phase, LocalHttp.json(moved).get("phase").asText());
         }
-        HttpResponse<String> back = call(tina, "POST", path, "{\"phase\":\"recovery\",\"note\":\"reopen\"}");
+        HttpResponse<String> back = http.bearer(tina, "POST", path, "{\"phase\":\"recovery\",\"note\":\"reopen\"}");
         assertEquals(409, back.statusCode(), back.body());
-        JsonNode history = LocalHttp.json(call(tina, "GET", "/v1/incidents/" + id, null)).get("history");
+        JsonNode history = LocalHttp.json(http.bearer(tina, "GET", "/v1/incidents/" + id, null)).get("history");
         assertEquals(4, history.size());
         assertEquals("now containment", history.get(0).get("note").asText());
         assertEquals(4, eventsFor("incident_phase_changed", id).stream()
@@ -231,7 +223,7 @@ class IncidentRegisterIT {
         List<AuditEvent> all = eventsFor("breach_notification_due", id);
         assertEquals(2, all.size());
         assertEquals("70h", all.get(1).additionalData().get("elapsed"));
-        assertEquals("[\"48h\",\"70h\"]", LocalHttp.json(call(token("acme", "tina@acme.test"), "GET",
+        assertEquals("[\"48h\",\"70h\"]", LocalHttp.json(http.bearer(token("acme", "tina@acme.test"), "GET",
                 "/v1/incidents/" + id, null)).get("deadline_alerts").toString());
     }
 
@@ -251,12 +243,12 @@ class IncidentRegisterIT {
         String root = token("acme", "root@acme.test");
         Instant detected = clock.instant().minusSeconds(30);
         String id = open(root, breach("Exported breach", detected)).get("id").asText();
-        HttpResponse<String> moved = call(root, "POST", "/v1/incidents/" + id + "/phase",
+        HttpResponse<String> moved = http.bearer(root, "POST", "/v1/incidents/" + id + "/phase",
                 "{\"phase\":\"containment\",\"note\":\"keys rotated\"}");
         assertEquals(200, moved.statusCode(), moved.body());
         assertTrue(runtime.queue("AuditQueue").orElseThrow().awaitIdle(Duration.ofSeconds(30)), "the audit queue drains");
 
-        HttpResponse<String> exported = call(root, "GET", "/v1/incidents/" + id + "/export", null);
+        HttpResponse<String> exported = http.bearer(root, "GET", "/v1/incidents/" + id + "/export", null);
 
         assertEquals(200, exported.statusCode(), exported.body());
         JsonNode bundle = LocalHttp.json(exported);
@@ -283,10 +275,10 @@ class IncidentRegisterIT {
                  "personal_data_breach":false,"affected_tenants":["globex"]}""".formatted(clock.instant()))
                 .get("id").asText();
 
-        assertEquals(403, call(token("acme", "tina@acme.test"), "GET", "/v1/incidents/" + acmeIncident + "/export",
+        assertEquals(403, http.bearer(token("acme", "tina@acme.test"), "GET", "/v1/incidents/" + acmeIncident + "/export",
                 null).statusCode(), "a tenant_admin holds no audit:read");
-        assertEquals(404, call(root, "GET", "/v1/incidents/" + globexOnly + "/export", null).statusCode(),
+        assertEquals(404, http.bearer(root, "GET", "/v1/incidents/" + globexOnly + "/export", null).statusCode(),
                 "the export is of the caller's tenant only");
-        assertEquals(404, call(root, "GET", "/v1/incidents/not-an-id/export", null).statusCode());
+        assertEquals(404, http.bearer(root, "GET", "/v1/incidents/not-an-id/export", null).statusCode());
     }
 }

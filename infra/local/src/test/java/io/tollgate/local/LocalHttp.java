@@ -62,12 +62,35 @@ final class LocalHttp {
 
     /** POST /v1/auth/login and return the JSON answer (asserting 200). */
     JsonNode login(String tenant, String username, String password) {
+        return login(tenant, username, password, null);
+    }
+
+    /**
+     * As {@link #login(String, String, String)}, for a token {@code audience} ({@code null}: the default one);
+     * routes that declare {@code admin-panel} accept no other (ADR 0052).
+     */
+    JsonNode login(String tenant, String username, String password, String audience) {
         HttpResponse<String> response = post("/v1/auth/login", "{\"tenant\":\"" + tenant + "\",\"username\":\""
-                + username + "\",\"password\":\"" + password + "\"}");
+                + username + "\",\"password\":\"" + password + "\""
+                + (audience == null ? "" : ",\"audience\":\"" + audience + "\"") + "}");
         if (response.statusCode() != 200) {
             throw new AssertionError("login failed: " + response.statusCode() + " " + response.body());
         }
         return json(response);
+    }
+
+    /** The access token of a successful login for {@code audience} ({@code null}: the default one). */
+    String accessToken(String tenant, String username, String password, String audience) {
+        JsonNode body = login(tenant, username, password, audience);
+        if (!body.hasNonNull("access_token")) {
+            throw new AssertionError("login answered no access token: " + body);
+        }
+        return body.get("access_token").asText();
+    }
+
+    /** A request carrying {@code token} as its bearer credential. */
+    HttpResponse<String> bearer(String token, String method, String path, String body) {
+        return send(method, path, body, Map.of("authorization", "Bearer " + token));
     }
 
     /** The claims of a JWT, read without verification (tests only). */

@@ -73,7 +73,7 @@ class PasskeyStepUpIT {
     }
 
     private static String login(String username) {
-        return http.login("acme", username, PASSWORD).get("access_token").asText();
+        return http.accessToken("acme", username, PASSWORD, null);
     }
 
     private static String publicKey(JsonNode options) {

@@ -327,7 +327,7 @@ class SmsFlowIT {
     }
 
     private static HttpResponse<String> me(String method, String path, String body, String token) {
-        return http.send(method, path, body, Map.of("authorization", "Bearer " + token));
+        return http.bearer(token, method, path, body);
     }
 
     private static JsonNode loginExpectingMfa(String tenant, String username) {
