@@ -29,13 +29,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -80,8 +78,8 @@ public final class MfaVerificationService {
     private final MfaChallenges challenges;
     private final MfaCredentialRepository repository;
     private final MfaEnrolmentService enrolment;
-    private final TotpVerifier verifier;
-    private final BackupCodes backupCodes;
+    /** TOTP steps and backup codes, checked the same way as a step-up checks them (ADR 0053). */
+    private final StoredFactorCheck storedFactors;
     private final SessionIssuer sessions;
     private final FailureCounter counter;
     private final MailSender mail;
@@ -103,8 +101,7 @@ public final class MfaVerificationService {
         this.challenges = Objects.requireNonNull(challenges, "challenges");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.enrolment = Objects.requireNonNull(enrolment, "enrolment");
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.backupCodes = Objects.requireNonNull(backupCodes, "backupCodes");
+        this.storedFactors = new StoredFactorCheck(repository, enrolment, verifier, backupCodes, clock);
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.counter = Objects.requireNonNull(counter, "counter");
         this.mail = Objects.requireNonNull(mail, "mail");
@@ -202,20 +199,10 @@ public final class MfaVerificationService {
                         challenge.emailCodeHash().get().getBytes(StandardCharsets.US_ASCII));
                 emailHash = challenge.emailCodeHash();
             }
-            OptionalLong step = OptionalLong.empty();
-            Optional<String> upgradedSecret = Optional.empty();
-            Optional<TotpCredential> totp = snapshot.totp().filter(TotpCredential::active)
-                    .filter(t -> named.test(TOTP) && challenge.methods().contains(TOTP));
-            if (totp.isPresent()) {
-                MfaEnrolmentService.StoredSecret stored = enrolment.readSecret(totp.get(), actor);
-                upgradedSecret = stored.upgradedCiphertext();
-                byte[] secret = stored.bytes();
-                try {
-                    step = verifier.verify(secret, compact);
-                } finally {
-                    Arrays.fill(secret, (byte) 0);
-                }
-            }
+            // Every six-digit answer also goes through the TOTP check, whichever factor it turns out to match.
+            Optional<StoredFactorCheck.Match> totp = snapshot.totp().filter(TotpCredential::active)
+                    .filter(t -> named.test(TOTP) && challenge.methods().contains(TOTP))
+                    .flatMap(t -> storedFactors.totpStep(t, compact, actor));
             if (smsMatches) {
                 return Optional.of(new Factor(SMS, SMS, challenge.smsCodeHash()
                         .map(hash -> new MfaChallenges.CodeCondition("sms_code_hash", hash)), Optional.empty(), false));
@@ -224,26 +211,13 @@ public final class MfaVerificationService {
                 return Optional.of(new Factor(EMAIL, EMAIL, emailHash
                         .map(hash -> new MfaChallenges.CodeCondition("email_code_hash", hash)), Optional.empty(), false));
             }
-            if (step.isPresent()) {
-                long matched = step.getAsLong();
-                boolean replayed = totp.get().lastStep().isPresent() && totp.get().lastStep().getAsLong() >= matched;
-                return Optional.of(new Factor(TOTP, "otp", Optional.empty(),
-                        Optional.of(repository.useTotpStep(totp.get(), matched, now, upgradedSecret)),
-                        replayed));
-            }
-            return Optional.empty();
+            return totp.map(match -> new Factor(TOTP, match.amr(), Optional.empty(), Optional.of(match.consume()),
+                    match.replayed()));
         }
-        Optional<BackupCodes.Stored> stored = snapshot.backupCodes()
-                .filter(s -> named.test(BACKUP) && challenge.methods().contains(BACKUP));
-        if (stored.isPresent()) {
-            OptionalInt slot = backupCodes.match(code, stored.get());
-            if (slot.isPresent()) {
-                int index = slot.getAsInt();
-                return Optional.of(new Factor(BACKUP, "backup", Optional.empty(), Optional.of(repository.consumeBackupCode(
-                        challenge.tenantId(), challenge.userId(), index, stored.get().hashes().get(index), now)), false));
-            }
-        }
-        return Optional.empty();
+        return snapshot.backupCodes()
+                .filter(s -> named.test(BACKUP) && challenge.methods().contains(BACKUP))
+                .flatMap(s -> storedFactors.backupCode(challenge.tenantId(), challenge.userId(), s, code))
+                .map(match -> new Factor(BACKUP, match.amr(), Optional.empty(), Optional.of(match.consume()), false));
     }
 
     /** Which method an answer was meant for (for the audit trail; never the answer itself). */

@@ -5,7 +5,6 @@ import io.tollgate.otp.BackupCodes;
 import io.tollgate.otp.TotpVerifier;
 import io.tollgate.user.UserAccount;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,39 +54,45 @@ public final class StoredFactorCheck {
 
     /** The factor {@code code} matches, if any. */
     public Optional<Match> match(UserAccount user, MfaCredentialRepository.Snapshot snapshot, String code, Actor actor) {
-        Instant now = clock.instant();
         String compact = code.replace(" ", "");
         if (SIX_DIGITS.matcher(compact).matches()) {
-            Optional<TotpCredential> totp = snapshot.totp().filter(TotpCredential::active);
-            if (totp.isEmpty()) {
-                return Optional.empty();
-            }
-            MfaEnrolmentService.StoredSecret stored = enrolment.readSecret(totp.get(), actor);
-            byte[] secret = stored.bytes();
-            OptionalLong step;
-            try {
-                step = verifier.verify(secret, compact);
-            } finally {
-                Arrays.fill(secret, (byte) 0);
-            }
-            if (step.isEmpty()) {
-                return Optional.empty();
-            }
-            long matched = step.getAsLong();
-            boolean replayed = totp.get().lastStep().isPresent() && totp.get().lastStep().getAsLong() >= matched;
-            return Optional.of(new Match("totp", "otp",
-                    repository.useTotpStep(totp.get(), matched, now, stored.upgradedCiphertext()), replayed));
+            return snapshot.totp().filter(TotpCredential::active).flatMap(totp -> totpStep(totp, compact, actor));
         }
-        Optional<BackupCodes.Stored> stored = snapshot.backupCodes();
-        if (stored.isEmpty()) {
+        return snapshot.backupCodes().flatMap(stored -> backupCode(user.tenantId(), user.userId(), stored, code));
+    }
+
+    /**
+     * A six-digit {@code code} against an active TOTP credential (RFC 6238, the verifier's window): the
+     * matched step's consuming write (which also stores a secret still under the older encryption context
+     * under the user's, ADR 0058), {@code replayed} when that step was used already. Used by the login's
+     * second step as well.
+     */
+    public Optional<Match> totpStep(TotpCredential totp, String code, Actor actor) {
+        MfaEnrolmentService.StoredSecret stored = enrolment.readSecret(totp, actor);
+        byte[] secret = stored.bytes();
+        OptionalLong step;
+        try {
+            step = verifier.verify(secret, code);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        if (step.isEmpty()) {
             return Optional.empty();
         }
-        OptionalInt slot = backupCodes.match(code, stored.get());
+        long matched = step.getAsLong();
+        boolean replayed = totp.lastStep().isPresent() && totp.lastStep().getAsLong() >= matched;
+        return Optional.of(new Match("totp", "otp",
+                repository.useTotpStep(totp, matched, clock.instant(), stored.upgradedCiphertext()), replayed));
+    }
+
+    /** {@code code} against the user's stored backup codes: the write that uses the matched one up. */
+    public Optional<Match> backupCode(String tenantId, String userId, BackupCodes.Stored stored, String code) {
+        OptionalInt slot = backupCodes.match(code, stored);
         if (slot.isEmpty()) {
             return Optional.empty();
         }
         int index = slot.getAsInt();
-        return Optional.of(new Match("backup_code", "backup", repository.consumeBackupCode(user.tenantId(),
-                user.userId(), index, stored.get().hashes().get(index), now), false));
+        return Optional.of(new Match("backup_code", "backup", repository.consumeBackupCode(tenantId, userId, index,
+                stored.hashes().get(index), clock.instant()), false));
     }
 }
