@@ -68,7 +68,8 @@ final class LocalOutbox implements MailSender, SmsSender {
     @Override
     public void send(MailMessage message) {
         Instant now = clock.instant();
-        String id = now.toEpochMilli() + "-" + sequence.incrementAndGet();
+        long number = sequence.incrementAndGet();
+        String id = now.toEpochMilli() + "-" + number;
         String eml = "From: " + from + "\r\nTo: " + message.to() + "\r\nSubject: " + message.subject()
                 + "\r\nDate: " + now + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + message.text();
         Path file = folder.resolve(id + ".eml");
@@ -89,14 +90,16 @@ final class LocalOutbox implements MailSender, SmsSender {
         entry.put("subject", message.subject());
         entry.put("text", message.text());
         keep(entry);
-        LOG.info("mail written to the local outbox file={}", file.getFileName());
+        // By its number, not its file name: an epoch-millisecond run of digits can contain a six-digit code.
+        LOG.info("mail {} written to the local outbox", number);
     }
 
     /** Writes the text message to {@code <id>.sms} and keeps it for {@code ?channel=sms}. */
     @Override
     public void send(SmsMessage message) {
         Instant now = clock.instant();
-        String id = now.toEpochMilli() + "-" + sequence.incrementAndGet();
+        long number = sequence.incrementAndGet();
+        String id = now.toEpochMilli() + "-" + number;
         Path file = folder.resolve(id + ".sms");
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -112,7 +115,7 @@ final class LocalOutbox implements MailSender, SmsSender {
         entry.put("to", message.to());
         entry.put("text", message.text());
         keep(entry);
-        LOG.info("text message written to the local outbox file={}", file.getFileName());
+        LOG.info("text message {} written to the local outbox", number);
     }
 
     private void keep(Map<String, Object> entry) {
